@@ -1,0 +1,65 @@
+"""Entry point: page config, database check, global filters and navigation."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy.exc
+import streamlit as st
+
+from data_access.db import ConfigError
+from ui import data
+from ui.filters import render_global_filters
+from ui.guard import run_guarded
+from ui.labels import APP_TITLE, MESSAGES, TABLE_NAMES
+from ui.shell import remember, sample_badge
+
+log = logging.getLogger("dashboard")
+
+PAGES = {
+    "态势总览": [
+        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
+                url_path="overview", default=True),
+    ],
+    "专项工作": [
+        st.Page("pages/accidents.py", title="事故控制", icon=":material/warning:",
+                url_path="accidents"),
+        st.Page("pages/rectification.py", title="专项整治", icon=":material/checklist:",
+                url_path="rectification"),
+        st.Page("pages/mining.py", title="智能化建设", icon=":material/precision_manufacturing:",
+                url_path="mining"),
+        st.Page("pages/resources.py", title="应急资源", icon=":material/map:",
+                url_path="resources"),
+    ],
+}
+
+
+def stop_with(message: str) -> None:
+    st.title(APP_TITLE)
+    st.error(message, icon="🛑")
+    st.stop()
+
+
+def main() -> None:
+    st.set_page_config(page_title=APP_TITLE, page_icon=":material/shield:", layout="wide")
+    try:
+        ctx = data.load_context()
+    except ConfigError:
+        log.exception("invalid database configuration")
+        stop_with(MESSAGES["config_invalid"])
+    except sqlalchemy.exc.SQLAlchemyError:
+        log.exception("database unreachable")
+        stop_with(MESSAGES["db_unreachable"])
+    if ctx.health.missing_tables:
+        stop_with(MESSAGES["db_not_initialised"].format(
+            tables="、".join(TABLE_NAMES.get(t, t) for t in ctx.health.missing_tables)))
+    with st.sidebar:
+        st.markdown(f"**{APP_TITLE}**")
+        sample_badge(ctx)
+    filters = render_global_filters(ctx)
+    remember(ctx, filters)
+    page = st.navigation(PAGES)
+    run_guarded(page.run)
+
+
+main()

@@ -1,0 +1,1 @@
+"""Bureau database: schema, loading and query functions (no Streamlit here)."""

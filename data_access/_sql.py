@@ -1,0 +1,57 @@
+"""Small helpers shared by the query modules: running a statement into a DataFrame, portable
+conditional counts, and the date arithmetic of a reporting period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import sqlalchemy as sa
+
+
+def frame(conn: sa.Connection, stmt: sa.Executable, params: dict | None = None) -> pd.DataFrame:
+    """Run `stmt` and return its rows; Decimal values (MariaDB's SUM, NUMERIC columns)
+    become int where every value is whole, else float."""
+    result = conn.execute(stmt, params or {})
+    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    for column in df.columns:
+        values = df[column].dropna()
+        if len(values) and all(isinstance(v, Decimal) for v in values):
+            whole = all(v == v.to_integral_value() for v in values)
+            df[column] = df[column].map(
+                lambda v: None if v is None else (int(v) if whole else float(v))
+            )
+            if whole and not df[column].isna().any():
+                df[column] = df[column].astype("int64")
+    return df
+
+
+def count_where(condition: sa.ColumnElement[bool], label: str) -> sa.Label:
+    """COUNT of rows meeting `condition`; portable across SQLite, PostgreSQL and MariaDB."""
+    return sa.func.count(sa.case((condition, 1))).label(label)
+
+
+def sum_of(column: sa.ColumnElement, label: str) -> sa.Label:
+    """SUM that reads 0, not NULL, over no rows."""
+    return sa.func.coalesce(sa.func.sum(column), 0).label(label)
+
+
+def year_start(as_of: dt.date) -> dt.date:
+    return dt.date(as_of.year, 1, 1)
+
+
+def next_day(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def same_day_last_year(day: dt.date) -> dt.date:
+    """The same calendar day a year earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)

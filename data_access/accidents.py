@@ -1,0 +1,100 @@
+"""Accidents against targets and control indicators.
+
+The reporting period is the calendar year of `as_of`, from 1 January up to and including
+`as_of`. `unit` is a unit code (None or the city code "140400" means the whole city), `sector`
+a sector code (None means all sectors). Money is in 万元.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import sqlalchemy as sa
+
+from data_access._sql import count_where, frame, next_day, start_of_day, sum_of, year_start
+from data_access.schema import accidents, enterprises
+
+CITY_CODE = "140400"
+GROUPINGS = {
+    "grade": accidents.c.grade,
+    "unit_code": accidents.c.unit_code,
+    "sector_code": accidents.c.sector_code,
+    "month": sa.extract("month", accidents.c.occurred_at),
+}
+
+
+def period_conditions(*, as_of: dt.date, unit: str | None = None, sector: str | None = None,
+                      start: dt.date | None = None) -> list[sa.ColumnElement[bool]]:
+    conditions = [
+        accidents.c.occurred_at >= start_of_day(start or year_start(as_of)),
+        accidents.c.occurred_at < start_of_day(next_day(as_of)),
+    ]
+    if unit and unit != CITY_CODE:
+        conditions.append(accidents.c.unit_code == unit)
+    if sector:
+        conditions.append(accidents.c.sector_code == sector)
+    return conditions
+
+
+def summarize_accidents(conn: sa.Connection, *, by: str, as_of: dt.date,
+                        unit: str | None = None, sector: str | None = None,
+                        start: dt.date | None = None) -> pd.DataFrame:
+    """Accidents, deaths, serious injuries and direct loss per `by` value for the period.
+
+    `by` is one of "grade", "unit_code", "sector_code", "month" (1–12). Groups without accidents
+    are absent from the result; an empty frame means no accident in the period.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    key = GROUPINGS[by].label(by)
+    stmt = (
+        sa.select(
+            key,
+            sa.func.count().label("accidents"),
+            sum_of(accidents.c.deaths, "deaths"),
+            sum_of(accidents.c.serious_injuries, "serious_injuries"),
+            sum_of(accidents.c.direct_loss_wan, "direct_loss_wan"),
+        )
+        .where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start))
+        .group_by(key)
+        .order_by(key)
+    )
+    df = frame(conn, stmt)
+    if by == "month":
+        df["month"] = df["month"].astype(int)
+    return df
+
+
+def count_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
+                    sector: str | None = None, start: dt.date | None = None) -> dict[str, float]:
+    """Totals for the period: accidents, deaths, serious_injuries, direct_loss_wan."""
+    stmt = sa.select(
+        sa.func.count().label("accidents"),
+        sum_of(accidents.c.deaths, "deaths"),
+        sum_of(accidents.c.serious_injuries, "serious_injuries"),
+        sum_of(accidents.c.direct_loss_wan, "direct_loss_wan"),
+    ).where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start))
+    row = frame(conn, stmt).iloc[0]
+    return {name: (float(value) if name == "direct_loss_wan" else int(value))
+            for name, value in row.items()}
+
+
+def list_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
+                   sector: str | None = None, start: dt.date | None = None,
+                   limit: int = 1000) -> pd.DataFrame:
+    """The accidents behind the figures, newest first, at most `limit` rows."""
+    stmt = (
+        sa.select(
+            accidents.c.id, accidents.c.occurred_at, accidents.c.unit_code,
+            enterprises.c.name.label("enterprise"), accidents.c.sector_code, accidents.c.grade,
+            accidents.c.deaths, accidents.c.serious_injuries, accidents.c.direct_loss_wan,
+            accidents.c.summary,
+        )
+        .select_from(accidents.outerjoin(enterprises, accidents.c.enterprise_id == enterprises.c.id))
+        .where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start))
+        .order_by(accidents.c.occurred_at.desc(), accidents.c.id.desc())
+        .limit(limit)
+    )
+    return frame(conn, stmt)
+

@@ -1,0 +1,111 @@
+"""Which database, how to connect, and the embedded sample database.
+
+Resolution order for the database URL:
+1. the `DATABASE_URL` environment variable;
+2. `[connections.bureau] url` in `.streamlit/secrets.toml`;
+3. the embedded SQLite sample database `var/bureau-sample.sqlite`, built from the CSV files in
+   `sample_data/` on first use.
+
+Nothing here imports Streamlit; the app caches the engine itself.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from data_access import loader, schema
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+SAMPLE_CSV_DIR = PROJECT_ROOT / "sample_data" / "csv"
+SAMPLE_DB_PATH = PROJECT_ROOT / "var" / "bureau-sample.sqlite"
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    url: str
+    origin: str  # "env", "secrets" or "embedded_sample"
+
+    @property
+    def is_embedded_sample(self) -> bool:
+        return self.origin == "embedded_sample"
+
+
+class ConfigError(Exception):
+    """The configuration names no usable database (message is for the log, not the user)."""
+
+
+def resolve_database(
+    environ: dict[str, str] | None = None, secrets_path: Path = SECRETS_PATH
+) -> DatabaseTarget:
+    environ = os.environ if environ is None else environ
+    url = environ.get("DATABASE_URL", "").strip()
+    if url:
+        return DatabaseTarget(url, "env")
+    if secrets_path.exists():
+        try:
+            secrets = tomllib.loads(secrets_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{secrets_path} is not valid TOML: {exc}") from exc
+        url = str(secrets.get("connections", {}).get("bureau", {}).get("url", "")).strip()
+        if url:
+            return DatabaseTarget(url, "secrets")
+    return DatabaseTarget(f"sqlite:///{SAMPLE_DB_PATH}", "embedded_sample")
+
+
+def create_bureau_engine(url: str) -> sa.Engine:
+    """One engine per process; pooled, with liveness checks so a restarted server is survived."""
+    if url.startswith("sqlite"):
+        return sa.create_engine(url, connect_args={"check_same_thread": False})
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_recycle=1800, pool_size=5, max_overflow=5,
+        connect_args=_connect_timeout_args(url),
+    )
+
+
+def _connect_timeout_args(url: str) -> dict:
+    if url.startswith("postgresql"):
+        return {"connect_timeout": 5}
+    if url.startswith("mysql") or url.startswith("mariadb"):
+        return {"connect_timeout": 5, "charset": "utf8mb4"}
+    return {}
+
+
+def ensure_sample_database(path: Path = SAMPLE_DB_PATH, csv_dir: Path = SAMPLE_CSV_DIR) -> Path:
+    """Build the SQLite sample database from the CSV files unless it already exists.
+
+    Idempotent and safe with several app processes starting at once: the file is built under a
+    temporary name and moved into place atomically.
+    """
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    engine = sa.create_engine(f"sqlite:///{tmp}")
+    try:
+        load_into(engine, csv_dir)
+    finally:
+        engine.dispose()
+    os.replace(tmp, path)
+    return path
+
+
+def load_into(engine: sa.Engine, csv_dir: Path = SAMPLE_CSV_DIR, *, replace: bool = False) -> dict:
+    """Create the schema on `engine` and load every CSV in `csv_dir`; returns rows per table."""
+    if replace:
+        schema.metadata.drop_all(engine)
+    schema.metadata.create_all(engine)
+    with engine.begin() as conn:
+        return loader.load_csv_dir(conn, csv_dir)
+
+
+def open_engine(target: DatabaseTarget) -> sa.Engine:
+    if target.is_embedded_sample:
+        ensure_sample_database()
+    return create_bureau_engine(target.url)

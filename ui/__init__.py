@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: caching, filters, labels, theme, figures."""

@@ -1,0 +1,102 @@
+"""The one place that touches Streamlit's caches.
+
+`get_engine()` holds one pooled engine per database URL for the whole process. `query(fn, **kw)`
+runs any data_access function through a single cached entry point, keyed by the database URL,
+the function and its keyword arguments (dates, codes, tuples: small hashable values), with one
+named TTL. Exceptions are never cached, so a database that comes back is used at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data_access import catalog, db
+
+QUERY_TTL_SECONDS = 300
+CONTEXT_TTL_SECONDS = 60
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str, origin: str):
+    return db.open_engine(db.DatabaseTarget(url, origin))
+
+
+def database_target() -> db.DatabaseTarget:
+    return db.resolve_database()
+
+
+def get_engine():
+    target = database_target()
+    return _engine_for(target.url, target.origin)
+
+
+@st.cache_data(ttl=QUERY_TTL_SECONDS, max_entries=2000, show_spinner=False)
+def _run_query(url: str, module: str, name: str, kwargs: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    with get_engine().connect() as conn:
+        return fn(conn, **dict(kwargs))
+
+
+def query(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run data_access function `fn(conn, **kwargs)` through the cache."""
+    return _run_query(database_target().url, fn.__module__, fn.__name__,
+                      tuple(sorted(kwargs.items())))
+
+
+@dataclass(frozen=True)
+class DataContext:
+    is_sample: bool
+    latest_date: dt.date | None
+    years: tuple[int, ...]
+    units: pd.DataFrame
+    sectors: pd.DataFrame
+    health: catalog.DatabaseHealth
+
+    def unit_name(self, code: str | None) -> str:
+        names = dict(zip(self.units["code"], self.units["name"]))
+        return names.get(code, code or "")
+
+    def sector_name(self, code: str | None) -> str:
+        names = dict(zip(self.sectors["code"], self.sectors["name"]))
+        return names.get(code, code or "")
+
+    @property
+    def unit_names(self) -> dict[str, str]:
+        return dict(zip(self.units["code"], self.units["name"]))
+
+    @property
+    def sector_names(self) -> dict[str, str]:
+        return dict(zip(self.sectors["code"], self.sectors["name"]))
+
+
+@st.cache_data(ttl=CONTEXT_TTL_SECONDS, show_spinner=False)
+def _load_context(url: str) -> DataContext:
+    with get_engine().connect() as conn:
+        health = catalog.check_database(conn)
+        if health.missing_tables:
+            return DataContext(False, None, (), pd.DataFrame(columns=["code", "name"]),
+                               pd.DataFrame(columns=["code", "name"]), health)
+        return DataContext(
+            is_sample=catalog.is_sample_dataset(conn),
+            latest_date=catalog.get_latest_data_date(conn),
+            years=tuple(catalog.get_data_years(conn)),
+            units=catalog.list_units(conn),
+            sectors=catalog.list_sectors(conn),
+            health=health,
+        )
+
+
+def load_context() -> DataContext:
+    """What the app needs before any page: raises SQLAlchemy errors when unreachable."""
+    return _load_context(database_target().url)
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()

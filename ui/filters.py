@@ -1,0 +1,138 @@
+"""Global filters (as-of date, year, unit) shared by every page and mirrored in the URL as
+`?as_of=YYYY-MM-DD&unit=CODE`, so any view is a shareable link.
+
+The widgets live in the sidebar of `app.py`; their state survives page switches because the
+entry script renders them on every run. URL values are validated: a malformed or out-of-range
+value falls back to the default and the user is told so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui.data import DataContext
+
+CITY_CODE = "140400"
+AS_OF_KEY = "global.as_of"
+YEAR_KEY = "global.year"
+UNIT_KEY = "global.unit"
+REVIEW_INTERVAL_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Filters:
+    as_of: dt.date
+    unit: str  # a unit code; CITY_CODE for the whole city
+
+    @property
+    def year(self) -> int:
+        return self.as_of.year
+
+    @property
+    def unit_or_none(self) -> str | None:
+        return None if self.unit == CITY_CODE else self.unit
+
+    @property
+    def previous_review(self) -> dt.date:
+        """The previous weekly review: the same weekday a week earlier."""
+        return self.as_of - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
+
+    def query_params(self) -> dict[str, str]:
+        params = {"as_of": self.as_of.isoformat()}
+        if self.unit != CITY_CODE:
+            params["unit"] = self.unit
+        return params
+
+
+def parse_as_of(text: str | None, *, earliest: dt.date, latest: dt.date) -> dt.date | None:
+    """A valid as-of date from the URL, or None when missing, malformed or out of range."""
+    if not text:
+        return None
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if earliest <= value <= latest else None
+
+
+def parse_unit(text: str | None, unit_codes: list[str]) -> str | None:
+    return text if text in unit_codes else None
+
+
+def date_range(ctx: DataContext) -> tuple[dt.date, dt.date]:
+    latest = ctx.latest_date or dt.date.today()
+    earliest = dt.date(min(ctx.years), 1, 1) if ctx.years else dt.date(latest.year, 1, 1)
+    return earliest, latest
+
+
+def year_end_as_of(year: int, latest: dt.date) -> dt.date:
+    """The as-of date that shows a whole year: 31 December, or the latest data date."""
+    return min(dt.date(year, 12, 31), latest)
+
+
+def _initialise(ctx: DataContext) -> list[str]:
+    """First run of a session: take the URL's values where valid; return notices for the user."""
+    earliest, latest = date_range(ctx)
+    notices = []
+    params = st.query_params
+    as_of = parse_as_of(params.get("as_of"), earliest=earliest, latest=latest)
+    if params.get("as_of") and as_of is None:
+        notices.append(f"链接中的日期“{params.get('as_of')}”无效或超出数据范围,已改用 {latest}。")
+    unit = parse_unit(params.get("unit"), list(ctx.units["code"]))
+    if params.get("unit") and unit is None:
+        notices.append(f"链接中的单位代码“{params.get('unit')}”不存在,已改为全市。")
+    st.session_state[AS_OF_KEY] = as_of or latest
+    st.session_state[YEAR_KEY] = st.session_state[AS_OF_KEY].year
+    st.session_state[UNIT_KEY] = unit or CITY_CODE
+    return notices
+
+
+def _on_year_change(latest: dt.date) -> None:
+    st.session_state[AS_OF_KEY] = year_end_as_of(st.session_state[YEAR_KEY], latest)
+
+
+def _on_as_of_change() -> None:
+    st.session_state[YEAR_KEY] = st.session_state[AS_OF_KEY].year
+
+
+def render_global_filters(ctx: DataContext) -> Filters:
+    notices = _initialise(ctx) if AS_OF_KEY not in st.session_state else []
+    earliest, latest = date_range(ctx)
+    years = list(ctx.years) or [latest.year]
+    with st.sidebar:
+        st.selectbox("统计年度", years, key=YEAR_KEY, format_func=lambda y: f"{y}年",
+                     on_change=_on_year_change, args=(latest,))
+        st.date_input("数据截至", key=AS_OF_KEY, min_value=earliest, max_value=latest,
+                      format="YYYY-MM-DD", on_change=_on_as_of_change,
+                      help="所有指标按此日期(含当日)统计;默认是数据中的最新日期。")
+        st.selectbox("单位", list(ctx.units["code"]), key=UNIT_KEY,
+                     format_func=lambda code: "全市" if code == CITY_CODE else ctx.unit_name(code))
+        for notice in notices:
+            st.warning(notice)
+    filters = Filters(as_of=st.session_state[AS_OF_KEY], unit=st.session_state[UNIT_KEY])
+    sync_url(filters)
+    return filters
+
+
+def sync_url(filters: Filters) -> None:
+    st.query_params["as_of"] = filters.as_of.isoformat()
+    if filters.unit == CITY_CODE:
+        st.query_params.pop("unit", None)
+    else:
+        st.query_params["unit"] = filters.unit
+
+
+def page_param(name: str, allowed: list[str]) -> str | None:
+    """A page-level URL parameter (e.g. a drill-down selection), if it is one of `allowed`."""
+    value = st.query_params.get(name)
+    return value if value in allowed else None
+
+
+def set_page_param(name: str, value: str | None) -> None:
+    if value is None:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = value

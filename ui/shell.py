@@ -1,0 +1,48 @@
+"""What every page shares: the data context and filters computed by `app.py` for this run,
+the page header (title, as-of line, 示例数据 badge) and the empty-table notice."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.data import DataContext
+from ui.filters import Filters
+from ui.labels import MESSAGES, SAMPLE_BADGE, SAMPLE_BADGE_HELP, TABLE_NAMES
+
+CONTEXT_KEY = "dashboard.context"
+FILTERS_KEY = "dashboard.filters"
+
+
+def remember(ctx: DataContext, filters: Filters) -> None:
+    st.session_state[CONTEXT_KEY] = ctx
+    st.session_state[FILTERS_KEY] = filters
+
+
+def page_context() -> tuple[DataContext, Filters]:
+    return st.session_state[CONTEXT_KEY], st.session_state[FILTERS_KEY]
+
+
+def sample_badge(ctx: DataContext) -> None:
+    if ctx.is_sample:
+        st.badge(SAMPLE_BADGE, icon=":material/science:", color="orange", help=SAMPLE_BADGE_HELP)
+
+
+def page_header(title: str, ctx: DataContext, filters: Filters) -> None:
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    with left:
+        st.title(title)
+    with right:
+        sample_badge(ctx)
+    scope = "全市" if filters.unit_or_none is None else ctx.unit_name(filters.unit)
+    st.caption(f"{scope} · {filters.year}年1月1日至{filters.as_of:%Y年%m月%d日}(数据截至"
+               f"{filters.as_of:%Y-%m-%d})")
+
+
+def has_data(ctx: DataContext, *tables: str) -> bool:
+    """False (with a notice) when any of the page's tables is empty."""
+    empty = [t for t in tables if t in ctx.health.empty_tables]
+    if empty:
+        st.info(MESSAGES["db_empty_tables"].format(
+            tables="、".join(TABLE_NAMES.get(t, t) for t in empty)))
+        return False
+    return True

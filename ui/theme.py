@@ -1,0 +1,27 @@
+"""One visual language for every figure and status mark."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+
+STATUS_COLOURS = {"green": "#2e9d5b", "amber": "#e0a100", "red": "#d64541", "grey": "#8a8f98"}
+STATUS_LABELS = {"green": "正常", "amber": "预警", "red": "超标", "grey": "未设定"}
+SERIES_COLOURS = ("#1f6fb2", "#e07b39", "#2e9d5b", "#8e5cc2", "#d64541", "#5aa9c9", "#b38f00")
+THIS_YEAR_COLOUR = "#1f6fb2"
+LAST_YEAR_COLOUR = "#9aa5b1"
+
+
+def apply_theme(fig: go.Figure, *, height: int = 360, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        font={"family": FONT_FAMILY, "size": 14},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        colorway=list(SERIES_COLOURS),
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        separators=".,",
+    )
+    return fig
