@@ -19,9 +19,8 @@ def frame(conn: sa.Connection, stmt: sa.Executable, params: dict | None = None) 
         values = df[column].dropna()
         if len(values) and all(isinstance(v, Decimal) for v in values):
             whole = all(v == v.to_integral_value() for v in values)
-            df[column] = df[column].map(
-                lambda v: None if v is None else (int(v) if whole else float(v))
-            )
+            convert = int if whole else float
+            df[column] = df[column].map(lambda v, convert=convert: None if v is None else convert(v))
             if whole and not df[column].isna().any():
                 df[column] = df[column].astype("int64")
     return df

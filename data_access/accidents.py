@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access._sql import count_where, frame, next_day, start_of_day, sum_of, year_start
+from data_access._sql import frame, next_day, start_of_day, sum_of, year_start
 from data_access.schema import accidents, enterprises
 
 CITY_CODE = "140400"

@@ -10,8 +10,14 @@ import sqlalchemy as sa
 
 from data_access._sql import frame
 from data_access.schema import (
-    accidents, dataset_info, departments, hidden_dangers, sectors,
-    task_progress_reports, units, working_faces,
+    accidents,
+    dataset_info,
+    departments,
+    hidden_dangers,
+    sectors,
+    task_progress_reports,
+    units,
+    working_faces,
 )
 
 # Tables the dashboard cannot work without; an empty one is reported to the user by name.

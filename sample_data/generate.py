@@ -16,7 +16,7 @@ from pathlib import Path
 
 from data_access import geo
 from sample_data import story
-from sample_data.reference import CITY, COUNTIES, DEPARTMENTS, REPORTING_UNITS, SECTORS
+from sample_data.reference import CITY, DEPARTMENTS, REPORTING_UNITS, SECTORS
 
 OUT_DIR = Path(__file__).resolve().parent / "csv"
 SEED = 42

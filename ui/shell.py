@@ -4,9 +4,11 @@ the page header (title, as-of line, 示例数据 badge) and the empty-table noti
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui.data import DataContext
 from ui.filters import Filters
+from ui.format import cn_date
 from ui.labels import MESSAGES, SAMPLE_BADGE, SAMPLE_BADGE_HELP, TABLE_NAMES
 
 CONTEXT_KEY = "dashboard.context"
@@ -19,6 +21,15 @@ def remember(ctx: DataContext, filters: Filters) -> None:
 
 
 def page_context() -> tuple[DataContext, Filters]:
+    """The context `app.py` prepared for this run.
+
+    Streamlit runs the very first session after a server start in its legacy `pages/`-folder
+    mode when that session opens a sub-page URL directly, so the page script runs without
+    `app.py`. Leave that mode (as `st.navigation` itself does) and rerun through `app.py`.
+    """
+    if CONTEXT_KEY not in st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state[CONTEXT_KEY], st.session_state[FILTERS_KEY]
 
 
@@ -34,8 +45,7 @@ def page_header(title: str, ctx: DataContext, filters: Filters) -> None:
     with right:
         sample_badge(ctx)
     scope = "全市" if filters.unit_or_none is None else ctx.unit_name(filters.unit)
-    st.caption(f"{scope} · {filters.year}年1月1日至{filters.as_of:%Y年%m月%d日}(数据截至"
-               f"{filters.as_of:%Y-%m-%d})")
+    st.caption(f"{scope} · 统计期 {filters.year}年1月1日至{cn_date(filters.as_of)}")
 
 
 def has_data(ctx: DataContext, *tables: str) -> bool:

@@ -1,0 +1,110 @@
+"""Drive the real app in Debian's Chromium: start `streamlit run` on a free port, open pages,
+wait until the script has finished, and take screenshots.
+
+Also a command for people: `python -m tests.browser accidents --out out/accidents.png
+[--query "as_of=2022-06-30"] [--width 1920 --height 1080]` writes a screenshot of one page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+PAGES = ("overview", "accidents", "rectification", "mining", "resources")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(env: dict[str, str] | None = None, port: int | None = None) -> Iterator[str]:
+    """Run the app with `streamlit run`; yields its base URL and stops it afterwards."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), urllib.request.urlopen(
+                    f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode(errors="replace"))
+            time.sleep(0.3)
+        else:
+            raise RuntimeError("streamlit did not start within 60 s")
+        yield base
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+
+
+@contextlib.contextmanager
+def chromium(width: int = 1920, height: int = 1080):
+    """A Playwright page in Debian's Chromium, offline-safe flags, viewport width × height."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def open_and_wait(page, url: str, timeout_ms: int = 60_000) -> None:
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    page.wait_for_selector(FINISHED, timeout=timeout_ms)
+    # A rerun may start right after the first finishes (URL sync); wait for it to settle.
+    page.wait_for_timeout(500)
+    page.wait_for_selector(FINISHED, timeout=timeout_ms)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("page", choices=PAGES)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--query", default="")
+    parser.add_argument("--width", type=int, default=1920)
+    parser.add_argument("--height", type=int, default=1080)
+    parser.add_argument("--full-page", action="store_true")
+    args = parser.parse_args()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    with serve_app() as base, chromium(args.width, args.height) as page:
+        open_and_wait(page, f"{base}/{args.page}?{args.query}")
+        page.wait_for_timeout(1500)  # let charts and maps paint
+        page.screenshot(path=args.out, full_page=args.full_page)
+    print(args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Shared fixtures: the sample database on SQLite, PostgreSQL and MariaDB, and AppTest.
+
+PostgreSQL and MariaDB take part when TEST_POSTGRES_URL / TEST_MYSQL_URL are set (`.ci/run`
+sets them to this machine's servers); without them those cases are reported as skipped, never
+as passed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, schema
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = {
+    "sqlite": None,
+    "postgresql": "TEST_POSTGRES_URL",
+    "mysql": "TEST_MYSQL_URL",
+}
+
+
+@pytest.fixture(scope="session")
+def sample_sqlite_path(tmp_path_factory) -> Path:
+    """A fresh SQLite sample database built from sample_data/csv, as `make run` builds it."""
+    path = tmp_path_factory.mktemp("db") / "sample.sqlite"
+    return db.ensure_sample_database(path)
+
+
+@pytest.fixture(scope="session")
+def sample_sqlite_url(sample_sqlite_path) -> str:
+    return f"sqlite:///{sample_sqlite_path}"
+
+
+def _server_engine(variable: str) -> sa.Engine:
+    url = os.environ.get(variable)
+    if not url:
+        pytest.skip(f"{variable} is not set")
+    engine = db.create_bureau_engine(url)
+    db.load_into(engine, replace=True)
+    return engine
+
+
+@pytest.fixture(scope="session", params=list(BACKENDS))
+def engine(request, sample_sqlite_url):
+    """The sample database on each backend in turn."""
+    variable = BACKENDS[request.param]
+    if variable is None:
+        eng = db.create_bureau_engine(sample_sqlite_url)
+    else:
+        eng = _server_engine(variable)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def conn(engine):
+    with engine.connect() as connection:
+        yield connection
+
+
+@pytest.fixture
+def app(monkeypatch, sample_sqlite_url):
+    """An AppTest of app.py on the sample database; call `.run()` or `open_page(...)`."""
+    monkeypatch.setenv("DATABASE_URL", sample_sqlite_url)
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def open_page(at: AppTest, page: str, **params: str) -> AppTest:
+    """Run the app, then switch to `pages/<page>.py`; query params are set before the first run."""
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def schema_tables() -> list[str]:
+    return [t.name for t in schema.TABLES_IN_LOAD_ORDER]

@@ -1,0 +1,20 @@
+"""How numbers and dates read in Chinese on screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def cn_date(day: dt.date) -> str:
+    """2022年6月30日"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def count(value: float | int | None, unit: str) -> str:
+    """12起 / 1,234项; None reads 无数据."""
+    return "无数据" if value is None else f"{int(value):,}{unit}"
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """0.923 → 92.3%; None reads 无数据."""
+    return "无数据" if value is None else f"{value * 100:.{digits}f}%"
