@@ -73,8 +73,16 @@ def year_end_as_of(year: int, latest: dt.date) -> dt.date:
     return min(dt.date(year, 12, 31), latest)
 
 
-def _initialise(ctx: DataContext) -> list[str]:
-    """First run of a session: take the URL's values where valid; return notices for the user."""
+# The filter values live under these plain session keys; the widgets mirror them. Widget state
+# alone is not enough: a widget's identity can change between runs (AppTest resets Streamlit's
+# page mode on every run), and the value must survive that.
+STATE_AS_OF = "filters.as_of"
+STATE_UNIT = "filters.unit"
+STATE_NOTICES = "filters.notices"  # shown until the user changes a filter
+
+
+def _initialise(ctx: DataContext) -> None:
+    """First run of a session: take the URL's values where valid, with notices for the user."""
     earliest, latest = date_range(ctx)
     notices = []
     params = st.query_params
@@ -84,35 +92,45 @@ def _initialise(ctx: DataContext) -> list[str]:
     unit = parse_unit(params.get("unit"), list(ctx.units["code"]))
     if params.get("unit") and unit is None:
         notices.append(f"链接中的单位代码“{params.get('unit')}”不存在,已改为全市。")
-    st.session_state[AS_OF_KEY] = as_of or latest
-    st.session_state[YEAR_KEY] = st.session_state[AS_OF_KEY].year
-    st.session_state[UNIT_KEY] = unit or CITY_CODE
-    return notices
+    st.session_state[STATE_AS_OF] = as_of or latest
+    st.session_state[STATE_UNIT] = unit or CITY_CODE
+    st.session_state[STATE_NOTICES] = notices
 
 
 def _on_year_change(latest: dt.date) -> None:
-    st.session_state[AS_OF_KEY] = year_end_as_of(st.session_state[YEAR_KEY], latest)
+    st.session_state[STATE_NOTICES] = []
+    st.session_state[STATE_AS_OF] = year_end_as_of(st.session_state[YEAR_KEY], latest)
 
 
 def _on_as_of_change() -> None:
-    st.session_state[YEAR_KEY] = st.session_state[AS_OF_KEY].year
+    st.session_state[STATE_NOTICES] = []
+    st.session_state[STATE_AS_OF] = st.session_state[AS_OF_KEY]
+
+
+def _on_unit_change() -> None:
+    st.session_state[STATE_NOTICES] = []
+    st.session_state[STATE_UNIT] = st.session_state[UNIT_KEY]
 
 
 def render_global_filters(ctx: DataContext) -> Filters:
-    notices = _initialise(ctx) if AS_OF_KEY not in st.session_state else []
+    if STATE_AS_OF not in st.session_state:
+        _initialise(ctx)
     earliest, latest = date_range(ctx)
     years = list(ctx.years) or [latest.year]
+    st.session_state[AS_OF_KEY] = st.session_state[STATE_AS_OF]
+    st.session_state[YEAR_KEY] = st.session_state[STATE_AS_OF].year
+    st.session_state[UNIT_KEY] = st.session_state[STATE_UNIT]
     with st.sidebar:
         st.selectbox("统计年度", years, key=YEAR_KEY, format_func=lambda y: f"{y}年",
                      on_change=_on_year_change, args=(latest,))
         st.date_input("数据截至", key=AS_OF_KEY, min_value=earliest, max_value=latest,
                       format="YYYY-MM-DD", on_change=_on_as_of_change,
                       help="所有指标按此日期(含当日)统计;默认是数据中的最新日期。")
-        st.selectbox("单位", list(ctx.units["code"]), key=UNIT_KEY,
+        st.selectbox("单位", list(ctx.units["code"]), key=UNIT_KEY, on_change=_on_unit_change,
                      format_func=lambda code: "全市" if code == CITY_CODE else ctx.unit_name(code))
-        for notice in notices:
+        for notice in st.session_state[STATE_NOTICES]:
             st.warning(notice)
-    filters = Filters(as_of=st.session_state[AS_OF_KEY], unit=st.session_state[UNIT_KEY])
+    filters = Filters(as_of=st.session_state[STATE_AS_OF], unit=st.session_state[STATE_UNIT])
     sync_url(filters)
     return filters
 

@@ -23,11 +23,12 @@ def remember(ctx: DataContext, filters: Filters) -> None:
 def page_context() -> tuple[DataContext, Filters]:
     """The context `app.py` prepared for this run.
 
-    Streamlit runs the very first session after a server start in its legacy `pages/`-folder
-    mode when that session opens a sub-page URL directly, so the page script runs without
-    `app.py`. Leave that mode (as `st.navigation` itself does) and rerun through `app.py`.
+    Streamlit runs a page script without `app.py` in its legacy `pages/`-folder mode: in the
+    very first session after a server start that opens a sub-page URL directly, and in every
+    `AppTest.run()` (which resets the mode). Leave that mode (as `st.navigation` itself does)
+    and rerun through `app.py`, so the page always sees this run's filters.
     """
-    if CONTEXT_KEY not in st.session_state:
+    if PagesManager.uses_pages_directory or CONTEXT_KEY not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
     return st.session_state[CONTEXT_KEY], st.session_state[FILTERS_KEY]

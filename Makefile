@@ -1,0 +1,59 @@
+# The README's commands. `make run` and `make test` set up everything they need.
+PYTHON_BOOTSTRAP ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test setup setup-dev browser lint sample sample-db docs bench load clean
+
+run: setup sample-db
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: setup-dev browser
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+$(VENV)/bin/python:
+	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+
+setup-dev: $(VENV)/.dev
+
+# Debian's Chromium and CJK fonts for the browser tests (no browser download from the internet).
+browser:
+	@bash .ci/install-browser
+
+lint: setup-dev
+	$(PY) -m ruff check .
+
+# Regenerate the fictitious sample CSVs (deterministic) and rebuild the SQLite sample database.
+sample: setup
+	$(PY) -m sample_data.generate
+	rm -f var/bureau-sample.sqlite
+	$(MAKE) sample-db
+
+sample-db: setup
+	$(PY) -c "from data_access.db import ensure_sample_database as e; print(e())"
+
+docs: setup
+	$(PY) -m data_access.describe > docs/data-model.md
+
+bench: setup-dev sample-db
+	$(PY) bench/pages.py
+
+# Load the sample (or CSV_DIR) into the database at DATABASE_URL, replacing the dashboard's tables.
+load: setup
+	$(PY) -m data_access.load --replace $(if $(CSV_DIR),--csv-dir $(CSV_DIR),)
+
+clean:
+	rm -rf var out .pytest_cache .ruff_cache

@@ -1,0 +1,146 @@
+"""The app shell: URL-mirrored filters, the 示例数据 badge, and clear Chinese messages for bad
+configuration, an unreachable database, a database without tables and an empty table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, schema
+from tests.conftest import ROOT, open_page
+from tests.sqlcheck import scalar
+from ui.filters import parse_as_of, parse_unit, year_end_as_of
+from ui.labels import MESSAGES
+
+EARLIEST, LATEST = dt.date(2021, 1, 1), dt.date(2022, 11, 25)
+
+
+def test_parse_as_of_accepts_only_valid_dates_in_range():
+    assert parse_as_of("2022-06-30", earliest=EARLIEST, latest=LATEST) == dt.date(2022, 6, 30)
+    assert parse_as_of("2022-11-25", earliest=EARLIEST, latest=LATEST) == LATEST
+    assert parse_as_of("2022-11-26", earliest=EARLIEST, latest=LATEST) is None
+    assert parse_as_of("2020-12-31", earliest=EARLIEST, latest=LATEST) is None
+    assert parse_as_of("2022-13-01", earliest=EARLIEST, latest=LATEST) is None
+    assert parse_as_of("' OR 1=1 --", earliest=EARLIEST, latest=LATEST) is None
+    assert parse_as_of(None, earliest=EARLIEST, latest=LATEST) is None
+
+
+def test_parse_unit_and_year_end():
+    assert parse_unit("140423", ["140400", "140423"]) == "140423"
+    assert parse_unit("999999", ["140400", "140423"]) is None
+    assert year_end_as_of(2021, LATEST) == dt.date(2021, 12, 31)
+    assert year_end_as_of(2022, LATEST) == LATEST
+
+
+def _texts(at: AppTest) -> str:
+    return " ".join(str(e.value) for kind in ("error", "warning", "info", "markdown", "caption")
+                    for e in at.get(kind))
+
+
+def test_defaults_show_latest_date_whole_city_and_sample_badge(app, sample_sqlite_url):
+    at = app.run()
+    assert not at.exception
+    assert at.date_input(key="global.as_of").value == LATEST
+    assert at.selectbox(key="global.unit").value == "140400"
+    assert at.query_params["as_of"] == "2022-11-25"
+    badges = [m.value for m in at.sidebar.markdown if "badge[" in m.value]
+    assert badges and "示例数据" in badges[0], "the 示例数据 badge is missing"
+    engine = sa.create_engine(sample_sqlite_url)
+    with engine.connect() as conn:
+        assert scalar(conn, "SELECT COUNT(*) FROM dataset_info WHERE key = 'is_sample' "
+                            "AND value = 'true'") == 1
+
+
+def test_url_sets_filters_and_changing_them_updates_the_url(app):
+    at = open_page(app, "accidents", as_of="2022-06-30", unit="140423")
+    assert at.date_input(key="global.as_of").value == dt.date(2022, 6, 30)
+    assert at.selectbox(key="global.unit").value == "140423"
+    at.selectbox(key="global.unit").set_value("140431").run()
+    assert at.query_params["unit"] == "140431"
+    at.selectbox(key="global.year").set_value(2021).run()
+    assert at.date_input(key="global.as_of").value == dt.date(2021, 12, 31)
+    assert at.query_params["as_of"] == "2021-12-31"
+
+
+def test_bad_url_values_fall_back_with_a_notice(app):
+    at = open_page(app, "overview", as_of="2030-01-01", unit="XYZ")
+    assert at.date_input(key="global.as_of").value == LATEST
+    assert at.selectbox(key="global.unit").value == "140400"
+    warnings = " ".join(w.value for w in at.warning)
+    assert "2030-01-01" in warnings and "XYZ" in warnings
+
+
+def _run_with_url(monkeypatch, url: str) -> AppTest:
+    import streamlit as st
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+
+
+def test_unreachable_database_gives_a_chinese_message(monkeypatch):
+    at = _run_with_url(monkeypatch, "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert not at.exception
+    assert [e.value for e in at.error] == [MESSAGES["db_unreachable"]]
+
+
+def test_database_without_tables_says_what_is_missing(monkeypatch, tmp_path):
+    at = _run_with_url(monkeypatch, f"sqlite:///{tmp_path / 'blank.sqlite'}")
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "生产安全事故" in at.error[0].value and "隐患台账" in at.error[0].value
+
+
+def test_empty_table_is_named_and_other_pages_still_work(monkeypatch, tmp_path, sample_sqlite_path):
+    copy = tmp_path / "partial.sqlite"
+    copy.write_bytes(sample_sqlite_path.read_bytes())
+    engine = sa.create_engine(f"sqlite:///{copy}")
+    with engine.begin() as conn:
+        conn.execute(schema.resource_items.delete())
+        conn.execute(schema.resource_sites.delete())
+    engine.dispose()
+    at = _run_with_url(monkeypatch, f"sqlite:///{copy}")
+    at.switch_page("pages/resources.py").run()
+    assert not at.exception and not at.error
+    assert any("应急资源点位" in i.value for i in at.info)
+    at.switch_page("pages/accidents.py").run()
+    assert not at.exception and not at.error
+    assert at.metric
+
+
+@pytest.mark.parametrize("content", ["[connections.bureau\nurl = 'x'", "\xff\xfe"])
+def test_malformed_secrets_file_gives_a_chinese_message(monkeypatch, tmp_path, content):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_bytes(content.encode("latin-1"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(db, "SECRETS_PATH", secrets)
+    monkeypatch.setattr(db.resolve_database, "__defaults__", (None, secrets))
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [MESSAGES["config_invalid"]]
+
+
+def test_database_url_resolution_order(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.bureau]\nurl = "postgresql+psycopg://u@h/db"\n',
+                       encoding="utf-8")
+    assert db.resolve_database({"DATABASE_URL": "sqlite:///x"}, secrets).origin == "env"
+    assert db.resolve_database({}, secrets).url == "postgresql+psycopg://u@h/db"
+    fallback = db.resolve_database({}, tmp_path / "absent.toml")
+    assert fallback.is_embedded_sample and fallback.url.endswith("bureau-sample.sqlite")
+
+
+def test_sample_database_build_is_idempotent(tmp_path):
+    path = tmp_path / "s.sqlite"
+    db.ensure_sample_database(path)
+    first = path.stat().st_mtime_ns
+    db.ensure_sample_database(path)
+    assert path.stat().st_mtime_ns == first
+    assert not list(tmp_path.glob("*.tmp"))
