@@ -1,0 +1,39 @@
+"""Every page in a real browser: Debian's Chromium against `streamlit run`, no network."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import PAGES, chromium, open_and_wait, serve_app
+
+TITLES = {"overview": "态势总览", "accidents": "事故控制", "rectification": "专项整治",
+          "mining": "智能化建设", "resources": "应急资源"}
+
+
+@pytest.fixture(scope="module")
+def page():
+    with chromium() as browser_page:
+        yield browser_page
+
+
+@pytest.fixture(scope="module")
+def base(sample_sqlite_url):
+    with serve_app(env={"DATABASE_URL": sample_sqlite_url}) as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_without_errors(page, base, name):
+    open_and_wait(page, f"{base}/{name}?as_of=2022-11-25")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert page.locator("h1").first.inner_text().startswith(TITLES[name])
+    assert "示例数据" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "2022-11-25" in page.url
+
+
+def test_unreachable_database_shows_the_chinese_message_in_the_browser(page):
+    with serve_app(env={"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}) as down:
+        open_and_wait(page, f"{down}/accidents")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "无法连接业务数据库" in page.locator('[data-testid="stAlertContentError"]').inner_text()
