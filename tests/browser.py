@@ -34,8 +34,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class ServerURL(str):
+    """The app's base URL, carrying the server's process id (for memory measurements)."""
+
+    def __new__(cls, url: str, pid: int):
+        obj = super().__new__(cls, url)
+        obj.pid = pid
+        return obj
+
+
 @contextlib.contextmanager
-def serve_app(env: dict[str, str] | None = None, port: int | None = None) -> Iterator[str]:
+def serve_app(env: dict[str, str] | None = None, port: int | None = None) -> Iterator[ServerURL]:
     """Run the app with `streamlit run`; yields its base URL and stops it afterwards."""
     port = port or free_port()
     process = subprocess.Popen(
@@ -45,7 +54,7 @@ def serve_app(env: dict[str, str] | None = None, port: int | None = None) -> Ite
         cwd=ROOT, env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = ServerURL(f"http://127.0.0.1:{port}", process.pid)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

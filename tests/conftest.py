@@ -41,7 +41,12 @@ def _server_engine(variable: str) -> sa.Engine:
     if not url:
         pytest.skip(f"{variable} is not set")
     engine = db.create_bureau_engine(url)
-    db.load_into(engine, replace=True)
+    # The test database is the tests' own: clear every table in it, including ones an older or
+    # newer version of the schema left behind, then load the sample.
+    existing = sa.MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
+    db.load_into(engine)
     return engine
 
 

@@ -37,17 +37,26 @@ def get_engine():
     return _engine_for(target.url, target.origin)
 
 
+CACHE_EPOCH_KEY = "data.cache_epoch"
+
+
 @st.cache_data(ttl=QUERY_TTL_SECONDS, max_entries=2000, show_spinner=False)
-def _run_query(url: str, module: str, name: str, kwargs: tuple) -> Any:
+def _run_query(url: str, module: str, name: str, kwargs: tuple, epoch: int | None) -> Any:
     fn = getattr(importlib.import_module(module), name)
     with get_engine().connect() as conn:
         return fn(conn, **dict(kwargs))
 
 
+def set_cache_epoch(epoch: int | None) -> None:
+    """Give this session's reads a refresh period: a new epoch re-reads the database (the
+    meeting-room screen sets one per `refresh` minutes). None: the normal TTL alone."""
+    st.session_state[CACHE_EPOCH_KEY] = epoch
+
+
 def query(fn: Callable[..., Any], **kwargs: Any) -> Any:
     """Run data_access function `fn(conn, **kwargs)` through the cache."""
     return _run_query(database_target().url, fn.__module__, fn.__name__,
-                      tuple(sorted(kwargs.items())))
+                      tuple(sorted(kwargs.items())), st.session_state.get(CACHE_EPOCH_KEY))
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,7 @@ class DataContext:
 
 
 @st.cache_data(ttl=CONTEXT_TTL_SECONDS, show_spinner=False)
-def _load_context(url: str) -> DataContext:
+def _load_context(url: str, epoch: int | None) -> DataContext:
     with get_engine().connect() as conn:
         health = catalog.check_database(conn)
         if health.missing_tables:
@@ -95,7 +104,7 @@ def _load_context(url: str) -> DataContext:
 
 def load_context() -> DataContext:
     """What the app needs before any page: raises SQLAlchemy errors when unreachable."""
-    return _load_context(database_target().url)
+    return _load_context(database_target().url, st.session_state.get(CACHE_EPOCH_KEY))
 
 
 def clear_caches() -> None:

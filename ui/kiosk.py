@@ -1,0 +1,52 @@
+"""Meeting-room screen (大屏) settings and timing: `/?kiosk=1&rotate=30&refresh=5`.
+
+Pure functions; the page that uses them is `pages/screen.py`. Views rotate by wall-clock time,
+so several screens showing the dashboard stay in step and a reconnecting browser resumes at the
+right view; the database is re-read once per refresh period (a new cache epoch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_ROTATE_S = 30
+DEFAULT_REFRESH_MIN = 5
+ROTATE_RANGE_S = (5, 3600)
+REFRESH_RANGE_MIN = (1, 1440)
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    rotate_s: int = DEFAULT_ROTATE_S
+    refresh_min: int = DEFAULT_REFRESH_MIN
+
+
+def _bounded_int(text: str | None, default: int, bounds: tuple[int, int]) -> int:
+    try:
+        value = int(str(text))
+    except ValueError:
+        return default
+    return min(max(value, bounds[0]), bounds[1])
+
+
+def parse_kiosk(params: Mapping[str, str]) -> KioskSettings | None:
+    """Kiosk settings from URL parameters, or None when `kiosk` is not switched on.
+    Out-of-range values are clamped; malformed ones take the default."""
+    if str(params.get("kiosk", "")).lower() not in {"1", "true", "yes"}:
+        return None
+    return KioskSettings(
+        rotate_s=_bounded_int(params.get("rotate"), DEFAULT_ROTATE_S, ROTATE_RANGE_S),
+        refresh_min=_bounded_int(params.get("refresh"), DEFAULT_REFRESH_MIN, REFRESH_RANGE_MIN),
+    )
+
+
+def view_index(now_s: float, rotate_s: int, count: int) -> int:
+    """Which of `count` views shows at time `now_s` (seconds since the epoch). Rounds to the
+    nearest boundary so a timer that fires a little early or late still moves on by one."""
+    return int(round(now_s / rotate_s)) % count
+
+
+def refresh_epoch(now_s: float, refresh_min: int) -> int:
+    """The refresh period `now_s` falls in; reads are cached within one period."""
+    return int(now_s // (refresh_min * 60))
