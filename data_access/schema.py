@@ -34,8 +34,8 @@ def _sector_fk(nullable: bool = False, comment: str = "行业领域代码") -> s
 
 def _point() -> tuple[sa.Column, sa.Column]:
     return (
-        sa.Column("lat", sa.Float, nullable=False, comment="纬度(WGS-84/CGCS2000)"),
-        sa.Column("lon", sa.Float, nullable=False, comment="经度(WGS-84/CGCS2000)"),
+        sa.Column("lat", sa.Double, nullable=False, comment="纬度(WGS-84/CGCS2000)"),
+        sa.Column("lon", sa.Double, nullable=False, comment="经度(WGS-84/CGCS2000)"),
     )
 
 
@@ -292,6 +292,189 @@ resource_items = sa.Table(
     comment="应急物资装备清单",
 )
 
+# ---- Scorecard of the notice's other quantified targets (overview page) -------------------
+
+leadership_activities = sa.Table(
+    "leadership_activities",
+    metadata,
+    _pk(),
+    _unit_fk(comment="单位(县区、功能区或市局)"),
+    sa.Column("held_on", sa.Date, nullable=False, comment="日期"),
+    sa.Column("kind", sa.String(20), nullable=False,
+              comment="类别: meeting 研究安全生产工作的会议 / grassroots_visit 主要负责人深入基层指导检查"),
+    sa.Column("note", sa.String(120), nullable=False, comment="内容摘要"),
+    sa.Index("ix_leadership_unit_held", "unit_code", "held_on"),
+    sa.Index("ix_leadership_held", "held_on"),
+    comment="安全生产会议与主要负责人深入基层记录(通知第一条:每月至少一次会议、两次深入基层)",
+)
+
+coal_gas_events = sa.Table(
+    "coal_gas_events",
+    metadata,
+    _pk(),
+    sa.Column("mine_id", sa.Integer, sa.ForeignKey("coal_mines.id"), nullable=False,
+              comment="煤矿编号"),
+    sa.Column("occurred_on", sa.Date, nullable=False, comment="发生日期"),
+    sa.Column("kind", sa.String(16), nullable=False,
+              comment="类别: gas_over_limit 瓦斯超限 / outburst 煤与瓦斯突出"),
+    sa.Column("location", sa.String(80), nullable=False, comment="发生地点(工作面、巷道)"),
+    sa.Column("peak_ch4_pct", sa.Numeric(5, 2), nullable=True, comment="甲烷浓度峰值(%)"),
+    sa.Column("summary", sa.String(400), nullable=False, comment="简要经过与处置"),
+    sa.Index("ix_gas_events_occurred", "occurred_on"),
+    comment="煤矿瓦斯超限与煤与瓦斯突出事件(瓦斯“零超限”、煤层“零突出”)",
+)
+
+oil_gas_storage_assessments = sa.Table(
+    "oil_gas_storage_assessments",
+    metadata,
+    _pk(),
+    sa.Column("enterprise_id", sa.Integer, sa.ForeignKey("enterprises.id"), nullable=False,
+              comment="油气储存企业(企业编号)"),
+    sa.Column("assessed_on", sa.Date, nullable=False, comment="评估(复核)日期"),
+    sa.Column("risk_level", sa.String(12), nullable=False,
+              comment="风险等级: high 高风险 / higher 较高风险 / moderate 一般风险 / low 低风险"),
+    sa.Index("ix_oilgas_enterprise_assessed", "enterprise_id", "assessed_on"),
+    comment="油气储存企业安全风险等级评估(按日期留痕,任意日期的等级取此前最近一次)",
+)
+
+major_hazard_sources = sa.Table(
+    "major_hazard_sources",
+    metadata,
+    _pk(),
+    sa.Column("code", sa.String(24), nullable=False, unique=True, comment="重大危险源编号"),
+    sa.Column("name", sa.String(80), nullable=False, comment="重大危险源名称"),
+    sa.Column("enterprise_id", sa.Integer, sa.ForeignKey("enterprises.id"), nullable=False,
+              comment="所属企业编号"),
+    _unit_fk(),
+    _sector_fk(),
+    sa.Column("hazard_grade", sa.Integer, nullable=False,
+              comment="重大危险源等级(1一级至4四级,一级最高)"),
+    sa.Column("responsible_role", sa.String(40), nullable=False, comment="包保责任人岗位"),
+    sa.Column("registered_on", sa.Date, nullable=False, comment="辨识备案日期"),
+    sa.Index("ix_mhs_unit", "unit_code"),
+    comment="重大危险源",
+)
+
+major_hazard_source_events = sa.Table(
+    "major_hazard_source_events",
+    metadata,
+    _pk(),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("major_hazard_sources.id"), nullable=False,
+              comment="重大危险源编号"),
+    sa.Column("kind", sa.String(16), nullable=False,
+              comment="类别: training 包保责任人培训 / inspection 执法检查"),
+    sa.Column("held_on", sa.Date, nullable=False, comment="日期"),
+    sa.Index("ix_mhs_events_source_kind", "source_id", "kind", "held_on"),
+    comment="重大危险源包保责任人培训与执法检查记录",
+)
+
+inspection_plans = sa.Table(
+    "inspection_plans",
+    metadata,
+    _pk(),
+    sa.Column("year", sa.Integer, nullable=False, comment="年度"),
+    _unit_fk(comment="执法单位(县区、功能区或市局)"),
+    sa.Column("planned_inspections", sa.Integer, nullable=False, comment="计划检查企业(次)"),
+    sa.UniqueConstraint("year", "unit_code", name="uq_inspection_plans"),
+    comment="年度监督检查计划",
+)
+
+inspection_progress = sa.Table(
+    "inspection_progress",
+    metadata,
+    _pk(),
+    _unit_fk(comment="执法单位(县区、功能区或市局)"),
+    sa.Column("reported_on", sa.Date, nullable=False, comment="报送日期"),
+    sa.Column("done_to_date", sa.Integer, nullable=False, comment="年内累计完成检查(次)"),
+    sa.Index("ix_inspection_progress_unit_date", "unit_code", "reported_on"),
+    comment="年度监督检查计划执行进度报送(半月报,年内累计)",
+)
+
+risk_census_progress = sa.Table(
+    "risk_census_progress",
+    metadata,
+    _pk(),
+    _unit_fk(comment="县区"),
+    sa.Column("reported_on", sa.Date, nullable=False, comment="报送日期"),
+    sa.Column("completion_pct", sa.Integer, nullable=False,
+              comment="调查与评估任务完成进度(%),100为全部完成"),
+    sa.Index("ix_census_unit_date", "unit_code", "reported_on"),
+    comment="第一次全国自然灾害综合风险普查进度报送(月报)",
+)
+
+drills = sa.Table(
+    "drills",
+    metadata,
+    _pk(),
+    _unit_fk(comment="组织单位(市或县区)"),
+    sa.Column("held_on", sa.Date, nullable=False, comment="演练日期"),
+    sa.Column("kind", sa.String(16), nullable=False,
+              comment="类别: comprehensive 综合性演练 / special 专项演练 / tabletop 桌面推演"),
+    sa.Column("title", sa.String(120), nullable=False, comment="演练名称"),
+    sa.Column("participants", sa.Integer, nullable=False, comment="参演人数"),
+    sa.Index("ix_drills_unit_held", "unit_code", "held_on"),
+    comment="应急演练(市县两级年内至少开展1次综合性演练)",
+)
+
+townships = sa.Table(
+    "townships",
+    metadata,
+    _pk(),
+    _unit_fk(comment="所属县区"),
+    sa.Column("name", sa.String(40), nullable=False, unique=True,
+              comment="乡镇(街道)名称(示例数据为虚构编号)"),
+    sa.Index("ix_townships_unit", "unit_code"),
+    comment="乡镇(街道)",
+)
+
+township_staffing = sa.Table(
+    "township_staffing",
+    metadata,
+    _pk(),
+    sa.Column("township_id", sa.Integer, sa.ForeignKey("townships.id"), nullable=False,
+              comment="乡镇(街道)编号"),
+    sa.Column("reported_on", sa.Date, nullable=False, comment="报送(变动)日期"),
+    sa.Column("staff", sa.Integer, nullable=False, comment="安全生产和应急管理工作人员(人)"),
+    sa.Index("ix_township_staffing_township_date", "township_id", "reported_on"),
+    comment="乡镇(街道)应急管理人员配备(按变动日期留痕,任意日期取此前最近一次)",
+)
+
+hazchem_monitoring_weekly = sa.Table(
+    "hazchem_monitoring_weekly",
+    metadata,
+    _pk(),
+    _unit_fk(),
+    sa.Column("week_ending", sa.Date, nullable=False, comment="统计周截止日期(周五)"),
+    sa.Column("commit_required", sa.Integer, nullable=False,
+              comment="应发布安全承诺公告(企业·日)"),
+    sa.Column("commit_on_time", sa.Integer, nullable=False,
+              comment="按时发布安全承诺公告(企业·日)"),
+    sa.Column("sources_required", sa.Integer, nullable=False, comment="应接入重大危险源(个)"),
+    sa.Column("sources_connected", sa.Integer, nullable=False, comment="已接入重大危险源(个)"),
+    sa.Column("points_connected", sa.Integer, nullable=False, comment="已接入监测点位(个)"),
+    sa.Column("points_online", sa.Integer, nullable=False, comment="在线监测点位(个,周平均)"),
+    sa.Column("alarms", sa.Integer, nullable=False, comment="本周报警(条)"),
+    sa.Column("alarms_cleared", sa.Integer, nullable=False, comment="本周报警中已消警(条)"),
+    sa.Column("alarms_over_24h", sa.Integer, nullable=False,
+              comment="超过24小时未消警(条)"),
+    sa.Index("ix_hazchem_week_unit", "week_ending", "unit_code"),
+    comment="危化品安全风险监测预警系统周统计(安全承诺率、接入率、在线率、消警率)",
+)
+
+cyber_incidents = sa.Table(
+    "cyber_incidents",
+    metadata,
+    _pk(),
+    _unit_fk(comment="发生单位(市局或县区应急管理局)"),
+    sa.Column("occurred_on", sa.Date, nullable=False, comment="发生日期"),
+    sa.Column("severity", sa.String(16), nullable=False,
+              comment="事件级别: general 一般 / larger 较大 / major 重大 / extra_major 特别重大"),
+    sa.Column("system", sa.String(60), nullable=False, comment="涉及系统"),
+    sa.Column("summary", sa.String(400), nullable=False, comment="事件简况与处置"),
+    sa.Index("ix_cyber_occurred", "occurred_on"),
+    comment="网络安全事件(确保不发生较大网络安全事件)",
+)
+
 # Load order respects foreign keys.
 TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
     dataset_info,
@@ -309,4 +492,17 @@ TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
     working_faces,
     resource_sites,
     resource_items,
+    leadership_activities,
+    coal_gas_events,
+    oil_gas_storage_assessments,
+    major_hazard_sources,
+    major_hazard_source_events,
+    inspection_plans,
+    inspection_progress,
+    risk_census_progress,
+    drills,
+    townships,
+    township_staffing,
+    hazchem_monitoring_weekly,
+    cyber_incidents,
 )

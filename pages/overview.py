@@ -1,49 +1,103 @@
-"""总览: headline tiles for the four detailed views."""
+"""总览: headline tiles for the four detailed views, then the scorecard of every quantified target
+of the 2022 notice, grouped by its six sections, with the change since the previous review."""
 
 import streamlit as st
 
-from data_access import accidents, mining, rectification, resources, targets
+from data_access import accidents, mining, rectification, resources, scorecard, targets
 from ui.data import query
-from ui.shell import page_context, page_header
+from ui.figures.overview import build_scorecard_html, monitoring_table
+from ui.format import cn_date, count, pct
+from ui.labels import MESSAGES, SCORECARD_RULES, SCORECARD_TABLE_NAMES
+from ui.labels import OVERVIEW_TEXT as T
+from ui.shell import has_data, page_context, page_header
 
 ctx, filters = page_context()
-page_header("态势总览", ctx, filters)
+page_header(T["title"], ctx, filters)
 unit = filters.unit_or_none
+as_of = filters.as_of
+link_params = filters.query_params()
 
-totals = query(accidents.count_accidents, as_of=filters.as_of, unit=unit)
-indicator = targets.pick_target(
-    query(targets.list_targets, year=filters.year, metrics=("deaths", "intelligent_faces")),
-    "deaths", unit=unit)
-tasks = query(rectification.list_key_tasks, as_of=filters.as_of)
-hazards = query(rectification.summarize_hidden_dangers, as_of=filters.as_of, unit=unit).iloc[0]
-faces = query(mining.count_faces_by_stage, as_of=filters.as_of, unit=unit)
-face_target = targets.pick_target(
-    query(targets.list_targets, year=filters.year, metrics=("intelligent_faces",)),
-    "intelligent_faces")
-sites = query(resources.summarize_sites_by_kind, as_of=filters.as_of, unit=unit)
 
-cols = st.columns(4)
-with cols[0].container(border=True):
-    st.metric("事故起数", f"{totals['accidents']}起")
-    st.metric("死亡人数", f"{totals['deaths']}人",
-              help="死亡控制指标:" + ("未设定" if indicator is None else f"{indicator:.0f}人"))
-    st.page_link("pages/accidents.py", label="事故控制详情", icon=":material/arrow_forward:",
-                 query_params=filters.query_params())
-with cols[1].container(border=True):
-    done = int((tasks["status"] == "completed").sum())
-    st.metric("重点任务完成", f"{done}/{len(tasks)}项")
-    rate = hazards["closed"] / hazards["found"] if hazards["found"] else None
-    st.metric("隐患销号率", "无数据" if rate is None else f"{rate:.1%}")
-    st.page_link("pages/rectification.py", label="专项整治详情", icon=":material/arrow_forward:",
-                 query_params=filters.query_params())
-with cols[2].container(border=True):
-    built = int(faces.loc[faces["stage"] == "accepted", "faces"].sum())
-    st.metric("智能化采掘工作面建成", f"{built}处",
-              help="年度目标:" + ("未设定" if face_target is None else f"{face_target:.0f}处"))
-    st.page_link("pages/mining.py", label="智能化建设详情", icon=":material/arrow_forward:",
-                 query_params=filters.query_params())
-with cols[3].container(border=True):
-    st.metric("应急资源点位", f"{int(sites['sites'].sum())}处")
-    st.metric("物资检查超期", f"{int(sites['check_overdue'].sum())}处")
-    st.page_link("pages/resources.py", label="应急资源详情", icon=":material/arrow_forward:",
-                 query_params=filters.query_params())
+def tile(page: str, title: str, icon: str):
+    box = st.container(border=True)
+    box.page_link(page, label=f"**{title}** · {T['details']}", icon=icon,
+                  query_params=link_params)
+    return box
+
+
+def render_tiles() -> None:
+    cols = st.columns(4)
+    with cols[0], tile("pages/accidents.py", T["tile_accidents"], ":material/warning:"):
+        totals = query(accidents.count_accidents, as_of=as_of, unit=unit)
+        limit = targets.pick_target(query(targets.list_targets, year=filters.year,
+                                          metrics=("deaths",)), "deaths", unit=unit)
+        left, right = st.columns(2)
+        left.metric(T["accidents"], count(totals["accidents"], "起"))
+        right.metric(T["deaths"], count(totals["deaths"], "人"))
+        st.caption(T["deaths_unset"] if not limit else T["deaths_indicator"].format(
+            limit=f"{limit:.0f}", share=pct(totals["deaths"] / limit)))
+    with cols[1], tile("pages/rectification.py", T["tile_rectification"], ":material/checklist:"):
+        tasks = query(rectification.list_key_tasks, as_of=as_of)
+        hazards = query(rectification.summarize_hidden_dangers, as_of=as_of, unit=unit).iloc[0]
+        left, right = st.columns(2)
+        done = int((tasks["status"] == "completed").sum())
+        left.metric(T["tasks_done"], f"{done}/{len(tasks)}项")
+        found = int(hazards["found"])
+        right.metric(T["closure_rate"], pct(int(hazards["closed"]) / found if found else None))
+        st.caption(T["tasks_overdue"].format(count=int((tasks["status"] == "overdue").sum()))
+                   + " · " + T["hazards_overdue"].format(count=int(hazards["overdue"])))
+    with cols[2], tile("pages/mining.py", T["tile_mining"], ":material/precision_manufacturing:"):
+        faces = query(mining.count_faces_by_stage, as_of=as_of, unit=unit)
+        target = targets.pick_target(query(targets.list_targets, year=filters.year,
+                                           metrics=("intelligent_faces",)),
+                                     "intelligent_faces", unit=unit)
+        built = int(faces.loc[faces["stage"] == "accepted", "faces"].sum())
+        left, right = st.columns(2)
+        left.metric(T["faces_built"], count(built, "处"))
+        right.metric(T["faces_late"], count(int(faces["late"].sum()), "处"))
+        st.caption(T["faces_target_unset"] if not target else T["faces_target"].format(
+            target=f"{target:.0f}", share=pct(built / target)))
+    with cols[3], tile("pages/resources.py", T["tile_resources"], ":material/map:"):
+        sites = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
+        teams = sites[sites["kind"] == "team"]
+        left, right = st.columns(2)
+        left.metric(T["sites"], count(int(sites["sites"].sum()), "处"))
+        right.metric(T["checks_overdue"], count(int(sites["check_overdue"].sum()), "处"))
+        st.caption(T["teams"].format(teams=int(teams["sites"].sum()),
+                                     headcount=f"{int(teams['headcount'].sum()):,}"))
+
+
+def render_scorecard() -> None:
+    st.subheader(T["scorecard"], anchor=False)
+    st.caption(T["scorecard_caption"].format(previous=cn_date(filters.previous_review)))
+    current = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)
+    previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
+    lines = scorecard.compare_weeks(current, previous)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.html(build_scorecard_html(lines, ("一", "二", "三", "四")))
+    with right:
+        st.html(build_scorecard_html(lines, ("五", "六")))
+        with st.expander(T["rules_help"]):
+            for rule in ("rate", "progress", "zero"):
+                st.markdown(f"- {SCORECARD_RULES[rule]}")
+            st.caption(T["rules_colours"])
+    monitoring = query(scorecard.summarize_hazchem_monitoring, as_of=as_of, unit=unit,
+                       by_unit=True)
+    week = cn_date(monitoring["week_ending"].iloc[0]) if len(monitoring) else "—"
+    with st.expander(T["monitoring_by_unit"].format(week=week), expanded=True):
+        if monitoring.empty:
+            st.info(T["monitoring_none"])
+        else:
+            st.dataframe(monitoring_table(monitoring, ctx.unit_names), hide_index=True,
+                         key="overview.monitoring_by_unit")
+
+
+if has_data(ctx, "accidents", "key_tasks", "hidden_dangers", "working_faces", "resource_sites"):
+    render_tiles()
+missing = query(scorecard.list_missing_tables)
+if missing:
+    st.info(MESSAGES["db_not_initialised"].format(
+        tables="、".join(SCORECARD_TABLE_NAMES[t] for t in missing)))
+else:
+    render_scorecard()

@@ -87,3 +87,346 @@ TABLE_NAMES = {
     "key_tasks": "重点任务清单", "hidden_dangers": "隐患台账", "coal_mines": "煤矿",
     "working_faces": "智能化采掘工作面", "resource_sites": "应急资源点位",
 }
+
+# ---- intelligent mining page (pages/mining.py) ----
+MILESTONE_STATES = {"achieved": "按期完成", "achieved_late": "逾期完成", "overdue": "逾期未完成",
+                    "due": "未到期"}
+PROGRAMME_MINE_STATES = {"completed": "已完成全部节点", "behind": "滞后", "on_track": "正常推进",
+                         "no_plan": "未报节点计划"}
+FORECAST_OUTCOMES = {"met": "已完成年度目标", "on_track": "按当前进度年内可完成",
+                     "behind": "按当前进度年内无法完成", "stalled": "近期无工作面通过,按当前进度无法完成",
+                     "plan_short": "年度计划工作面数少于目标,无法完成", "no_target": "年度目标未设定"}
+MINING_COLUMNS = {
+    "days_late": "逾期天数", "planned_completion_on": "计划建成", "planned_on": "列入计划",
+    "construction_started_on": "开工建设", "self_assessed_on": "自评达标", "applied_on": "申报",
+    "evaluated_on": "评定", "accepted_on": "通过(建成)", "milestones": "节点数",
+    "achieved": "已完成节点", "achieved_late": "其中逾期完成", "overdue": "逾期未完成节点",
+    "next_milestone": "下一节点", "next_planned_on": "下一节点计划日期", "pending": "未到期未建成",
+}
+
+# ---- emergency resources page (issue 6) --------------------------------------------------
+TEAM_TYPES = {"professional": "专业救援队伍", "semi_professional": "乡镇半专业队伍",
+              "aviation": "航空救援", "social": "社会应急力量"}
+RESOURCE_COLUMNS = {
+    **COLUMNS, "unit": "所属单位", "kind": "类别", "subkind": "细类", "level": "级别",
+    "category": "装备类别", "equipment": "重点装备", "distance_km": "直线距离(公里)",
+    "days_since_check": "距上次检查(天)", "problem": "问题", "size": "规模",
+    "enterprise": "企业", "sites": "点位数", "rank": "序号",
+}
+RESOURCE_TEXT = {
+    "all_categories": "全部装备类别",
+    "never_checked": "从未检查",
+    "location_missing": "坐标缺失或无效",
+    "location_outside": "坐标不在长治市范围内",
+    "point_invalid": "请输入有效的纬度和经度数字。",
+    "point_outside": "坐标(纬度 {lat},经度 {lon})不在长治市 12 个县区范围内,请核对。",
+    "point_swapped": "坐标(纬度 {lat},经度 {lon})不在长治市范围内;经纬度似乎填反了,"
+                     "请把约 36 的值填入纬度、约 113 的值填入经度。",
+    "no_site_selected": "在地图上点击一个点位,或从下拉列表中选择,查看其物资装备清单。",
+    "no_items": "该点位暂无物资装备记录。",
+    "no_nearest": "所查范围内没有符合条件的救援队伍、储备库或装备库。",
+    "misplaced": "数据质量提示:{n} 个点位的坐标缺失、无效或不在长治市范围内,未画在地图上,请核对:",
+    "basemap_note": "未配置底图:地图只显示本地县区轮廓(离线可用)。",
+    "basemap_configured": "底图:已配置的自建/天地图样式;若无法访问,县区轮廓仍可显示。",
+}
+
+# ---- special rectification page (issue 4) ------------------------------------------------
+HAZARD_SCOPE_LABELS = {
+    "overdue": "超期未整改", "major_open": "重大隐患未销号", "not_double_reported": "重大隐患未完成双报告",
+    "carried_over": "往年结转未销号", "open": "本年发现未销号", "found": "本年发现",
+    "closed": "本年发现已销号", "closed_in_period": "本年销号(按销号日期,含往年发现)",
+    "age_current": "未销号·未超期", "age_1_30": "未销号·超期1–30天",
+    "age_31_90": "未销号·超期31–90天", "age_over_90": "未销号·超期90天以上",
+}
+HAZARD_AGE_LABELS = {"age_current": "未超期", "age_1_30": "超期1–30天",
+                     "age_31_90": "超期31–90天", "age_over_90": "超期90天以上"}
+RECTIFICATION_COLUMNS = {
+    **COLUMNS, "code": "编号", "sector": "行业领域", "unit": "县区", "lead_department": "牵头科室",
+    "progress_pct": "进度(%)", "expected_pct": "时间进度(%)", "note": "最新进展",
+    "reported_on": "最近报送", "days_overdue": "超期天数", "double_report": "双报告",
+    "closure_rate": "销号率(%)", "enterprise": "企业", "description": "隐患描述",
+    "rectify_deadline": "整改期限",
+}
+RECTIFICATION_TEXT = {
+    "tasks_tab": "重点任务清单", "hazards_tab": "隐患排查治理",
+    "due_soon_rule": "临期:未完成、完成时限在今后14天内(含当天),且最近一次报送的进度低于时间进度"
+                     "(计划开始日至完成时限已过去的比例)。",
+    "status_rule": "状态按截至日期推算:截至当日已报送100%进度为“已完成”(完成时限当天完成算按期);"
+                   "否则过了完成时限为“逾期”(到期当天不算逾期);尚无进度为“未启动”,其余为“推进中”。"
+                   "截至日期之后的报送不计入。",
+    "tasks_city_wide": "重点任务清单为全市清单,不随左侧“单位”筛选。",
+    "hazard_rule": "本年指标按 1 月 1 日至截至日期发现的隐患统计;销号率 = 已销号 ÷ 发现;"
+                   "超期未整改 = 截至日期仍未销号且已过整改期限(到期当天不算超期);"
+                   "双报告 = 截至日期前已向监管部门和职工(代表)大会报告。"
+                   "往年结转未销号为往年发现、截至日期仍未销号的隐患,单独列示,不计入本年指标。",
+    "drill_hint": "点击上方图中的柱形,可直接列出其背后的隐患;也可在此选择。",
+    "truncated": "共 {total} 项,表中按整改期限由早到晚显示前 {shown} 项;下载内容与表中相同。",
+    "listed": "共 {total} 项。",
+    "no_tasks": "所选条件下没有重点任务。",
+    "none_this_week": "无",
+    "all": "全部",
+}
+
+# ---- 事故控制 (accident control page) ----
+ACCIDENT_TEXT = {
+    "status_rule": "颜色规则(年度控制指标,均为“不超过”):重特大事故零控制,发生即为红色“超标”;"
+                   "未设定指标为灰色“未设定”(不等于0);已超过全年指标为红色“超标”;"
+                   "指标使用率(已发生 ÷ 全年指标)高于时间进度为红色“超进度”;"
+                   "高于时间进度的90%为黄色“预警”;其余为绿色“正常”。"
+                   "时间进度 = 截至日期是全年第几天 ÷ 全年天数。",
+    "grade_rule": "核定等级按《生产安全事故报告和调查处理条例》(国务院令第493号)第三条:"
+                  "死亡、重伤(含急性工业中毒)、直接经济损失任一项达到即为该等级,取最高者;"
+                  "“以上”包括本数。页面上的起数按填报等级统计。",
+    "scope_help": "单位:点击“各单位”图中的柱形,或在左侧“单位”中选择,二者是同一个筛选(写入链接的 unit 参数);"
+                  "行业:点击“各行业”图中的柱形,或在此选择(写入链接的 acc_sector 参数)。"
+                  "选择后,顶部指标、累计趋势和事故明细只统计所选单位和行业;两张对比图始终显示全市,所选项加框突出。",
+    "by_unit_caption": "全市各单位死亡控制指标使用率,按严重程度排序;竖虚线为时间进度。点击柱形可钻取。",
+    "by_sector_caption": "全市分行业死亡控制指标使用率(行业指标为全市口径);竖虚线为时间进度。点击柱形可钻取。",
+    "week_caption": "周变化:与上次周调度({previous})相比;“本周新增”为{start}至{end}新增。",
+    "quality_note": "数据质量提示:{count}起事故的填报等级与按条例核定的等级不一致(上方起数按填报等级统计),请核实:",
+    "quality_item": "编号{id}({date},{unit}):填报{reported},按条例应为{rule}"
+                    "(死亡{deaths}人、重伤{injuries}人、直接经济损失{loss}万元)",
+    "quality_more": "另有{count}起,见下表“等级核对”列。",
+    "quality_pointer": "{count}起事故的填报等级与按条例核定的等级不一致,见下方“事故明细”。",
+    "grade_mismatch": "不符:应为{rule}",
+    "list_caption": "共{count}起,按发生时间由近到远排列。",
+    "list_truncated": "共{count}起,表中显示最近{shown}起;下载内容与表中相同。",
+    "all_sectors": "全部行业",
+    "reset": "恢复全市、全部行业",
+    "chart_tab": "图表", "table_tab": "明细表",
+    "progress_caption": "时间进度 {progress}({date}为全年第{day}天,共{days}天)",
+    "same_period": "较去年同期",
+    "last_year": "去年同期 {value}",
+    "indicator": "控制指标 {value}",
+    "used_share": "已用 {share}",
+    "deaths_used": "死亡控制指标已用 {share}({used}/{limit}人)",
+    "deaths_unset": "死亡控制指标 未设定",
+    "time_used": "时间进度 {share}",
+}
+ACCIDENT_CONTROL_COLUMNS = {
+    "name": "名称", "used_deaths": "死亡(人)", "limit_deaths": "死亡指标(人)",
+    "share_deaths": "指标使用率", "status_deaths": "状态", "week_deaths": "本周新增死亡",
+    "week_share_deaths": "使用率周变化(百分点)", "previous_status_deaths": "上周状态",
+    "used_accidents": "事故(起)", "limit_accidents": "起数指标(起)",
+    "share_accidents": "起数使用率", "status_accidents": "起数状态",
+}
+ACCIDENT_LIST_COLUMNS = {
+    "id": "编号", "occurred_at": "发生时间", "unit": "县区", "enterprise": "发生单位",
+    "sector": "行业领域", "grade": "事故等级(填报)", "rule_grade": "核定等级",
+    "grade_check": "等级核对", "deaths": "死亡人数", "serious_injuries": "重伤人数",
+    "direct_loss_wan": "直接经济损失(万元)", "summary": "事故简况",
+}
+
+# ---- Overview: headline tiles and the scorecard of the notice's quantified targets ----------
+OVERVIEW_TEXT = {
+    "title": "态势总览",
+    "tile_accidents": "事故控制", "tile_rectification": "专项整治",
+    "tile_mining": "智能化建设", "tile_resources": "应急资源",
+    "accidents": "事故起数", "deaths": "死亡人数",
+    "deaths_indicator": "死亡控制指标 {limit}人,已用 {share}", "deaths_unset": "死亡控制指标 未设定",
+    "larger_accidents": "其中较大事故 {count}起",
+    "tasks_done": "重点任务完成", "tasks_overdue": "逾期 {count}项",
+    "closure_rate": "隐患销号率", "hazards_overdue": "超期未整改 {count}项",
+    "faces_built": "智能化工作面建成", "faces_target": "年度目标 {target}处,完成 {share}",
+    "faces_target_unset": "年度目标 未设定", "faces_late": "逾期未建成",
+    "sites": "应急资源点位", "teams": "救援队伍 {teams}支 · {headcount}人",
+    "checks_overdue": "物资检查超期",
+    "details": "查看详情",
+    "scorecard": "年度工作目标记分卡",
+    "scorecard_caption": "对照《关于做好2022年应急管理工作的通知》中的量化目标;较上周 = 与{previous}相比。"
+                         "鼠标停在一行上可看该行的口径和判定规则。",
+    "monitoring_by_unit": "危化品安全风险监测预警系统:分单位情况(本周报 {week})",
+    "monitoring_none": "所选范围内没有截至该日一周内的监测周报。",
+    "rules_help": "判定规则说明",
+    "rules_colours": "颜色:达标为绿色,预警为黄色,未达标为红色,无数据为灰色。各行口径见鼠标悬停提示及 docs/scorecard.md。",
+}
+SCORECARD_STATUSES = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
+SCORECARD_SECTIONS = {
+    "一": "一、压实责任体系", "二": "二、防范化解风险", "三": "三、依法治安",
+    "四": "四、防灾减灾", "五": "五、应急救援", "六": "六、夯实基础",
+}
+SCORECARD_HEADERS = {"name": "指标", "value": "当前值", "target": "目标", "status": "状态",
+                     "change": "较上周", "previous_status": "上周状态"}
+SCORECARD_LINES = {
+    "monthly_meetings": "每月研究安全生产会议(≥1次)",
+    "leader_visits": "主要负责人每月深入基层(≥2次)",
+    "gas_over_limit": "煤矿瓦斯超限",
+    "coal_outburst": "煤层突出",
+    "oil_gas_high_risk": "高风险、较高风险油气储存企业",
+    "mhs_training": "重大危险源包保责任人培训覆盖率",
+    "mhs_inspection": "重大危险源执法检查覆盖率",
+    "inspection_plan": "年度监督检查计划完成率",
+    "risk_census": "自然灾害综合风险普查完成度",
+    "comprehensive_drills": "市县综合性演练开展率(≥1次/年)",
+    "township_staffing": "乡镇(街道)配备≥3名人员",
+    "hazchem_commitment": "危化监测预警:安全承诺率",
+    "hazchem_connection": "危化监测预警:接入率",
+    "hazchem_online": "危化监测预警:在线率",
+    "hazchem_alarm_clearance": "危化监测预警:消警率",
+    "hazchem_alarms_over_24h": "危化监测预警:超24小时未消警",
+    "standardization": "企业标准化达到要求等级(现状)",
+    "cyber_incidents": "较大及以上网络安全事件",
+}
+SCORECARD_DEFINITIONS = {
+    "monthly_meetings": "本年已结束的月份中,各单位(市局、各县区、高新区、经开区)当月至少召开1次研究安全生产工作会议的“单位·月”占比。",
+    "leader_visits": "本年已结束的月份中,各单位主要负责人当月至少2次深入基层指导检查的“单位·月”占比。",
+    "gas_over_limit": "1月1日至统计日煤矿瓦斯超限次数(瓦斯“零超限”)。所选范围没有煤矿时为无数据。",
+    "coal_outburst": "1月1日至统计日煤与瓦斯突出次数(煤层“零突出”)。所选范围没有煤矿时为无数据。",
+    "oil_gas_high_risk": "统计日最近一次评估为高风险或较高风险的油气储存企业数(动态“清零”)。所选范围没有评估记录时为无数据。",
+    "mhs_training": "统计日已备案的重大危险源中,包保责任人在本年内已接受培训的占比(全覆盖培训)。",
+    "mhs_inspection": "统计日已备案的重大危险源中,本年内已接受执法检查的占比(全覆盖执法检查)。",
+    "inspection_plan": "各单位截至统计日最近一次报送的年内累计完成检查次数 ÷ 年度计划检查次数。",
+    "risk_census": "各县区截至统计日最近一次报送的调查与评估完成进度的平均值(未报送的县区按0计)。",
+    "comprehensive_drills": "市级和各县区(不含功能区)中,本年内已组织至少1次综合性演练的单位占比。",
+    "township_staffing": "各乡镇(街道)截至统计日最近一次报送的安全生产和应急管理工作人员不少于3名的占比。",
+    "hazchem_commitment": "统计日前7天内最新一期周报:按时发布安全承诺公告的企业·日 ÷ 应发布的企业·日。",
+    "hazchem_connection": "最新一期周报:已接入监测预警系统的重大危险源 ÷ 应接入的重大危险源。",
+    "hazchem_online": "最新一期周报:在线监测点位 ÷ 已接入监测点位。",
+    "hazchem_alarm_clearance": "最新一期周报:本周报警中已消警的条数 ÷ 本周报警条数。",
+    "hazchem_alarms_over_24h": "最新一期周报中超过24小时仍未消警的报警条数。",
+    "standardization": "企业持有的安全生产标准化等级达到应达等级(规定企业二级及以上,其他企业三级)的占比。企业台账只记录当前等级,不随统计日变化,也没有上周对比。",
+    "cyber_incidents": "1月1日至统计日发生的较大、重大、特别重大网络安全事件起数(一般事件不计)。",
+}
+SCORECARD_RULES = {
+    "rate": "判定:达到100%为达标;95%至100%之间为预警;低于95%为未达标;无可计算对象为无数据。",
+    "progress": "判定(年底前应达到100%,按时间进度看):已达100%为达标;未达100%但不低于时间进度"
+                "(统计日占全年天数的比例)为预警;低于时间进度为未达标;无可计算对象为无数据。",
+    "zero": "判定(目标为0):0为达标;1及以上为未达标;所选范围无此类对象为无数据。",
+}
+SCORECARD_TEXT = {
+    "expected": "应达 {share}", "no_history": "无历史", "unchanged": "持平",
+    "points": "个百分点", "no_value": "—",
+}
+SCORECARD_TABLE_NAMES = {
+    "leadership_activities": "安全生产会议与深入基层记录", "coal_gas_events": "煤矿瓦斯事件",
+    "oil_gas_storage_assessments": "油气储存企业风险评估", "major_hazard_sources": "重大危险源",
+    "major_hazard_source_events": "重大危险源培训与检查", "inspection_plans": "年度监督检查计划",
+    "inspection_progress": "监督检查计划执行进度", "risk_census_progress": "风险普查进度",
+    "drills": "应急演练", "townships": "乡镇(街道)", "township_staffing": "乡镇应急人员配备",
+    "hazchem_monitoring_weekly": "危化品监测预警周统计", "cyber_incidents": "网络安全事件",
+}
+MONITORING_COLUMNS = {
+    "unit": "单位", "commitment_rate": "安全承诺率", "connection_rate": "接入率",
+    "online_rate": "在线率", "clearance_rate": "消警率", "alarms": "本周报警(条)",
+    "alarms_over_24h": "超24小时未消警(条)",
+}
+
+# ---- weekly review ("本周变化") and the weekly brief (issue 8) ------------------------------
+DRILL_KINDS = {"comprehensive": "综合性演练", "special": "专项演练", "tabletop": "桌面推演"}
+WEEKLY_CHANGES = {"completed": "本周完成", "newly_overdue": "新增逾期", "opened": "本周新增",
+                  "closed": "本周销号"}
+WEEKLY_TEXT = {
+    "title": "本周变化({start}—{end})",
+    "since": "与上次周调度({previous})相比;本周指{start}至{end}。",
+    "none": "无", "more": "另有 {count} 项", "no_enterprise": "发生单位不详",
+    "accidents": "新增事故 {accidents}起、死亡 {deaths}人",
+    "tasks": "重点任务:本周完成 {completed}项、新增逾期 {overdue}项",
+    "tasks_city": "重点任务清单为全市清单,不随左侧“单位”筛选。",
+    "hazards": "隐患:本周发现 {found}项、销号 {closed}项",
+    "major": "重大隐患:新增 {opened}项、销号 {closed}项",
+    "faces": "智能化工作面:本周通过 {faces}处",
+    "late": "比计划晚{days}天",
+    "milestones": "试点/示范矿井建设节点:本周完成 {count}个",
+    "drills": "应急演练 {count}次",
+    "checks": "物资清点检查 {checked}处,检查新超期 {overdue}处",
+    "checks_note": "点位只记录最近一次检查日期:检查数以最新数据为准,回看历史日期时可能偏少。",
+    "scorecard": "记分卡:{count}项状态变化",
+    "status_change": "{name}:{before} → {after}(当前 {value})",
+    "completed": "【完成】", "newly_overdue": "【新增逾期】", "opened": "【新增】", "closed": "【销号】",
+    "headline_rectification": "任务完成 {completed}项、新增逾期 {overdue}项;重大隐患新增 {opened}项、销号 {closed}项",
+    "headline_overview": "新增事故 {accidents}起、死亡 {deaths}人;记分卡 {changed}项状态变化",
+    "download_docx": "下载周报(Word)", "download_xlsx": "下载周报数据(Excel)",
+    "download_help": "按当前“数据截至”日期和单位生成本周周报(含记分卡、本周变化和重点图表),生成约需10秒。",
+}
+BRIEF_TEXT = {
+    "title": "长治市应急管理局安全生产态势周报",
+    "issuer": "长治市应急管理局",
+    "period": "（{start}—{end}）",
+    "byline": "数据截至{as_of}　　统计范围：{scope}　　上次周调度：{previous}",
+    "sample_label": "【示例数据】",
+    "not_sample": "业务数据",
+    "h1": "一、总体情况", "h2": "二、目标完成情况", "h3": "三、本周变化", "h4": "四、重点图表",
+    "sub": {"accidents": "（一）生产安全事故", "tasks": "（二）专项整治重点任务",
+            "hazards": "（三）隐患排查治理", "mining": "（四）智能化建设",
+            "resources": "（五）应急准备", "scorecard": "（六）目标状态变化"},
+    "summary": "截至{as_of}，{scope}今年共发生生产安全事故{accidents}起、死亡{deaths}人{deaths_part}；"
+               "本周（{start}至{end}）新增事故{week_accidents}起、死亡{week_deaths}人。"
+               "专项整治重点任务共{tasks}项，已完成{completed}项、逾期{overdue}项，"
+               "本周完成{week_completed}项、新增逾期{week_overdue}项。"
+               "今年发现隐患{found}项，销号率{closure}，超期未整改{hazards_overdue}项；"
+               "本周发现隐患{week_found}项、销号{week_closed}项，其中新增重大隐患{major_opened}项、"
+               "重大隐患销号{major_closed}项。"
+               "智能化采掘工作面已建成{faces}处{faces_part}，本周通过{week_faces}处。"
+               "年度工作目标记分卡{lines}项中，达标{met}项、预警{warning}项、未达标{missed}项、"
+               "无数据{no_data}项，本周{changed}项状态发生变化。",
+    "deaths_share": "，占全年死亡控制指标的{share}（时间进度{progress}）",
+    "deaths_unset": "（死亡控制指标未设定）",
+    "faces_part": "（年度目标{target}处，完成{share}）",
+    "table_key": "表1　主要指标",
+    "items": {"accidents": "生产安全事故", "deaths": "死亡人数", "larger_accidents": "较大及以上事故",
+              "tasks_completed": "重点任务完成", "tasks_overdue": "重点任务逾期",
+              "hazards_found": "发现隐患", "hazards_closed": "隐患销号",
+              "major_opened": "发现重大隐患", "major_closed": "重大隐患销号",
+              "faces": "智能化工作面建成", "drills": "应急演练"},
+    "limit": "控制指标{limit}，已用{share}（时间进度{progress}）",
+    "limit_unset": "控制指标未设定",
+    "zero_controlled": "重大、特别重大事故零控制",
+    "tasks_note": "全市清单共{total}项",
+    "city_wide": "本周栏为新增逾期",
+    "closure_note": "本年发现隐患销号率{rate}，超期未整改{overdue}项",
+    "closed_note": "按销号日期统计（含往年发现）",
+    "major_open_note": "本年发现的重大隐患未销号{open}项",
+    "faces_target": "年度目标{target}处，完成{share}",
+    "faces_target_unset": "年度目标未设定",
+    "scorecard_intro": "对照《关于做好2022年应急管理工作的通知》中的量化目标共{lines}项：达标{met}项、"
+                       "预警{warning}项、未达标{missed}项、无数据{no_data}项；与上次周调度（{previous}）"
+                       "相比，{changed}项状态发生变化。",
+    "table_scorecard": "表2　年度工作目标记分卡",
+    "scorecard_rules": "注：",
+    "week_accidents": "本周新增生产安全事故{accidents}起、死亡{deaths}人，明细如下。",
+    "week_no_accidents": "本周未发生生产安全事故。",
+    "week_tasks": "本周完成重点任务{completed}项，新增逾期{overdue}项（重点任务为全市清单）。",
+    "week_hazards": "本周发现隐患{found}项、销号{closed}项；新增重大隐患{opened}项，重大隐患销号{major_closed}项。",
+    "week_faces": "本周通过（建成）智能化采掘工作面{faces}处；绿色开采试点和智能化示范矿井完成建设节点{milestones}个。",
+    "week_resources": "本周组织应急演练{drills}次；应急资源点位完成物资清点检查{checked}处，新增检查超期{overdue}处。",
+    "week_scorecard": "与上次周调度（{previous}）相比，{changed}项目标状态发生变化。",
+    "week_scorecard_none": "与上次周调度相比，各项目标状态均无变化。",
+    "fig_control": "各单位死亡控制指标使用率（虚线为时间进度{progress}）",
+    "fig_trend": "累计事故起数和死亡人数：本年与上年",
+    "fig_faces": "智能化采掘工作面累计建成：计划、实际与预测",
+    "fig_hazards": "隐患逐月发现与销号",
+    "figure": "图{number}　{caption}",
+    "charts_left_out": "（本版未附图表。）",
+    "footnote": "说明：本周报由长治市应急管理局安全生产态势感知平台按数据库记录自动生成；"
+                "“本周”指上次周调度次日至数据截至日（含当日）。表中数据详见同名Excel文件。",
+    "about_fields": ["名称", "本周", "数据截至", "上次周调度", "统计范围", "数据来源"],
+}
+BRIEF_SHEETS = {
+    "about": "说明", "key": "主要指标", "scorecard": "目标完成情况", "scorecard_changes": "目标状态变化",
+    "accidents": "本周新增事故", "tasks": "本周重点任务变化", "hazards": "本周重大隐患变化",
+    "faces": "本周通过工作面", "milestones": "本周完成建设节点", "drills": "本周应急演练",
+    "unit_control": "各单位死亡控制指标", "monthly": "逐月数据",
+}
+BRIEF_COLUMNS = {
+    "field": "项目", "value": "当前值", "item": "项目", "year": "本年累计", "week": "本周",
+    "unit_word": "计量单位", "note": "说明",
+    "section": "篇目", "code": "编号", "name": "指标", "target": "目标", "status": "本周状态",
+    "change": "较上周", "previous_status": "上周状态", "raw_value": "当前值(数值)",
+    "id": "编号", "occurred_at": "发生时间", "unit": "县区", "enterprise": "发生单位",
+    "sector": "行业领域", "grade": "事故等级", "deaths": "死亡人数", "serious_injuries": "重伤人数",
+    "direct_loss_wan": "直接经济损失(万元)", "summary": "事故简况",
+    "content": "内容", "task": "任务名称", "drill": "演练名称", "face": "工作面",
+    "lead_department": "牵头科室", "task_deadline": "完成时限", "hazard_deadline": "整改期限",
+    "progress_pct": "进度(%)", "completed_on": "完成日期", "days_overdue": "逾期天数",
+    "description": "隐患描述", "found_on": "发现日期", "closed_on": "销号日期", "state": "状态",
+    "mine": "煤矿", "face_type": "类型", "planned_completion_on": "计划建成",
+    "accepted_on": "通过日期", "days_late": "晚于计划(天)",
+    "programme": "类别", "milestone": "建设节点", "planned_on": "计划完成", "achieved_on": "完成日期",
+    "held_on": "演练日期", "drill_kind": "演练类别", "participants": "参演人数",
+    "used_deaths": "死亡(人)", "limit_deaths": "死亡控制指标(人)", "share_deaths": "指标使用率",
+    "status_deaths": "状态", "week_deaths": "本周新增死亡(人)",
+    "previous_status_deaths": "上周状态",
+    "month": "月份", "accidents": "事故起数", "accidents_last_year": "上年事故起数",
+    "deaths_last_year": "上年死亡人数", "hazards_found": "发现隐患", "hazards_closed": "隐患销号",
+    "faces_planned": "计划建成工作面", "faces_accepted": "通过工作面",
+}

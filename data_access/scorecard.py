@@ -1,0 +1,485 @@
+"""The overview scorecard: the notice's quantified targets (domain brief §6), each line computed
+as of a date for the whole city or one unit, with its status by a pure rule.
+
+Every measure is computed from dated records, so moving `as_of` back shows what the scorecard
+showed then (the change since the previous weekly review is the same function a week earlier).
+The one exception is standardization: `enterprises` holds the current grades without dates, so
+that line is the current state whatever the date (`has_history=False`).
+
+`unit` is a unit code; None or the city code "140400" means the whole city. A measure that has
+nothing to measure in the scope (no coal mine, no township, a zone that is not required to drill)
+is None, and its status is 无数据 (`no_data`). The rules are written down in docs/scorecard.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from data_access._sql import count_where, frame, sum_of, year_start
+from data_access.schema import (
+    coal_gas_events,
+    coal_mines,
+    cyber_incidents,
+    drills,
+    enterprises,
+    hazchem_monitoring_weekly,
+    inspection_plans,
+    inspection_progress,
+    leadership_activities,
+    major_hazard_source_events,
+    major_hazard_sources,
+    oil_gas_storage_assessments,
+    risk_census_progress,
+    township_staffing,
+    townships,
+    units,
+)
+
+CITY_CODE = "140400"
+STATUSES = ("met", "warning", "missed", "no_data")
+SECTIONS = ("一", "二", "三", "四", "五", "六")
+RATE_WARNING_FROM = 0.95
+MIN_TOWNSHIP_STAFF = 3
+MIN_MONTHLY_MEETINGS = 1
+MIN_MONTHLY_VISITS = 2
+REQUIRED_DRILL_KINDS = ("city", "district", "county")  # 市县两级
+CENSUS_UNIT_KINDS = ("district", "county")
+SERIOUS_CYBER_SEVERITIES = ("larger", "major", "extra_major")  # 较大及以上
+HIGH_OIL_GAS_RISK = ("high", "higher")  # 高风险、较高风险
+MONITORING_FRESH_DAYS = 7
+
+
+# ---- status rules (pure) -----------------------------------------------------------------
+def rate_status(value: float | None, *, target: float = 1.0,
+                warning_from: float = RATE_WARNING_FROM) -> str:
+    """A rate against a fixed target: at or above the target 达标; from `warning_from` up to
+    the target 预警; below 未达标; no value 无数据."""
+    if value is None:
+        return "no_data"
+    if value >= target:
+        return "met"
+    if value >= warning_from:
+        return "warning"
+    return "missed"
+
+
+def zero_status(count: int | None) -> str:
+    """Events or entities that must be zero: 0 达标, 1 or more 未达标, no value 无数据."""
+    if count is None:
+        return "no_data"
+    return "met" if count <= 0 else "missed"
+
+
+def year_elapsed_share(as_of: dt.date) -> float:
+    """Share of the calendar year elapsed at the end of `as_of` (1 January = 1/365, 31 December = 1)."""
+    days = (dt.date(as_of.year, 12, 31) - dt.date(as_of.year, 1, 1)).days + 1
+    return as_of.timetuple().tm_yday / days
+
+
+def progress_status(value: float | None, *, as_of: dt.date, target: float = 1.0) -> str:
+    """A target to reach by year end, read against time (时间过半、任务过半): at or above the
+    target 达标; not there yet but at or above the time-proportional share of it (target ×
+    share of the year elapsed) 预警; behind time 未达标; no value 无数据. On 31 December anything
+    short of the target is 未达标."""
+    if value is None:
+        return "no_data"
+    if value >= target:
+        return "met"
+    if value >= target * year_elapsed_share(as_of):
+        return "warning"
+    return "missed"
+
+
+@dataclass(frozen=True)
+class Line:
+    code: str
+    section: str
+    rule: str  # "rate", "progress" or "zero"
+    unit: str  # "%" for rates, else the counting word (起, 家, 条)
+    target: float
+    has_history: bool = True
+
+
+LINES: tuple[Line, ...] = (
+    Line("monthly_meetings", "一", "rate", "%", 1.0),
+    Line("leader_visits", "一", "rate", "%", 1.0),
+    Line("gas_over_limit", "二", "zero", "起", 0),
+    Line("coal_outburst", "二", "zero", "起", 0),
+    Line("oil_gas_high_risk", "二", "zero", "家", 0),
+    Line("mhs_training", "二", "progress", "%", 1.0),
+    Line("mhs_inspection", "二", "progress", "%", 1.0),
+    Line("inspection_plan", "三", "progress", "%", 1.0),
+    Line("risk_census", "四", "progress", "%", 1.0),
+    Line("comprehensive_drills", "五", "progress", "%", 1.0),
+    Line("township_staffing", "六", "rate", "%", 1.0),
+    Line("hazchem_commitment", "六", "rate", "%", 1.0),
+    Line("hazchem_connection", "六", "rate", "%", 1.0),
+    Line("hazchem_online", "六", "rate", "%", 1.0),
+    Line("hazchem_alarm_clearance", "六", "rate", "%", 1.0),
+    Line("hazchem_alarms_over_24h", "六", "zero", "条", 0),
+    Line("standardization", "六", "rate", "%", 1.0, has_history=False),
+    Line("cyber_incidents", "六", "zero", "起", 0),
+)
+LINES_BY_CODE = {line.code: line for line in LINES}
+
+
+def line_status(line: Line, value: float | None, *, as_of: dt.date) -> str:
+    if line.rule == "zero":
+        return zero_status(None if value is None else int(value))
+    if line.rule == "progress":
+        return progress_status(value, as_of=as_of, target=line.target)
+    return rate_status(value, target=line.target)
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """numerator ÷ denominator, or None when there is nothing to divide by."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+# ---- queries -----------------------------------------------------------------------------
+def _scope(column: sa.Column, unit: str | None) -> list[sa.ColumnElement[bool]]:
+    return [] if unit is None or unit == CITY_CODE else [column == unit]
+
+
+def _one_row(conn: sa.Connection, stmt: sa.Select) -> dict[str, int]:
+    row = frame(conn, stmt).iloc[0]
+    return {name: (None if pd.isna(value) else int(value)) for name, value in row.items()}
+
+
+def _count_units(conn: sa.Connection, unit: str | None, kinds: tuple[str, ...] | None) -> int:
+    conditions = _scope(units.c.code, unit)
+    if kinds:
+        conditions.append(units.c.kind.in_(kinds))
+    return int(conn.execute(sa.select(sa.func.count()).select_from(units).where(*conditions))
+               .scalar())
+
+
+def complete_months(as_of: dt.date) -> int:
+    """Months of the year of `as_of` that have ended by it (a month ends on its last day)."""
+    return as_of.month if (as_of + dt.timedelta(days=1)).month != as_of.month else as_of.month - 1
+
+
+def measure_leadership(conn: sa.Connection, *, as_of: dt.date,
+                       unit: str | None = None) -> dict[str, int]:
+    """§一 per unit and complete month of the year: unit_months (units in scope × complete
+    months), active_unit_months (with any record), meeting_months_met (≥1 meeting) and
+    visit_months_met (≥2 grassroots visits). Every unit in `units` (the city bureau, counties
+    and zones) is expected to report."""
+    months = complete_months(as_of)
+    unit_months = _count_units(conn, unit, None) * months
+    if months == 0:
+        return {"unit_months": 0, "active_unit_months": 0, "meeting_months_met": 0,
+                "visit_months_met": 0}
+    la = leadership_activities.c
+    month = sa.extract("month", la.held_on).label("month")
+    last_day = dt.date(as_of.year, months + 1, 1) - dt.timedelta(days=1) if months < 12 else \
+        dt.date(as_of.year, 12, 31)
+    per_month = (
+        sa.select(la.unit_code, month,
+                  count_where(la.kind == "meeting", "meetings"),
+                  count_where(la.kind == "grassroots_visit", "visits"))
+        .where(la.held_on >= year_start(as_of), la.held_on <= last_day, *_scope(la.unit_code, unit))
+        .group_by(la.unit_code, month)
+        .subquery()
+    )
+    met = _one_row(conn, sa.select(
+        sa.func.count().label("active_unit_months"),
+        count_where(per_month.c.meetings >= MIN_MONTHLY_MEETINGS, "meeting_months_met"),
+        count_where(per_month.c.visits >= MIN_MONTHLY_VISITS, "visit_months_met")))
+    return {"unit_months": unit_months, **met}
+
+
+def count_gas_events(conn: sa.Connection, *, as_of: dt.date,
+                     unit: str | None = None) -> dict[str, int]:
+    """§二 coal mines in scope (mines) and, from 1 January to `as_of`, gas over-limit events
+    (gas_over_limit) and coal-and-gas outbursts (outburst)."""
+    ge = coal_gas_events.c
+    mines = int(conn.execute(sa.select(sa.func.count()).select_from(coal_mines)
+                             .where(*_scope(coal_mines.c.unit_code, unit))).scalar())
+    events = _one_row(conn, sa.select(
+        count_where(ge.kind == "gas_over_limit", "gas_over_limit"),
+        count_where(ge.kind == "outburst", "outburst"),
+    ).select_from(coal_gas_events.join(coal_mines, ge.mine_id == coal_mines.c.id))
+        .where(ge.occurred_on >= year_start(as_of), ge.occurred_on <= as_of,
+               *_scope(coal_mines.c.unit_code, unit)))
+    return {"mines": mines, **events}
+
+
+def count_high_risk_oil_gas(conn: sa.Connection, *, as_of: dt.date,
+                            unit: str | None = None) -> dict[str, int]:
+    """§二 oil and gas storage enterprises assessed by `as_of` (assessed) and those whose latest
+    assessment on or before `as_of` is 高风险 or 较高风险 (high_risk)."""
+    oa = oil_gas_storage_assessments.c
+    ranked = (
+        sa.select(oa.enterprise_id, oa.risk_level,
+                  sa.func.row_number().over(partition_by=oa.enterprise_id,
+                                            order_by=(oa.assessed_on.desc(), oa.id.desc()))
+                  .label("rank"))
+        .where(oa.assessed_on <= as_of)
+        .subquery()
+    )
+    return _one_row(conn, sa.select(
+        sa.func.count().label("assessed"),
+        count_where(ranked.c.risk_level.in_(HIGH_OIL_GAS_RISK), "high_risk"),
+    ).select_from(ranked.join(enterprises, ranked.c.enterprise_id == enterprises.c.id))
+        .where(ranked.c.rank == 1, *_scope(enterprises.c.unit_code, unit)))
+
+
+def measure_major_hazard_sources(conn: sa.Connection, *, as_of: dt.date,
+                                 unit: str | None = None) -> dict[str, int]:
+    """§二 major hazard sources registered by `as_of` (sources), and of those, how many had their
+    responsible person trained (trained) and were inspected (inspected) between 1 January and
+    `as_of`."""
+    ev = major_hazard_source_events.c
+    done = (
+        sa.select(ev.source_id, count_where(ev.kind == "training", "trainings"),
+                  count_where(ev.kind == "inspection", "inspections"))
+        .where(ev.held_on >= year_start(as_of), ev.held_on <= as_of)
+        .group_by(ev.source_id)
+        .subquery()
+    )
+    mhs = major_hazard_sources.c
+    return _one_row(conn, sa.select(
+        sa.func.count().label("sources"),
+        count_where(done.c.trainings > 0, "trained"),
+        count_where(done.c.inspections > 0, "inspected"),
+    ).select_from(major_hazard_sources.outerjoin(done, done.c.source_id == mhs.id))
+        .where(mhs.registered_on <= as_of, *_scope(mhs.unit_code, unit)))
+
+
+def measure_inspection_plan(conn: sa.Connection, *, as_of: dt.date,
+                            unit: str | None = None) -> dict[str, int]:
+    """§三 inspections planned for the year (planned) and done by `as_of` (done: each unit's
+    latest cumulative report on or before `as_of`, summed)."""
+    ip = inspection_progress.c
+    planned = conn.execute(
+        sa.select(sum_of(inspection_plans.c.planned_inspections, "planned"))
+        .where(inspection_plans.c.year == as_of.year, *_scope(inspection_plans.c.unit_code, unit))
+    ).scalar()
+    ranked = (
+        sa.select(ip.done_to_date,
+                  sa.func.row_number().over(partition_by=ip.unit_code,
+                                            order_by=(ip.reported_on.desc(), ip.id.desc()))
+                  .label("rank"))
+        .where(ip.reported_on >= year_start(as_of), ip.reported_on <= as_of,
+               *_scope(ip.unit_code, unit))
+        .subquery()
+    )
+    done = conn.execute(sa.select(sum_of(ranked.c.done_to_date, "done"))
+                        .where(ranked.c.rank == 1)).scalar()
+    return {"planned": int(planned), "done": int(done)}
+
+
+def measure_risk_census(conn: sa.Connection, *, as_of: dt.date,
+                        unit: str | None = None) -> dict[str, int]:
+    """§四 counties in scope (units), how many have reported by `as_of` (reported) and the sum
+    of their latest completion percentages (pct_sum; a county that never reported counts 0)."""
+    rc = risk_census_progress.c
+    ranked = (
+        sa.select(rc.unit_code, rc.completion_pct,
+                  sa.func.row_number().over(partition_by=rc.unit_code,
+                                            order_by=(rc.reported_on.desc(), rc.id.desc()))
+                  .label("rank"))
+        .where(rc.reported_on <= as_of, *_scope(rc.unit_code, unit))
+        .subquery()
+    )
+    latest = _one_row(conn, sa.select(
+        sa.func.count().label("reported"), sum_of(ranked.c.completion_pct, "pct_sum"),
+    ).select_from(ranked.join(units, units.c.code == ranked.c.unit_code))
+        .where(ranked.c.rank == 1, units.c.kind.in_(CENSUS_UNIT_KINDS)))
+    return {"units": _count_units(conn, unit, CENSUS_UNIT_KINDS), **latest}
+
+
+def measure_drills(conn: sa.Connection, *, as_of: dt.date,
+                   unit: str | None = None) -> dict[str, int]:
+    """§五 city and county units in scope (required) and how many of them held at least one
+    comprehensive drill between 1 January and `as_of` (held). Zones are not required."""
+    dr = drills.c
+    held = conn.execute(
+        sa.select(sa.func.count(sa.distinct(dr.unit_code)))
+        .select_from(drills.join(units, units.c.code == dr.unit_code))
+        .where(dr.kind == "comprehensive", dr.held_on >= year_start(as_of), dr.held_on <= as_of,
+               units.c.kind.in_(REQUIRED_DRILL_KINDS), *_scope(dr.unit_code, unit))
+    ).scalar()
+    return {"required": _count_units(conn, unit, REQUIRED_DRILL_KINDS), "held": int(held)}
+
+
+def measure_township_staffing(conn: sa.Connection, *, as_of: dt.date,
+                              unit: str | None = None) -> dict[str, int]:
+    """§六 townships in scope (townships), those with a staffing report by `as_of` (reported)
+    and those whose latest report shows at least 3 staff (staffed)."""
+    ts = township_staffing.c
+    ranked = (
+        sa.select(ts.township_id, ts.staff,
+                  sa.func.row_number().over(partition_by=ts.township_id,
+                                            order_by=(ts.reported_on.desc(), ts.id.desc()))
+                  .label("rank"))
+        .where(ts.reported_on <= as_of)
+        .subquery()
+    )
+    latest = sa.select(ranked).where(ranked.c.rank == 1).subquery()
+    return _one_row(conn, sa.select(
+        sa.func.count().label("townships"),
+        sa.func.count(latest.c.staff).label("reported"),
+        count_where(latest.c.staff >= MIN_TOWNSHIP_STAFF, "staffed"),
+    ).select_from(townships.outerjoin(latest, latest.c.township_id == townships.c.id))
+        .where(*_scope(townships.c.unit_code, unit)))
+
+
+MONITORING_COUNTS = ("commit_required", "commit_on_time", "sources_required",
+                     "sources_connected", "points_connected", "points_online", "alarms",
+                     "alarms_cleared", "alarms_over_24h")
+MONITORING_RATES = {  # rate: (numerator, denominator)
+    "commitment_rate": ("commit_on_time", "commit_required"),
+    "connection_rate": ("sources_connected", "sources_required"),
+    "online_rate": ("points_online", "points_connected"),
+    "clearance_rate": ("alarms_cleared", "alarms"),
+}
+
+
+def summarize_hazchem_monitoring(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
+                                 by_unit: bool = False) -> pd.DataFrame:
+    """§六 the latest weekly monitoring report on or before `as_of` (and no older than 7 days):
+    week_ending, the counts in MONITORING_COUNTS and the four rates (None where the denominator
+    is 0). One row of totals, or one row per unit with `by_unit` (adds unit_code). An empty frame
+    means no current report in scope."""
+    hm = hazchem_monitoring_weekly.c
+    scope = _scope(hm.unit_code, unit)
+    week = (sa.select(sa.func.max(hm.week_ending))
+            .where(hm.week_ending <= as_of,
+                   hm.week_ending > as_of - dt.timedelta(days=MONITORING_FRESH_DAYS), *scope)
+            .scalar_subquery())
+    keys = [hm.unit_code] if by_unit else []
+    stmt = (sa.select(*keys, sa.func.max(hm.week_ending).label("week_ending"),
+                      *(sum_of(getattr(hm, name), name) for name in MONITORING_COUNTS))
+            .where(hm.week_ending == week, *scope)
+            .having(sa.func.count() > 0))
+    if by_unit:
+        stmt = stmt.group_by(hm.unit_code).order_by(hm.unit_code)
+    df = frame(conn, stmt)
+    for rate, (numerator, denominator) in MONITORING_RATES.items():
+        df[rate] = [ratio(n, d) for n, d in zip(df[numerator], df[denominator])]
+    return df
+
+
+def measure_standardization(conn: sa.Connection, *, unit: str | None = None) -> dict[str, int]:
+    """§六 enterprises in scope (enterprises) and those at or above their required
+    standardization grade (met: a grade is held and its number is at most the required one).
+    Current state only: the table keeps no dates."""
+    en = enterprises.c
+    return _one_row(conn, sa.select(
+        sa.func.count().label("enterprises"),
+        count_where(sa.and_(en.std_grade.is_not(None), en.std_grade <= en.required_std_grade),
+                    "met"),
+    ).where(*_scope(en.unit_code, unit)))
+
+
+def count_cyber_incidents(conn: sa.Connection, *, as_of: dt.date,
+                          unit: str | None = None) -> dict[str, int]:
+    """§六 cyber-security incidents from 1 January to `as_of`: all, and 较大 or worse (serious)."""
+    ci = cyber_incidents.c
+    return _one_row(conn, sa.select(
+        sa.func.count().label("all"),
+        count_where(ci.severity.in_(SERIOUS_CYBER_SEVERITIES), "serious"),
+    ).where(ci.occurred_on >= year_start(as_of), ci.occurred_on <= as_of,
+            *_scope(ci.unit_code, unit)))
+
+
+def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None
+              ) -> dict[str, tuple[float | None, float | None]]:
+    """(numerator, denominator) per rate line; (count, None) per zero line; None = no data."""
+    lead = measure_leadership(conn, as_of=as_of, unit=unit)
+    gas = count_gas_events(conn, as_of=as_of, unit=unit)
+    oil = count_high_risk_oil_gas(conn, as_of=as_of, unit=unit)
+    mhs = measure_major_hazard_sources(conn, as_of=as_of, unit=unit)
+    plan = measure_inspection_plan(conn, as_of=as_of, unit=unit)
+    census = measure_risk_census(conn, as_of=as_of, unit=unit)
+    drill = measure_drills(conn, as_of=as_of, unit=unit)
+    staff = measure_township_staffing(conn, as_of=as_of, unit=unit)
+    std = measure_standardization(conn, unit=unit)
+    cyber = count_cyber_incidents(conn, as_of=as_of, unit=unit)
+    monitoring = summarize_hazchem_monitoring(conn, as_of=as_of, unit=unit)
+    mon = monitoring.iloc[0] if len(monitoring) else None
+
+    def monitored(numerator: str, denominator: str | None = None):
+        if mon is None:
+            return (None, None)
+        return (int(mon[numerator]), None if denominator is None else int(mon[denominator]))
+
+    has_mines = gas["mines"] > 0
+    led = lead["active_unit_months"] > 0  # no record at all: nothing was reported, not 0%
+    return {
+        "monthly_meetings": (lead["meeting_months_met"] if led else None, lead["unit_months"]),
+        "leader_visits": (lead["visit_months_met"] if led else None, lead["unit_months"]),
+        "gas_over_limit": (gas["gas_over_limit"] if has_mines else None, None),
+        "coal_outburst": (gas["outburst"] if has_mines else None, None),
+        "oil_gas_high_risk": (oil["high_risk"] if oil["assessed"] else None, None),
+        "mhs_training": (mhs["trained"], mhs["sources"]),
+        "mhs_inspection": (mhs["inspected"], mhs["sources"]),
+        "inspection_plan": (plan["done"], plan["planned"]),
+        "risk_census": (census["pct_sum"] if census["reported"] else None, 100 * census["units"]),
+        "comprehensive_drills": (drill["held"], drill["required"]),
+        "township_staffing": (staff["staffed"] if staff["reported"] else None,
+                              staff["townships"]),
+        "hazchem_commitment": monitored("commit_on_time", "commit_required"),
+        "hazchem_connection": monitored("sources_connected", "sources_required"),
+        "hazchem_online": monitored("points_online", "points_connected"),
+        "hazchem_alarm_clearance": monitored("alarms_cleared", "alarms"),
+        "hazchem_alarms_over_24h": monitored("alarms_over_24h"),
+        "standardization": (std["met"], std["enterprises"]),
+        "cyber_incidents": (cyber["serious"], None),
+    }
+
+
+SCORECARD_TABLES = tuple(t.name for t in (
+    leadership_activities, coal_gas_events, oil_gas_storage_assessments, major_hazard_sources,
+    major_hazard_source_events, inspection_plans, inspection_progress, risk_census_progress,
+    drills, townships, township_staffing, hazchem_monitoring_weekly, cyber_incidents))
+
+
+def list_missing_tables(conn: sa.Connection) -> tuple[str, ...]:
+    """The scorecard's tables this database lacks (an older deployment): empty when all exist."""
+    present = set(sa.inspect(conn).get_table_names())
+    return tuple(name for name in SCORECARD_TABLES if name not in present)
+
+
+def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
+                      unit: str | None = None) -> pd.DataFrame:
+    """Every line of LINES, in order: code, section, rule, unit, value (a fraction for rates, a
+    count for zero lines, None for no data), numerator, denominator, target, expected (the
+    time-proportional share for progress lines), status."""
+    measures = _measures(conn, as_of, unit)
+    rows = []
+    for line in LINES:
+        numerator, denominator = measures[line.code]
+        value = numerator if line.rule == "zero" else ratio(numerator, denominator)
+        rows.append({
+            "code": line.code, "section": line.section, "rule": line.rule, "unit": line.unit,
+            "value": value, "numerator": numerator, "denominator": denominator,
+            "target": line.target,
+            "expected": (line.target * year_elapsed_share(as_of)
+                         if line.rule == "progress" else None),
+            "status": line_status(line, value, as_of=as_of),
+        })
+    return pd.DataFrame(rows)
+
+
+def compare_weeks(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """`current` with previous_value, previous_status and change (current − previous; None when
+    either is missing or the line keeps no history) from the scorecard of the previous review."""
+    before = previous.set_index("code")
+    out = current.copy()
+    out["previous_value"] = [before.at[c, "value"] for c in out["code"]]
+    out["previous_status"] = [before.at[c, "status"] for c in out["code"]]
+    changes = []
+    for code, now, then in zip(out["code"], out["value"], out["previous_value"]):
+        known = not (now is None or then is None or pd.isna(now) or pd.isna(then))
+        changes.append(now - then if known and LINES_BY_CODE[code].has_history else None)
+    out["change"] = pd.Series(changes, index=out.index, dtype=object)
+    return out
