@@ -180,8 +180,8 @@ ACCIDENT_TEXT = {
     "scope_help": "单位:点击“各单位”图中的柱形,或在左侧“单位”中选择,二者是同一个筛选(写入链接的 unit 参数);"
                   "行业:点击“各行业”图中的柱形,或在此选择(写入链接的 acc_sector 参数)。"
                   "选择后,顶部指标、累计趋势和事故明细只统计所选单位和行业;两张对比图始终显示全市,所选项加框突出。",
-    "by_unit_caption": "全市各单位死亡控制指标使用率,按严重程度排序;竖虚线为时间进度。点击柱形可钻取。",
-    "by_sector_caption": "全市分行业死亡控制指标使用率(行业指标为全市口径);竖虚线为时间进度。点击柱形可钻取。",
+    "by_unit_caption": "全市各单位死亡控制指标使用率,按严重程度排序;竖虚线为时间进度。点击柱形可钻取,再次点击取消。",
+    "by_sector_caption": "全市分行业死亡控制指标使用率(行业指标为全市口径);竖虚线为时间进度。点击柱形可钻取,再次点击取消。",
     "week_caption": "周变化:与上次周调度({previous})相比;“本周新增”为{start}至{end}新增。",
     "quality_note": "数据质量提示:{count}起事故的填报等级与按条例核定的等级不一致(上方起数按填报等级统计),请核实:",
     "quality_item": "编号{id}({date},{unit}):填报{reported},按条例应为{rule}"
@@ -313,8 +313,8 @@ MONITORING_COLUMNS = {
 
 # ---- weekly review ("本周变化") and the weekly brief (issue 8) ------------------------------
 DRILL_KINDS = {"comprehensive": "综合性演练", "special": "专项演练", "tabletop": "桌面推演"}
-WEEKLY_CHANGES = {"completed": "本周完成", "newly_overdue": "新增逾期", "opened": "本周新增",
-                  "closed": "本周销号"}
+WEEKLY_CHANGES = {"completed": "完成", "newly_overdue": "新增逾期", "opened": "新增",
+                  "closed": "销号"}
 WEEKLY_TEXT = {
     "title": "本周变化({start}—{end})",
     "since": "与上次周调度({previous})相比;本周指{start}至{end}。",
@@ -368,7 +368,7 @@ BRIEF_TEXT = {
               "hazards_found": "发现隐患", "hazards_closed": "隐患销号",
               "major_opened": "发现重大隐患", "major_closed": "重大隐患销号",
               "faces": "智能化工作面建成", "drills": "应急演练"},
-    "limit": "控制指标{limit}，已用{share}（时间进度{progress}）",
+    "limit": "控制指标{limit}，已用{share}（时间进度{progress}），{status}",
     "limit_unset": "控制指标未设定",
     "zero_controlled": "重大、特别重大事故零控制",
     "tasks_note": "全市清单共{total}项",
@@ -415,12 +415,12 @@ BRIEF_COLUMNS = {
     "id": "编号", "occurred_at": "发生时间", "unit": "县区", "enterprise": "发生单位",
     "sector": "行业领域", "grade": "事故等级", "deaths": "死亡人数", "serious_injuries": "重伤人数",
     "direct_loss_wan": "直接经济损失(万元)", "summary": "事故简况",
-    "content": "内容", "task": "任务名称", "drill": "演练名称", "face": "工作面",
+    "content": "内容", "week_change": "变化", "hazard_enterprise": "企业", "task": "任务名称", "drill": "演练名称", "face": "工作面",
     "lead_department": "牵头科室", "task_deadline": "完成时限", "hazard_deadline": "整改期限",
     "progress_pct": "进度(%)", "completed_on": "完成日期", "days_overdue": "逾期天数",
     "description": "隐患描述", "found_on": "发现日期", "closed_on": "销号日期", "state": "状态",
     "mine": "煤矿", "face_type": "类型", "planned_completion_on": "计划建成",
-    "accepted_on": "通过日期", "days_late": "晚于计划(天)",
+    "accepted_on": "通过日期", "days_late": "逾期天数",
     "programme": "类别", "milestone": "建设节点", "planned_on": "计划完成", "achieved_on": "完成日期",
     "held_on": "演练日期", "drill_kind": "演练类别", "participants": "参演人数",
     "used_deaths": "死亡(人)", "limit_deaths": "死亡控制指标(人)", "share_deaths": "指标使用率",
@@ -429,4 +429,27 @@ BRIEF_COLUMNS = {
     "month": "月份", "accidents": "事故起数", "accidents_last_year": "上年事故起数",
     "deaths_last_year": "上年死亡人数", "hazards_found": "发现隐患", "hazards_closed": "隐患销号",
     "faces_planned": "计划建成工作面", "faces_accepted": "通过工作面",
+}
+
+# ---- meeting-room screen (大屏) -------------------------------------------------------------
+SCREEN_TEXT = {
+    "as_of": "数据截至",
+    "accidents": "事故起数",
+    "deaths": "死亡人数",
+    "indicator_used": "死亡指标已用",
+    "not_set": "未设定",
+    "progress": "时间进度 {progress}:指标使用超过时间进度即为超进度(红色)。",
+    "tasks_done": "重点任务完成",
+    "closure_rate": "隐患销号率",
+    "hazards_overdue": "超期未整改",
+    "major_open": "重大隐患未销号",
+    "faces_built": "工作面已建成",
+    "faces_target": "年度目标",
+    "faces_late": "逾期未建成",
+    "faces_year_end": "按近期进度年底预计",
+    "faces_reached": "预计达到目标",
+    "not_reached": "年内难以达到",
+    "checks_overdue": "物资检查超期",
+    "deaths_by_unit": "各单位死亡控制指标使用",
+    "deaths_by_sector": "各行业死亡控制指标使用",
 }
