@@ -13,6 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access._sql import frame, next_day, start_of_day, sum_of, year_start
+from data_access.accident_rules import grade_case
 from data_access.schema import accidents, enterprises
 
 CITY_CODE = "140400"
@@ -83,13 +84,17 @@ def count_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = N
 def list_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
                    sector: str | None = None, start: dt.date | None = None,
                    limit: int = 1000) -> pd.DataFrame:
-    """The accidents behind the figures, newest first, at most `limit` rows."""
+    """The accidents behind the figures, newest first, at most `limit` rows.
+
+    `grade` is the reported grade; `rule_grade` the grade 国务院令第493号 gives from deaths,
+    serious injuries and direct loss (万元). An empty frame means no accident in the period.
+    """
     stmt = (
         sa.select(
             accidents.c.id, accidents.c.occurred_at, accidents.c.unit_code,
             enterprises.c.name.label("enterprise"), accidents.c.sector_code, accidents.c.grade,
             accidents.c.deaths, accidents.c.serious_injuries, accidents.c.direct_loss_wan,
-            accidents.c.summary,
+            accidents.c.summary, _rule_grade().label("rule_grade"),
         )
         .select_from(accidents.outerjoin(enterprises, accidents.c.enterprise_id == enterprises.c.id))
         .where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start))
@@ -98,3 +103,31 @@ def list_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = No
     )
     return frame(conn, stmt)
 
+
+
+def _rule_grade() -> sa.Case:
+    return grade_case(accidents.c.deaths, accidents.c.serious_injuries,
+                      accidents.c.direct_loss_wan)
+
+
+def list_grade_mismatches(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
+                          sector: str | None = None,
+                          start: dt.date | None = None) -> pd.DataFrame:
+    """Accidents of the period whose reported grade differs from the grade 国务院令第493号 gives.
+
+    Columns: id, occurred_at, unit_code, sector_code, grade (reported), rule_grade, deaths,
+    serious_injuries, direct_loss_wan (万元); oldest first. The grade is computed in SQL, so
+    only disagreeing rows are fetched; an empty frame means every record agrees.
+    """
+    rule = _rule_grade()
+    stmt = (
+        sa.select(
+            accidents.c.id, accidents.c.occurred_at, accidents.c.unit_code,
+            accidents.c.sector_code, accidents.c.grade, rule.label("rule_grade"),
+            accidents.c.deaths, accidents.c.serious_injuries, accidents.c.direct_loss_wan,
+        )
+        .where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start),
+               accidents.c.grade != rule)
+        .order_by(accidents.c.occurred_at, accidents.c.id)
+    )
+    return frame(conn, stmt)

@@ -75,7 +75,8 @@ def year_end_as_of(year: int, latest: dt.date) -> dt.date:
 
 # The filter values live under these plain session keys; the widgets mirror them. Widget state
 # alone is not enough: a widget's identity can change between runs (AppTest resets Streamlit's
-# page mode on every run), and the value must survive that.
+# page mode on every run), and the value must survive that. A page's widget callback may set
+# STATE_UNIT or STATE_AS_OF to change a global filter (e.g. a drill-down click on a unit).
 STATE_AS_OF = "filters.as_of"
 STATE_UNIT = "filters.unit"
 STATE_NOTICES = "filters.notices"  # shown until the user changes a filter
