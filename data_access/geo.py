@@ -66,12 +66,44 @@ def point_in_geometry(lon: float, lat: float, geometry: dict) -> bool:
     return False
 
 
+def _geometry_bounds(geometry: dict) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) of a Polygon or MultiPolygon."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    lons = [p[0] for rings in polygons for p in rings[0]]
+    lats = [p[1] for rings in polygons for p in rings[0]]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+@lru_cache(maxsize=1)
+def _county_bounds() -> tuple[tuple[float, float, float, float], ...]:
+    return tuple(_geometry_bounds(f["geometry"]) for f in load_county_outlines()["features"])
+
+
 def county_of_point(lat: float, lon: float) -> str | None:
     """Code of the county whose outline contains the point, or None outside Changzhi."""
-    for feature in load_county_outlines()["features"]:
-        if point_in_geometry(lon, lat, feature["geometry"]):
+    features = load_county_outlines()["features"]
+    for feature, (x0, y0, x1, y1) in zip(features, _county_bounds()):
+        if x0 <= lon <= x1 and y0 <= lat <= y1 and point_in_geometry(lon, lat, feature["geometry"]):
             return feature["properties"]["code"]
     return None
+
+
+def is_coordinate(lat: object, lon: object) -> bool:
+    """True for a finite latitude in [-90, 90] and longitude in [-180, 180]."""
+    try:
+        flat, flon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return False
+    return (math.isfinite(flat) and math.isfinite(flon)
+            and -90 <= flat <= 90 and -180 <= flon <= 180)
+
+
+def in_changzhi(lat: object, lon: object) -> bool:
+    """True when the point is a real coordinate inside one of the 12 county outlines."""
+    return (is_coordinate(lat, lon) and in_city_bounds(float(lat), float(lon))
+            and county_of_point(float(lat), float(lon)) is not None)
 
 
 def _out_of_china(lat: float, lon: float) -> bool:

@@ -1,19 +1,217 @@
-"""应急资源: resource sites by kind and stock-check readiness."""
+"""应急资源: where the warehouses, teams, shelters and depots are, what they hold, whether their
+stock checks are current, and what lies nearest to a place. The map needs no internet."""
 
+from __future__ import annotations
+
+import os
+from io import BytesIO
+
+import pandas as pd
 import streamlit as st
 
 from data_access import resources
+from data_access.geo import in_changzhi, is_coordinate, load_county_outlines
+from data_access.nearest import find_nearest, split_mappable, summarize_equipment
 from ui.data import query
-from ui.labels import SITE_KINDS
+from ui.figures import resources as fig
+from ui.format import cn_date, count
+from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
 from ui.shell import has_data, page_context, page_header
+
+NEAREST_KINDS = ("team", "warehouse", "depot")
+KEY_CATEGORIES = ("drainage", "plugging", "firefighting")
+NEAR_MODES = {"enterprise": "企业", "unit": "单位驻地", "point": "输入坐标"}
+
+
+def map_style_url() -> str | None:
+    """Optional basemap: env MAP_STYLE_URL or secrets `map_style_url`; off by default."""
+    url = os.environ.get("MAP_STYLE_URL")
+    if not url:
+        try:
+            url = st.secrets.get("map_style_url")
+        except FileNotFoundError:
+            url = None
+    return url or None
+
+
+def excel_bytes(df: pd.DataFrame) -> bytes:
+    buffer = BytesIO()
+    df.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def show_table(df: pd.DataFrame, **kwargs) -> None:
+    st.dataframe(df.rename(columns=RESOURCE_COLUMNS), hide_index=True, width="stretch", **kwargs)
+
+
+def search_point(ctx, unit: str | None) -> tuple[tuple[float, float] | None, str]:
+    """The nearest-resource search's starting point from the chosen source, and its name."""
+    mode = st.segmented_control("就近资源查询(起点)", list(NEAR_MODES), key="resources.near_mode",
+                                format_func=NEAR_MODES.get)
+    if mode == "enterprise":
+        firms = query(resources.list_enterprise_locations, unit=unit)
+        firms = firms.set_index(firms["id"].astype(int))
+        firm = st.selectbox("企业", list(firms.index), index=None, placeholder="选择或输入企业名称",
+                            key="resources.near_enterprise",
+                            format_func=lambda i: f"{firms.at[i, 'name']}"
+                                                  f"({ctx.unit_name(firms.at[i, 'unit_code'])})")
+        if firm in firms.index:
+            row = firms.loc[firm]
+            return (float(row["lat"]), float(row["lon"])), str(row["name"])
+    elif mode == "unit":
+        units = ctx.units.set_index("code")
+        code = st.selectbox("单位驻地", list(units.index), index=None, placeholder="选择单位",
+                            key="resources.near_unit", format_func=ctx.unit_name)
+        if code is not None:
+            return ((float(units.at[code, "lat"]), float(units.at[code, "lon"])),
+                    f"{ctx.unit_name(code)}驻地")
+    elif mode == "point":
+        left, right = st.columns(2)
+        lat = left.number_input("纬度(WGS-84)", value=None, format="%.6f", key="resources.near_lat",
+                                placeholder="例如 36.195")
+        lon = right.number_input("经度(WGS-84)", value=None, format="%.6f", key="resources.near_lon",
+                                 placeholder="例如 113.117")
+        if lat is not None and lon is not None:
+            if in_changzhi(lat, lon):
+                return (float(lat), float(lon)), f"纬度 {lat:.4f},经度 {lon:.4f}"
+            if in_changzhi(lon, lat):
+                st.error(RESOURCE_TEXT["point_swapped"].format(lat=lat, lon=lon))
+            elif not is_coordinate(lat, lon):
+                st.error(RESOURCE_TEXT["point_invalid"])
+            else:
+                st.error(RESOURCE_TEXT["point_outside"].format(lat=lat, lon=lon))
+    return None, ""
+
+
+def nearest_sites(point: tuple[float, float], category: str | None, limit: int) -> pd.DataFrame:
+    found = []
+    for kind in NEAREST_KINDS:
+        def fetch(box: dict, kind: str = kind) -> pd.DataFrame:
+            return query(resources.list_sites_in_box, kinds=(kind,), category=category, **box)
+        found.append(find_nearest(fetch, *point, limit=limit))
+    return pd.concat([f for f in found if not f.empty] or [pd.DataFrame()], ignore_index=True)
+
 
 ctx, filters = page_context()
 page_header("应急资源", ctx, filters)
 if has_data(ctx, "resource_sites"):
+    unit = filters.unit_or_none
+    c1, c2, c3 = st.columns([3, 1.2, 1], vertical_alignment="bottom")
+    kinds = tuple(c1.pills("点位类别(图层)", list(SITE_KINDS), selection_mode="multi",
+                           default=list(SITE_KINDS), format_func=SITE_KINDS.get,
+                           key="resources.kinds"))
+    category = c2.selectbox("装备类别", [None, *ITEM_CATEGORIES], key="resources.category",
+                            format_func=lambda c: RESOURCE_TEXT["all_categories"] if c is None
+                            else ITEM_CATEGORIES[c],
+                            help="只显示存有该类物资装备的点位")
+    interval = int(c3.number_input("清点检查周期(天)", min_value=7, max_value=730,
+                                   value=resources.DEFAULT_CHECK_INTERVAL_DAYS, step=15,
+                                   key="resources.interval",
+                                   help="最近一次清点检查早于此天数(或从未检查)即为超期"))
+    layer_kinds = kinds or ("none",)  # nothing chosen draws nothing (None would mean all kinds)
+    common = {"unit": unit, "category": category}
     by_kind = query(resources.summarize_sites_by_kind, as_of=filters.as_of,
-                    unit=filters.unit_or_none).set_index("kind")
-    cols = st.columns(len(SITE_KINDS))
-    for col, (kind, label) in zip(cols, SITE_KINDS.items()):
-        sites = int(by_kind["sites"].get(kind, 0))
-        overdue = int(by_kind["check_overdue"].get(kind, 0))
-        col.metric(label, f"{sites}处", help=f"检查超期 {overdue} 处")
+                    check_interval_days=interval, **common).set_index("kind")
+    stat = {k: by_kind.get(k, pd.Series(dtype=int)).to_dict()
+            for k in ("sites", "headcount", "capacity", "check_overdue")}
+    cols = st.columns(7)
+    for col, kind in zip(cols[:4], SITE_KINDS):
+        col.metric(SITE_KINDS[kind], count(stat["sites"].get(kind, 0), "支" if kind == "team" else "处"))
+    cols[4].metric("救援人员", count(stat["headcount"].get("team", 0), "人"))
+    cols[5].metric("避难场所可容纳", count(stat["capacity"].get("shelter", 0), "人"))
+    cols[6].metric("清点检查超期", count(sum(stat["check_overdue"].values()), "处"),
+                   help=f"最近清点检查早于 {interval} 天或从未检查的点位(全部类别)")
+
+    sites = query(resources.list_resource_sites, as_of=filters.as_of, kinds=layer_kinds,
+                  check_interval_days=interval, **common)
+    items = query(resources.list_items_of_sites, kinds=layer_kinds, **common)
+    equipment = summarize_equipment(items)
+    drawable, misplaced = split_mappable(sites)
+    shaped = fig.shape_sites(drawable, equipment=equipment, unit_names=ctx.unit_names,
+                             as_of=filters.as_of)
+
+    map_col, side_col = st.columns([2.1, 1], gap="medium")
+    map_box, near_box = map_col.container(), map_col.container()
+    with side_col:
+        st.subheader("就近资源")
+        point, point_name = search_point(ctx, unit)
+        limit = st.slider("每类列出最近", 1, 10, 5, key="resources.near_limit", format="%d 处")
+    near = nearest_sites(point, category, limit) if point else pd.DataFrame()
+    near_items = query(resources.list_items_of_sites, site_ids=tuple(int(i) for i in near["id"])) \
+        if not near.empty else pd.DataFrame()
+    near_equipment = summarize_equipment(near_items)
+    near_shaped = fig.shape_sites(near, equipment=near_equipment, unit_names=ctx.unit_names,
+                                  as_of=filters.as_of)
+    with near_box:
+        if point and near.empty:
+            st.info(RESOURCE_TEXT["no_nearest"])
+        elif point:
+            st.markdown(f"**距“{point_name}”最近的救援队伍、物资储备库和装备库**(直线距离)")
+            show_table(fig.nearest_table(near, equipment=near_equipment,
+                                         unit_names=ctx.unit_names), column_config={
+                "直线距离(公里)": st.column_config.NumberColumn(format="%.1f", width="small"),
+                "重点装备": st.column_config.TextColumn(width="large")})
+
+    site_options = list(dict.fromkeys([*sites["id"].astype(int), *near_shaped["id"]]))
+    names = {**dict(zip(sites["id"].astype(int), sites["name"])),
+             **dict(zip(near_shaped["id"], near_shaped["name"]))}
+    clicked = fig.selected_site_id(fig.map_selection(st.session_state.get("resources.map")))
+    st.session_state["resources.site"] = fig.resolve_site_choice(
+        clicked=clicked, last_clicked=st.session_state.get("resources.map_seen"),
+        chosen=st.session_state.get("resources.site"), options=site_options)
+    st.session_state["resources.map_seen"] = clicked
+    picked = next((r for r in [*shaped.to_dict("records"), *near_shaped.to_dict("records")]
+                   if r["id"] == st.session_state["resources.site"]), None)
+    with map_box:
+        style = map_style_url()
+        deck = fig.build_resource_deck(
+            shaped, outlines=load_county_outlines(), kinds=kinds, nearest=near_shaped,
+            incident=point, selected=(picked["lat"], picked["lon"]) if picked else None,
+            highlight_unit=unit, map_style=style)
+        st.pydeck_chart(deck, height=600, on_select="rerun", selection_mode="single-object",
+                        key="resources.map")
+        st.markdown(fig.legend_markdown())
+        st.caption(RESOURCE_TEXT["basemap_configured" if style else "basemap_note"])
+        if not misplaced.empty:
+            st.warning(RESOURCE_TEXT["misplaced"].format(n=len(misplaced)))
+            show_table(fig.misplaced_table(misplaced, unit_names=ctx.unit_names))
+
+    with side_col:
+        st.subheader("点位物资装备")
+        site_id = st.selectbox("点位", site_options, index=None, key="resources.site",
+                               format_func=names.get, placeholder="选择点位")
+        if site_id is None:
+            st.info(RESOURCE_TEXT["no_site_selected"])
+        else:
+            fig_card = fig.site_card(pd.concat([sites, near]).drop_duplicates("id")
+                                     .set_index("id").loc[site_id], unit_names=ctx.unit_names)
+            st.markdown(fig_card)
+            inventory = query(resources.list_site_items, site_id=int(site_id))
+            if inventory.empty:
+                st.info(RESOURCE_TEXT["no_items"])
+            else:
+                show_table(inventory.assign(category=inventory["category"].map(
+                    lambda c: ITEM_CATEGORIES.get(c, c))))
+
+    overdue = fig.overdue_table(sites, unit_names=ctx.unit_names, as_of=filters.as_of)
+    tabs = st.tabs(["按单位统计", f"清点检查超期({len(overdue)})", "点位清单"])
+    with tabs[0]:
+        by_unit = query(resources.summarize_sites_by_unit, as_of=filters.as_of,
+                        kinds=layer_kinds, check_interval_days=interval, **common)
+        st.dataframe(fig.unit_summary_table(by_unit, unit_names=ctx.unit_names),
+                     hide_index=True, width="stretch", height="content")
+        gear = query(resources.summarize_equipment_by_unit, kinds=layer_kinds, **common)
+        shown = (category,) if category else KEY_CATEGORIES
+        st.markdown("**重点装备数量**(" + "、".join(ITEM_CATEGORIES[c] for c in shown) + ")")
+        st.dataframe(fig.equipment_pivot(gear, unit_names=ctx.unit_names, categories=shown),
+                     hide_index=True, width="stretch", height="content")
+    with tabs[1]:
+        st.caption(f"最近清点检查早于 {cn_date(filters.as_of)} 前 {interval} 天或从未检查的点位")
+        show_table(overdue)
+    with tabs[2]:
+        listing = fig.site_table(sites, equipment=equipment, unit_names=ctx.unit_names,
+                                 as_of=filters.as_of).rename(columns=RESOURCE_COLUMNS)
+        st.download_button("下载点位清单(Excel)", excel_bytes(listing),
+                           file_name=f"应急资源点位_{filters.as_of.isoformat()}.xlsx",
+                           key="resources.download", icon=":material/download:")
+        st.dataframe(listing, hide_index=True, width="stretch")

@@ -1,0 +1,274 @@
+"""The emergency-resources page: its data_access functions against hand-written SQL on every
+backend, the pure map/selection helpers, and AppTests of the page reading the map's own data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from data_access import geo, resources
+from data_access.nearest import bounding_box, find_nearest
+from tests.conftest import ROOT, metric_values, open_page
+from tests.sqlcheck import rows, scalar
+from ui.figures import resources as fig
+
+AS_OF = dt.date(2022, 11, 25)
+UNIT = "140423"
+COUNTIES = ("140403", "140404", "140405", "140406", "140423", "140425", "140426", "140427",
+            "140428", "140429", "140430", "140431")
+
+
+# ---- data_access against SQL --------------------------------------------------------------
+def test_sites_by_unit_and_category_match_sql(conn):
+    by_unit = resources.summarize_sites_by_unit(conn, as_of=AS_OF, check_interval_days=60)
+    expected = rows(conn, "SELECT unit_code, kind, COUNT(*), "
+                          "SUM(CASE WHEN last_checked_on IS NULL OR last_checked_on < :cut "
+                          "THEN 1 ELSE 0 END) FROM resource_sites GROUP BY unit_code, kind "
+                          "ORDER BY unit_code, kind", cut=AS_OF - dt.timedelta(days=60))
+    assert [(u, k, int(n), int(o)) for u, k, n, o in expected] == list(
+        by_unit[["unit_code", "kind", "sites", "check_overdue"]].itertuples(index=False, name=None))
+    assert int(by_unit["headcount"].sum()) == scalar(
+        conn, "SELECT SUM(headcount) FROM resource_sites WHERE kind = 'team'")
+    drainage = resources.list_resource_sites(conn, as_of=AS_OF, unit=UNIT, category="drainage")
+    assert sorted(drainage["id"]) == [r[0] for r in rows(
+        conn, "SELECT s.id FROM resource_sites s WHERE s.unit_code = :u AND s.id IN "
+              "(SELECT site_id FROM resource_items WHERE category = 'drainage') ORDER BY s.id",
+        u=UNIT)]
+
+
+def test_equipment_by_unit_and_site_items_match_sql(conn):
+    gear = resources.summarize_equipment_by_unit(conn, kinds=("team",), category="drainage")
+    robots = gear[gear["item"] == "智能排水机器人"]
+    expected = rows(conn, "SELECT s.unit_code, SUM(i.quantity), COUNT(DISTINCT s.id) FROM "
+                          "resource_items i JOIN resource_sites s ON s.id = i.site_id WHERE "
+                          "s.kind = 'team' AND i.item = '智能排水机器人' GROUP BY s.unit_code "
+                          "ORDER BY s.unit_code")
+    assert [(u, int(q), int(n)) for u, q, n in expected] == list(
+        robots[["unit_code", "quantity", "sites"]].itertuples(index=False, name=None))
+    assert set(gear["category"]) == {"drainage"}
+    items = resources.list_items_of_sites(conn, unit=UNIT, kinds=("warehouse", "depot"))
+    assert len(items) == scalar(conn, "SELECT COUNT(*) FROM resource_items i JOIN resource_sites "
+                                      "s ON s.id = i.site_id WHERE s.unit_code = :u AND s.kind "
+                                      "IN ('warehouse', 'depot')", u=UNIT)
+    held = resources.list_items_of_sites(conn, kinds=("team",), category="plugging")
+    assert len(held) == scalar(conn, "SELECT COUNT(*) FROM resource_items i JOIN resource_sites "
+                                     "s ON s.id = i.site_id WHERE s.kind = 'team' AND s.id IN "
+                                     "(SELECT site_id FROM resource_items WHERE category = "
+                                     "'plugging')")
+    some = resources.list_items_of_sites(conn, site_ids=(1, 3))
+    assert len(some) == scalar(conn, "SELECT COUNT(*) FROM resource_items WHERE site_id IN (1, 3)")
+
+
+def test_sites_in_box_and_enterprises_match_sql(conn):
+    box = bounding_box(36.5, 112.9, 30)
+    inside = resources.list_sites_in_box(conn, kinds=("team",), **box)
+    assert inside["id"].tolist() == [r[0] for r in rows(
+        conn, "SELECT id FROM resource_sites WHERE kind = 'team' AND lat BETWEEN :a AND :b "
+              "AND lon BETWEEN :c AND :d ORDER BY id", a=box["min_lat"], b=box["max_lat"],
+        c=box["min_lon"], d=box["max_lon"])]
+    firms = resources.list_enterprise_locations(conn, unit=UNIT)
+    assert len(firms) == scalar(conn, "SELECT COUNT(*) FROM enterprises WHERE unit_code = :u", u=UNIT)
+    assert len(resources.list_enterprise_locations(conn)) == scalar(
+        conn, "SELECT COUNT(*) FROM enterprises")
+
+
+def test_nearest_search_through_sql_equals_brute_force(conn):
+    lat, lon = 36.497, 112.334  # 沁源县
+    nearest = find_nearest(lambda box: resources.list_sites_in_box(conn, kinds=("team",), **box),
+                           lat, lon, limit=5)
+    everything = rows(conn, "SELECT id, lat, lon FROM resource_sites WHERE kind = 'team'")
+    brute = sorted((geo.haversine_km(lat, lon, a, b), i) for i, a, b in everything)[:5]
+    assert nearest["id"].tolist() == [i for _, i in brute]
+    assert nearest["distance_km"].tolist() == pytest.approx([d for d, _ in brute])
+
+
+# ---- pure helpers ------------------------------------------------------------------------
+def test_selected_site_id_reads_site_layers_only():
+    assert fig.selected_site_id(None) is None
+    assert fig.selected_site_id({"indices": {}, "objects": {}}) is None
+    assert fig.selected_site_id({"indices": {"sites-team": [3]},
+                                 "objects": {"sites-team": [{"id": 17, "name": "x"}]}}) == 17
+    assert fig.selected_site_id({"objects": {"nearest": [{"id": 5.0}]}}) == 5
+    assert fig.selected_site_id({"objects": {"counties": [{"id": 9}],
+                                             "incident": [{"id": 8}]}}) is None
+
+
+def test_resolve_site_choice():
+    options = [1, 2, 3]
+    # A new click wins over the list's choice.
+    assert fig.resolve_site_choice(clicked=2, last_clicked=None, chosen=1, options=options) == 2
+    # The same click seen again does not undo a later choice in the list.
+    assert fig.resolve_site_choice(clicked=2, last_clicked=2, chosen=3, options=options) == 3
+    # A choice that left the filter is dropped; a click outside the options is ignored.
+    assert fig.resolve_site_choice(clicked=None, last_clicked=None, chosen=9, options=options) is None
+    assert fig.resolve_site_choice(clicked=9, last_clicked=None, chosen=1, options=options) == 1
+
+
+def test_map_selection_reads_widget_state():
+    assert fig.map_selection(None) is None
+    assert fig.map_selection({"selection": {"objects": {}}}) == {"objects": {}}
+    assert fig.map_selection({"other": 1}) is None
+
+
+def test_deck_without_basemap_requests_none():
+    deck = fig.build_resource_deck(fig.shape_sites(pd.DataFrame(), equipment={}, unit_names={},
+                                                   as_of=AS_OF),
+                                   outlines=geo.load_county_outlines(), kinds=("team",))
+    spec = json.loads(deck.to_json())
+    # pydeck's sentinel: Streamlit then draws no basemap and fetches no style.
+    assert spec["mapStyle"] == "__MAP_STYLE__"
+    text = next(layer for layer in spec["layers"] if layer["id"] == "county-names")
+    assert not text["fontFamily"].startswith("@@=") and not text["characterSet"].startswith("@@=")
+    assert set(text["characterSet"]) >= set("沁源县潞州区")
+    with_style = json.loads(fig.build_resource_deck(
+        pd.DataFrame(columns=["kind"]), outlines=geo.load_county_outlines(), kinds=(),
+        map_style="http://intranet/style.json").to_json())
+    assert with_style["mapStyle"] == "http://intranet/style.json"
+    assert "background" not in [layer["id"] for layer in with_style["layers"]]
+
+
+def test_label_points_lie_in_their_county():
+    for point in fig.label_points(geo.load_county_outlines()):
+        assert geo.county_of_point(point["lat"], point["lon"]) == point["code"]
+
+
+# ---- the page (AppTest) ---------------------------------------------------------------------
+def deck_layers(at: AppTest) -> dict[str, dict]:
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return {layer["id"]: layer for layer in spec["layers"]}
+
+
+def sqlite_conn(url: str) -> sa.Connection:
+    return sa.create_engine(url).connect()
+
+
+@pytest.mark.parametrize("unit", ["140400", UNIT])
+def test_map_has_every_site_once_in_its_layer_inside_changzhi(app, sample_sqlite_url, unit):
+    at = open_page(app, "resources", as_of=AS_OF.isoformat(), **({} if unit == "140400"
+                                                                   else {"unit": unit}))
+    layers = deck_layers(at)
+    counties = layers["counties"]["data"]["features"]
+    assert sorted(f["properties"]["code"] for f in counties) == sorted(COUNTIES)
+    unit_sql = "" if unit == "140400" else " AND s.unit_code = :u"
+    params = {} if unit == "140400" else {"u": unit}
+    with sqlite_conn(sample_sqlite_url) as conn:
+        drawn = []
+        for kind in resources.SITE_KINDS:
+            records = layers[f"sites-{kind}"]["data"]
+            expected = rows(conn, "SELECT s.id, COALESCE(u.parent_code, s.unit_code) FROM "
+                                  "resource_sites s JOIN units u ON u.code = s.unit_code WHERE "
+                                  f"s.kind = :k{unit_sql} ORDER BY s.id", k=kind, **params)
+            assert sorted(r["id"] for r in records) == [i for i, _ in expected]
+            assert all(r["kind"] == kind for r in records)
+            home = dict(expected)
+            for r in records:  # inside Changzhi, and inside the site's own county
+                assert geo.county_of_point(r["lat"], r["lon"]) == home[r["id"]]
+            drawn += [r["id"] for r in records]
+        assert len(drawn) == len(set(drawn))  # once each
+        metrics = metric_values(at)
+        teams = scalar(conn, "SELECT COUNT(*) FROM resource_sites s WHERE kind = 'team'"
+                             f"{unit_sql}", **params)
+        assert metrics["救援队伍"] == f"{teams:,}支"
+        headcount = scalar(conn, "SELECT SUM(headcount) FROM resource_sites s WHERE "
+                                 f"kind = 'team'{unit_sql}", **params)
+        assert metrics["救援人员"] == f"{headcount:,}人"
+        overdue = scalar(conn, "SELECT COUNT(*) FROM resource_sites s WHERE (last_checked_on IS "
+                               f"NULL OR last_checked_on < :cut){unit_sql}",
+                         cut=AS_OF - dt.timedelta(days=90), **params)
+        assert metrics["清点检查超期"] == f"{overdue}处"
+    assert not at.warning  # no site is off the map in the sample
+
+
+def test_kind_and_category_filters_change_layers_and_lists(app, sample_sqlite_url):
+    at = open_page(app, "resources", as_of=AS_OF.isoformat())
+    at.pills(key="resources.kinds").set_value(["team", "depot"]).run()
+    at.selectbox(key="resources.category").set_value("drainage").run()
+    layers = deck_layers(at)
+    assert [k for k in layers if k.startswith("sites-")] == ["sites-team", "sites-depot"]
+    with sqlite_conn(sample_sqlite_url) as conn:
+        expected = [r[0] for r in rows(
+            conn, "SELECT id FROM resource_sites WHERE kind IN ('team', 'depot') AND id IN "
+                  "(SELECT site_id FROM resource_items WHERE category = 'drainage') ORDER BY id")]
+    drawn = sorted(r["id"] for k in ("sites-team", "sites-depot") for r in layers[k]["data"])
+    assert drawn == expected
+    listing = at.dataframe[-1].value
+    assert len(listing) == len(expected) and "重点装备" in listing.columns
+
+
+def test_overdue_table_follows_the_interval(app, sample_sqlite_url):
+    at = open_page(app, "resources", as_of=AS_OF.isoformat())
+    at.number_input(key="resources.interval").set_value(30).run()
+    with sqlite_conn(sample_sqlite_url) as conn:
+        expected = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE last_checked_on IS "
+                                "NULL OR last_checked_on < :cut", cut=AS_OF - dt.timedelta(days=30))
+    tab = next(t for t in at.tabs if t.label.startswith("清点检查超期"))
+    assert tab.label == f"清点检查超期({expected})"
+    assert len(tab.dataframe[0].value) == expected
+
+
+def test_site_inventory_from_the_list(app, sample_sqlite_url):
+    at = open_page(app, "resources", as_of=AS_OF.isoformat())
+    at.selectbox(key="resources.site").set_value(3).run()
+    with sqlite_conn(sample_sqlite_url) as conn:
+        items = rows(conn, "SELECT item FROM resource_items WHERE site_id = 3 ORDER BY item")
+    inventory = next(df.value for df in at.dataframe if "物资装备" in df.value.columns)
+    assert sorted(inventory["物资装备"]) == [i for (i,) in items]
+    assert "selected" in deck_layers(at)
+
+
+def test_nearest_from_a_unit_point_lists_and_draws_the_nearest(app, sample_sqlite_url):
+    at = open_page(app, "resources", as_of=AS_OF.isoformat())
+    at.segmented_control(key="resources.near_mode").set_value("unit").run()
+    at.selectbox(key="resources.near_unit").set_value("140431").run()
+    layers = deck_layers(at)
+    with sqlite_conn(sample_sqlite_url) as conn:
+        lat, lon = rows(conn, "SELECT lat, lon FROM units WHERE code = '140431'")[0]
+        teams = rows(conn, "SELECT id, name, lat, lon FROM resource_sites WHERE kind = 'team'")
+    nearest_teams = sorted((geo.haversine_km(lat, lon, a, b), n) for _, n, a, b in teams)[:5]
+    table = next(df.value for df in at.dataframe if "直线距离(公里)" in df.value.columns)
+    shown = table[table["类别"].str.startswith("救援队伍")]
+    assert shown["名称"].tolist() == [n for _, n in nearest_teams]
+    assert shown["直线距离(公里)"].tolist() == pytest.approx([round(d, 1) for d, _ in nearest_teams])
+    assert len(layers["nearest"]["data"]) == len(table) == 15  # 5 teams, warehouses, depots
+    assert layers["incident"]["data"] == [{"lat": lat, "lon": lon}]
+
+
+@pytest.mark.parametrize(("lat", "lon", "message"), [
+    (39.915, 116.404, "不在长治市 12 个县区范围内"),
+    (113.117, 36.195, "经纬度似乎填反了"),
+])
+def test_typed_coordinates_outside_changzhi_get_a_chinese_message(app, lat, lon, message):
+    at = open_page(app, "resources", as_of=AS_OF.isoformat())
+    at.segmented_control(key="resources.near_mode").set_value("point").run()
+    at.number_input(key="resources.near_lat").set_value(lat)
+    at.number_input(key="resources.near_lon").set_value(lon).run()
+    assert any(message in e.value for e in at.error)
+    assert "incident" not in deck_layers(at)
+
+
+def test_site_with_impossible_coordinates_is_left_off_the_map(monkeypatch, tmp_path,
+                                                               sample_sqlite_path):
+    path = tmp_path / "bad.sqlite"
+    shutil.copy(sample_sqlite_path, path)
+    url = f"sqlite:///{path}"
+    with sa.create_engine(url).begin() as conn:
+        conn.execute(sa.text("UPDATE resource_sites SET lat = 39.915, lon = 116.404 WHERE id = 3"))
+        conn.execute(sa.text("UPDATE resource_sites SET lat = 999, lon = -5 WHERE id = 4"))
+    monkeypatch.setenv("DATABASE_URL", url)
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = open_page(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "resources",
+                   as_of=AS_OF.isoformat())
+    drawn = [r["id"] for r in deck_layers(at)["sites-team"]["data"]]
+    assert 3 not in drawn and 4 not in drawn
+    assert any("2 个点位" in w.value for w in at.warning)
+    note = next(df.value for df in at.dataframe if "问题" in df.value.columns)
+    assert len(note) == 2
