@@ -38,9 +38,103 @@ def task_status(*, progress_pct: int | None, completed_on: dt.date | None, deadl
     return "in_progress"
 
 
-def list_key_tasks(conn: sa.Connection, *, as_of: dt.date) -> pd.DataFrame:
-    """Every key task of the year of `as_of`, with its latest report on or before `as_of`
-    (reported_on, progress_pct, note), the date it was completed (or None) and its status."""
+DUE_SOON_DAYS = 14
+
+
+def _elapsed(*, start_on: dt.date, deadline: dt.date, as_of: dt.date) -> tuple[int, int]:
+    """(days elapsed, days planned) of the span start_on → deadline at `as_of`: elapsed is 0
+    up to the start and the whole span from the deadline on; a span under one day counts as
+    one day."""
+    span = max((deadline - start_on).days, 1)
+    if as_of >= deadline:
+        return span, span
+    return max(0, min((as_of - start_on).days, span)), span
+
+
+def expected_progress_pct(*, start_on: dt.date, deadline: dt.date, as_of: dt.date) -> int:
+    """The share of the task's planned span (start_on → deadline) elapsed at `as_of`, in whole
+    per cent rounded down (时间进度): 0 before the start, 100 from the deadline on."""
+    elapsed, span = _elapsed(start_on=start_on, deadline=deadline, as_of=as_of)
+    return elapsed * 100 // span
+
+
+def is_behind(*, progress_pct: int | None, start_on: dt.date, deadline: dt.date,
+              as_of: dt.date) -> bool:
+    """Behind schedule: the latest reported progress (none reported reads 0) is below the
+    elapsed share of the planned span, compared exactly (progress × span < elapsed × 100)."""
+    elapsed, span = _elapsed(start_on=start_on, deadline=deadline, as_of=as_of)
+    return (progress_pct or 0) * span < elapsed * 100
+
+
+def is_due_soon(*, status: str, progress_pct: int | None, start_on: dt.date, deadline: dt.date,
+                as_of: dt.date, window_days: int = DUE_SOON_DAYS) -> bool:
+    """临期: not completed (nor already overdue), due within the next `window_days` days
+    (as_of ≤ deadline ≤ as_of + window_days, so due today counts) and behind schedule
+    (`is_behind`)."""
+    if status in ("completed", "overdue"):
+        return False
+    if not as_of <= deadline <= as_of + dt.timedelta(days=window_days):
+        return False
+    return is_behind(progress_pct=progress_pct, start_on=start_on, deadline=deadline,
+                     as_of=as_of)
+
+
+def is_newly_overdue(*, completed_on: dt.date | None, deadline: dt.date, as_of: dt.date,
+                     previous_review: dt.date) -> bool:
+    """逾期 as of `as_of` but not yet as of the previous review."""
+    def status_at(day: dt.date) -> str:
+        return task_status(progress_pct=None, completed_on=completed_on, deadline=deadline,
+                           as_of=day)
+    return status_at(as_of) == "overdue" and status_at(previous_review) != "overdue"
+
+
+def is_completed_since(*, completed_on: dt.date | None, as_of: dt.date,
+                       previous_review: dt.date) -> bool:
+    """Completed after the previous review and on or before `as_of`."""
+    return completed_on is not None and previous_review < completed_on <= as_of
+
+
+def flag_tasks_for_review(tasks: pd.DataFrame, *, as_of: dt.date,
+                          previous_review: dt.date) -> pd.DataFrame:
+    """Add the weekly-review columns to a checklist from `list_key_tasks`: expected_pct (time
+    elapsed, %), due_soon (临期), newly_overdue and completed_since_review (both against the
+    previous review)."""
+    out = tasks.copy()
+    progress = [None if pd.isna(p) else int(p) for p in out["progress_pct"]]
+    completed = [None if pd.isna(c) else c for c in out["completed_on"]]
+    out["expected_pct"] = [expected_progress_pct(start_on=s, deadline=d, as_of=as_of)
+                           for s, d in zip(out["start_on"], out["deadline"])]
+    out["due_soon"] = [
+        is_due_soon(status=st, progress_pct=p, start_on=s, deadline=d, as_of=as_of)
+        for st, p, s, d in zip(out["status"], progress, out["start_on"], out["deadline"])
+    ]
+    out["newly_overdue"] = [
+        is_newly_overdue(completed_on=c, deadline=d, as_of=as_of, previous_review=previous_review)
+        for c, d in zip(completed, out["deadline"])
+    ]
+    out["completed_since_review"] = [
+        is_completed_since(completed_on=c, as_of=as_of, previous_review=previous_review)
+        for c in completed
+    ]
+    # Explicitly boolean, so that masks stay row filters even on an empty checklist.
+    return out.astype({"due_soon": bool, "newly_overdue": bool, "completed_since_review": bool})
+
+
+def count_tasks_by_sector_and_status(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Task counts per sector and status from a checklist (a few dozen rows): columns
+    sector_code, status, tasks; statuses with no task are left out."""
+    if tasks.empty:
+        return pd.DataFrame({"sector_code": [], "status": [], "tasks": []})
+    return (tasks.groupby(["sector_code", "status"]).size().rename("tasks").reset_index())
+
+
+def list_key_tasks(conn: sa.Connection, *, as_of: dt.date,
+                   previous_review: dt.date | None = None) -> pd.DataFrame:
+    """Every key task of the year of `as_of` (the checklist is city-wide: tasks carry no unit),
+    with its latest report on or before `as_of` (reported_on, progress_pct, note; None when
+    nothing was reported yet), the date it was completed (or None), its status and the review
+    flags of `flag_tasks_for_review` against `previous_review` (default: a week earlier).
+    An empty frame means no task is listed for that year."""
     ranked = (
         sa.select(
             reports.c.task_id, reports.c.reported_on, reports.c.progress_pct, reports.c.note,
@@ -82,7 +176,8 @@ def list_key_tasks(conn: sa.Connection, *, as_of: dt.date) -> pd.DataFrame:
                     completed_on=None if pd.isna(c) else c, deadline=d, as_of=as_of)
         for p, c, d in zip(df["progress_pct"], df["completed_on"], df["deadline"])
     ]
-    return df
+    return flag_tasks_for_review(df, as_of=as_of,
+                                 previous_review=previous_review or as_of - dt.timedelta(days=7))
 
 
 def _hazard_conditions(*, as_of: dt.date, unit: str | None, sector: str | None,
@@ -182,19 +277,155 @@ def hazard_state_expression(as_of: dt.date) -> sa.ColumnElement[str]:
     )
 
 
-def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
-                        sector: str | None = None, level: str | None = None,
-                        only_open: bool = False, only_overdue: bool = False,
-                        start: dt.date | None = None, limit: int = 1000) -> pd.DataFrame:
-    """The ledger rows behind a figure, oldest deadline first, at most `limit` rows."""
+# What a drill-down can list. Scopes on hidden dangers found this year (1 January to `as_of`):
+# found, closed, open, overdue, major_open, not_double_reported. Scopes on every hidden danger
+# found on or before `as_of`: carried_over (found in earlier years, still open), closed_in_period
+# (signed off this year, by sign-off date) and the ageing buckets of open items.
+HAZARD_SCOPES = ("found", "closed", "open", "overdue", "major_open", "not_double_reported",
+                 "carried_over", "closed_in_period",
+                 "age_current", "age_1_30", "age_31_90", "age_over_90")
+AGE_BUCKETS = ("age_current", "age_1_30", "age_31_90", "age_over_90")
+# Scopes a month narrows: by found month, except closed_in_period (by sign-off month).
+MONTH_SCOPES = ("found", "closed", "open", "overdue", "major_open", "not_double_reported",
+                "closed_in_period")
+
+
+def _not_double_reported(as_of: dt.date) -> sa.ColumnElement[bool]:
     hd = hidden_dangers.c
-    conditions = _hazard_conditions(as_of=as_of, unit=unit, sector=sector, start=start)
-    if level:
-        conditions.append(hd.level == level)
-    if only_open or only_overdue:
-        conditions.append(_open_at(as_of))
-    if only_overdue:
-        conditions.append(hd.deadline < as_of)
+    return sa.not_(sa.and_(_reported(hd.regulator_reported_on, as_of),
+                           _reported(hd.congress_reported_on, as_of)))
+
+
+def _age_bounds(as_of: dt.date) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    """Deadline ranges [low, high) of each ageing bucket: days past the deadline at `as_of`
+    (none: deadline today or later; 1–30; 31–90; over 90)."""
+    day = dt.timedelta(days=1)
+    return {
+        "age_current": (as_of, None),
+        "age_1_30": (as_of - 30 * day, as_of),
+        "age_31_90": (as_of - 90 * day, as_of - 30 * day),
+        "age_over_90": (None, as_of - 90 * day),
+    }
+
+
+def _month_range(as_of: dt.date, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(as_of.year, month, 1)
+    following = dt.date(as_of.year + month // 12, month % 12 + 1, 1)
+    return first, min(following - dt.timedelta(days=1), as_of)
+
+
+def scope_conditions(scope: str, *, as_of: dt.date, month: int | None = None
+                     ) -> list[sa.ColumnElement[bool]]:
+    """The WHERE conditions of a drill-down scope (see HAZARD_SCOPES) as of a date; `month`
+    (1–12 of the year of `as_of`) narrows the scopes in MONTH_SCOPES and is ignored by others."""
+    hd = hidden_dangers.c
+    start = year_start(as_of)
+    this_year = [hd.found_on >= start, hd.found_on <= as_of]
+    if scope == "found":
+        conditions = this_year
+    elif scope == "closed":
+        conditions = [*this_year, _closed_by(as_of)]
+    elif scope == "open":
+        conditions = [*this_year, _open_at(as_of)]
+    elif scope == "overdue":
+        conditions = [*this_year, _open_at(as_of), hd.deadline < as_of]
+    elif scope == "major_open":
+        conditions = [*this_year, hd.level == "major", _open_at(as_of)]
+    elif scope == "not_double_reported":
+        conditions = [*this_year, hd.level == "major", _open_at(as_of),
+                      _not_double_reported(as_of)]
+    elif scope == "carried_over":
+        conditions = [hd.found_on < start, _open_at(as_of)]
+    elif scope == "closed_in_period":
+        conditions = [hd.closed_on >= start, hd.closed_on <= as_of]
+    elif scope in AGE_BUCKETS:
+        low, high = _age_bounds(as_of)[scope]
+        conditions = [hd.found_on <= as_of, _open_at(as_of)]
+        if low is not None:
+            conditions.append(hd.deadline >= low)
+        if high is not None:
+            conditions.append(hd.deadline < high)
+    else:
+        raise ValueError(f"unknown scope {scope!r}")
+    if month is not None and scope in MONTH_SCOPES:
+        first, last = _month_range(as_of, month)
+        column = hd.closed_on if scope == "closed_in_period" else hd.found_on
+        conditions += [column >= first, column <= last]
+    return conditions
+
+
+def _place_conditions(unit: str | None, sector: str | None) -> list[sa.ColumnElement[bool]]:
+    conditions = []
+    if unit and unit != CITY_CODE:
+        conditions.append(hidden_dangers.c.unit_code == unit)
+    if sector:
+        conditions.append(hidden_dangers.c.sector_code == sector)
+    return conditions
+
+
+def summarize_carried_over(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
+                           sector: str | None = None) -> pd.DataFrame:
+    """往年结转: hidden dangers found before 1 January of the year of `as_of` and still open at
+    `as_of`. One row: open, major_open, closed_this_year (carried-over items signed off between
+    1 January and `as_of`). Zeros mean nothing was carried over."""
+    hd = hidden_dangers.c
+    start = year_start(as_of)
+    carried = sa.and_(hd.found_on < start, sa.or_(hd.closed_on.is_(None), hd.closed_on >= start))
+    stmt = (
+        sa.select(
+            count_where(_open_at(as_of), "open"),
+            count_where(sa.and_(_open_at(as_of), hd.level == "major"), "major_open"),
+            count_where(_closed_by(as_of), "closed_this_year"),
+        )
+        .where(carried, *_place_conditions(unit, sector))
+    )
+    return frame(conn, stmt)
+
+
+def count_open_hidden_dangers_by_age(conn: sa.Connection, *, as_of: dt.date,
+                                     unit: str | None = None,
+                                     sector: str | None = None) -> pd.DataFrame:
+    """Every hidden danger open at `as_of` (whatever year it was found), by days past its
+    deadline (AGE_BUCKETS) and by whether it was found this year. Columns: bucket,
+    carried_over (bool: found in an earlier year), open. Buckets with no item are left out;
+    an empty frame means nothing is open."""
+    hd = hidden_dangers.c
+    bucket = sa.case(
+        *[(sa.and_(*([hd.deadline >= low] if low else []), *([hd.deadline < high] if high else [])),
+           name) for name, (low, high) in _age_bounds(as_of).items()],
+    ).label("bucket")
+    origin = sa.case((hd.found_on < year_start(as_of), 1), else_=0).label("carried_over")
+    inner = (
+        sa.select(bucket, origin)
+        .where(hd.found_on <= as_of, _open_at(as_of), *_place_conditions(unit, sector))
+        .subquery()
+    )
+    stmt = (sa.select(inner.c.bucket, inner.c.carried_over, sa.func.count().label("open"))
+            .group_by(inner.c.bucket, inner.c.carried_over)
+            .order_by(inner.c.bucket, inner.c.carried_over))
+    df = frame(conn, stmt)
+    df["carried_over"] = df["carried_over"].astype(int).astype(bool)
+    return df
+
+
+def count_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "found",
+                         unit: str | None = None, sector: str | None = None,
+                         month: int | None = None) -> int:
+    """How many hidden dangers a drill-down scope holds (the length of the untruncated list)."""
+    stmt = (sa.select(sa.func.count()).select_from(hidden_dangers)
+            .where(*scope_conditions(scope, as_of=as_of, month=month),
+                   *_place_conditions(unit, sector)))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "found",
+                        unit: str | None = None, sector: str | None = None,
+                        month: int | None = None, limit: int = 1000) -> pd.DataFrame:
+    """The ledger rows behind a figure: the hidden dangers of `scope` (HAZARD_SCOPES) in a unit
+    and sector, as they stood at `as_of` (state, and sign-off and report dates only if made by
+    then), oldest deadline first, at most `limit` rows (`count_hidden_dangers` gives the full
+    count). days_overdue is the number of days an open item is past its deadline (0 if not)."""
+    hd = hidden_dangers.c
     stmt = (
         sa.select(
             hd.code, enterprises.c.name.label("enterprise"), hd.unit_code, hd.sector_code,
@@ -208,8 +439,14 @@ def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, unit: str | None
             .label("congress_reported_on"),
         )
         .select_from(hidden_dangers.join(enterprises, hd.enterprise_id == enterprises.c.id))
-        .where(*conditions)
+        .where(*scope_conditions(scope, as_of=as_of, month=month),
+               *_place_conditions(unit, sector))
         .order_by(hd.deadline, hd.code)
         .limit(limit)
     )
-    return frame(conn, stmt)
+    df = frame(conn, stmt)
+    df["days_overdue"] = [
+        max((as_of - deadline).days, 0) if state != "closed" else 0
+        for deadline, state in zip(df["deadline"], df["state"])
+    ]
+    return df

@@ -116,7 +116,7 @@ def test_hidden_dangers_by_month_and_list(conn):
     assert months["closed"].sum() == scalar(
         conn, "SELECT COUNT(*) FROM hidden_dangers WHERE closed_on >= :start AND closed_on <= :end",
         start=dt.date(2022, 1, 1), end=AS_OF)
-    overdue = rectification.list_hidden_dangers(conn, as_of=AS_OF, unit=UNIT, only_overdue=True)
+    overdue = rectification.list_hidden_dangers(conn, as_of=AS_OF, unit=UNIT, scope="overdue")
     assert len(overdue) == scalar(
         conn, "SELECT COUNT(*) FROM hidden_dangers WHERE found_on >= :start AND found_on <= :end "
               "AND unit_code = :unit AND (closed_on IS NULL OR closed_on > :end) "

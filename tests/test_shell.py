@@ -144,3 +144,12 @@ def test_sample_database_build_is_idempotent(tmp_path):
     db.ensure_sample_database(path)
     assert path.stat().st_mtime_ns == first
     assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("page", ["overview", "accidents", "rectification", "mining",
+                                  "resources"])
+@pytest.mark.parametrize("as_of", ["2021-12-31", "2021-01-03", "2022-01-01"])
+def test_every_page_renders_early_and_baseline_dates(app, page, as_of):
+    at = open_page(app, page, as_of=as_of)
+    assert not at.error, [e.value for e in at.error]
+    assert at.date_input(key="global.as_of").value == dt.date.fromisoformat(as_of)
