@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev browser lint sample sample-db docs bench load clean
+.PHONY: run test setup setup-dev browser lint sample sample-db docs bench brief load clean
 
 run: setup sample-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
@@ -50,6 +50,11 @@ docs: setup
 
 bench: setup-dev sample-db
 	$(PY) bench/pages.py
+
+# The weekly brief: out/weekly-brief-$(AS_OF).docx and .xlsx (AS_OF defaults to the latest data
+# date; UNIT to the whole city). Chart images need Chromium (`make browser`).
+brief: setup sample-db browser
+	$(PY) -m ui.brief $(if $(AS_OF),--as-of $(AS_OF),) $(if $(UNIT),--unit $(UNIT),) --out-dir out
 
 # Load the sample (or CSV_DIR) into the database at DATABASE_URL, replacing the dashboard's tables.
 load: setup

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+import time
+from pathlib import Path
 
 import sqlalchemy.exc
 import streamlit as st
 
 from data_access.db import ConfigError
-from ui import data
+from ui import data, screen
 from ui.filters import render_global_filters
 from ui.guard import run_guarded
+from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
 from ui.labels import APP_TITLE, MESSAGES, TABLE_NAMES
-from ui.shell import remember, sample_badge
+from ui.shell import remember, remember_kiosk, sample_badge
 
 log = logging.getLogger("dashboard")
 
+# A local file: a Material-icon favicon would be fetched from a font CDN, which an intranet lacks.
+FAVICON = str(Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png")
+SCREEN_PAGE = st.Page("pages/screen.py", title="大屏", icon=":material/tv:", url_path="screen")
 PAGES = {
     "态势总览": [
         st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
@@ -40,8 +46,7 @@ def stop_with(message: str) -> None:
     st.stop()
 
 
-def main() -> None:
-    st.set_page_config(page_title=APP_TITLE, page_icon=":material/shield:", layout="wide")
+def load_context_or_stop() -> data.DataContext:
     try:
         ctx = data.load_context()
     except ConfigError:
@@ -53,6 +58,27 @@ def main() -> None:
     if ctx.health.missing_tables:
         stop_with(MESSAGES["db_not_initialised"].format(
             tables="、".join(TABLE_NAMES.get(t, t) for t in ctx.health.missing_tables)))
+    return ctx
+
+
+def run_kiosk(kiosk: KioskSettings) -> None:
+    """The meeting-room screen: no sidebar or widgets, latest data, views rotating."""
+    data.set_cache_epoch(refresh_epoch(time.time(), kiosk.refresh_min))
+    ctx = load_context_or_stop()
+    remember(ctx, screen.screen_filters(ctx))
+    remember_kiosk(kiosk)
+    page = st.navigation([SCREEN_PAGE], position="hidden")
+    run_guarded(page.run)
+
+
+def main() -> None:
+    st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
+    kiosk = parse_kiosk(st.query_params, tuple(view.code for view in screen.VIEWS))
+    if kiosk is not None:
+        run_kiosk(kiosk)
+        return
+    data.set_cache_epoch(None)
+    ctx = load_context_or_stop()
     with st.sidebar:
         st.markdown(f"**{APP_TITLE}**")
         sample_badge(ctx)

@@ -25,6 +25,7 @@ from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
 from ui.labels import ACCIDENT_TEXT as T
 from ui.labels import GRADE_ORDER, GRADES, MESSAGES
 from ui.shell import has_data, page_context, page_header
+from ui.weekly import render_week_changes
 
 SECTOR_KEY, SECTOR_PARAM, ALL = "accidents.sector", "acc_sector", "all"
 METRICS = ("deaths", "accidents_total", *(f"accidents_{g}" for g in GRADE_ORDER))
@@ -79,6 +80,7 @@ def breakdown(col, kind: str, title: str, rows, counts, *, names: dict[str, str]
 
 ctx, filters = page_context()
 page_header("事故控制", ctx, filters)
+render_week_changes("accidents", ctx, filters)
 if has_data(ctx, "accidents"):
     as_of, year, previous = filters.as_of, filters.year, filters.previous_review
     sector_codes = list(ctx.sectors["code"])

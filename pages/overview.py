@@ -10,9 +10,12 @@ from ui.format import cn_date, count, pct
 from ui.labels import MESSAGES, SCORECARD_RULES, SCORECARD_TABLE_NAMES
 from ui.labels import OVERVIEW_TEXT as T
 from ui.shell import has_data, page_context, page_header
+from ui.weekly import render_brief_downloads, render_week_changes
 
 ctx, filters = page_context()
 page_header(T["title"], ctx, filters)
+render_week_changes("overview", ctx, filters)
+render_brief_downloads(ctx, filters)
 unit = filters.unit_or_none
 as_of = filters.as_of
 link_params = filters.query_params()

@@ -37,3 +37,20 @@ def test_unreachable_database_shows_the_chinese_message_in_the_browser(page):
         open_and_wait(page, f"{down}/accidents")
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "无法连接业务数据库" in page.locator('[data-testid="stAlertContentError"]').inner_text()
+
+
+def test_kiosk_has_no_chrome_fits_the_screen_and_rotates(page, base):
+    open_and_wait(page, f"{base}/?kiosk=1&rotate=5")
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    assert page.locator('[data-testid="stToolbar"]').count() == 0 or \
+        page.locator('[data-testid="stToolbar"]').is_hidden()
+    assert page.locator("input, select, textarea, button").filter(visible=True).count() == 0
+    main = page.locator('[data-testid="stMain"]')
+    first = page.locator(".screen-head .view").inner_text()
+    scroll = main.evaluate("m => [m.scrollHeight, m.clientHeight]")
+    assert scroll[0] <= scroll[1], f"vertical scrolling needed on {first}: {scroll}"
+    assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
+    page.wait_for_function(
+        "first => document.querySelector('.screen-head .view')?.innerText !== first",
+        arg=first, timeout=15_000)
+    assert "stException" not in page.content()

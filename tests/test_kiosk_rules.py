@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from ui.kiosk import (
-    DEFAULT_REFRESH_MIN, DEFAULT_ROTATE_S, KioskSettings, parse_kiosk, refresh_epoch, view_index,
+    DEFAULT_REFRESH_MIN,
+    DEFAULT_ROTATE_S,
+    KioskSettings,
+    parse_kiosk,
+    refresh_epoch,
+    view_index,
 )
 
 
@@ -20,6 +25,24 @@ def test_kiosk_settings_defaults_clamps_and_bad_values():
     assert parse_kiosk({"kiosk": "1", "rotate": "99999"}).rotate_s == 3600
     assert parse_kiosk({"kiosk": "1", "rotate": "abc", "refresh": "1.5"}) == KioskSettings(
         DEFAULT_ROTATE_S, DEFAULT_REFRESH_MIN)
+
+
+def test_scale_for_big_screens_is_bounded():
+    assert parse_kiosk({"kiosk": "1"}).scale == 1.0
+    assert parse_kiosk({"kiosk": "1", "scale": "2"}).scale == 2.0
+    assert parse_kiosk({"kiosk": "1", "scale": "9"}).scale == 3.0
+    assert parse_kiosk({"kiosk": "1", "scale": "0.2"}).scale == 1.0
+    assert parse_kiosk({"kiosk": "1", "scale": "nan"}).scale == 1.0
+    assert parse_kiosk({"kiosk": "1", "scale": "big"}).scale == 1.0
+
+
+def test_views_can_be_chosen_by_code():
+    known = ("overview", "accidents", "mining")
+    assert parse_kiosk({"kiosk": "1", "views": "mining,accidents"}, known).views == (
+        "mining", "accidents")
+    assert parse_kiosk({"kiosk": "1", "views": "mining,nonsense"}, known).views == ("mining",)
+    assert parse_kiosk({"kiosk": "1", "views": "nonsense"}, known).views is None
+    assert parse_kiosk({"kiosk": "1"}, known).views is None
 
 
 def test_views_rotate_once_per_period_and_wrap():

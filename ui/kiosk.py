@@ -14,12 +14,15 @@ DEFAULT_ROTATE_S = 30
 DEFAULT_REFRESH_MIN = 5
 ROTATE_RANGE_S = (5, 3600)
 REFRESH_RANGE_MIN = (1, 1440)
+SCALE_RANGE = (1.0, 3.0)
 
 
 @dataclass(frozen=True)
 class KioskSettings:
     rotate_s: int = DEFAULT_ROTATE_S
     refresh_min: int = DEFAULT_REFRESH_MIN
+    views: tuple[str, ...] | None = None  # codes of the views to rotate through; None: all
+    scale: float = 1.0  # 2 for a 3840×2160 screen running at 100% display scaling
 
 
 def _bounded_int(text: str | None, default: int, bounds: tuple[int, int]) -> int:
@@ -30,14 +33,31 @@ def _bounded_int(text: str | None, default: int, bounds: tuple[int, int]) -> int
     return min(max(value, bounds[0]), bounds[1])
 
 
-def parse_kiosk(params: Mapping[str, str]) -> KioskSettings | None:
+def _bounded_float(text: str | None, default: float, bounds: tuple[float, float]) -> float:
+    try:
+        value = float(str(text))
+    except ValueError:
+        return default
+    if value != value:  # NaN
+        return default
+    return min(max(value, bounds[0]), bounds[1])
+
+
+def parse_kiosk(params: Mapping[str, str], known_views: tuple[str, ...] = ()
+                ) -> KioskSettings | None:
     """Kiosk settings from URL parameters, or None when `kiosk` is not switched on.
-    Out-of-range values are clamped; malformed ones take the default."""
+    Out-of-range values are clamped; malformed ones take the default. `views=a,b` picks the
+    views to rotate through (unknown codes are ignored; none left means all); `scale=2` draws
+    everything twice as large, for a 4K screen at 100% display scaling (a 4K screen at 200%
+    scaling, the usual setting, needs nothing)."""
     if str(params.get("kiosk", "")).lower() not in {"1", "true", "yes"}:
         return None
+    chosen = tuple(v for v in str(params.get("views", "")).split(",") if v in known_views)
     return KioskSettings(
         rotate_s=_bounded_int(params.get("rotate"), DEFAULT_ROTATE_S, ROTATE_RANGE_S),
         refresh_min=_bounded_int(params.get("refresh"), DEFAULT_REFRESH_MIN, REFRESH_RANGE_MIN),
+        views=chosen or None,
+        scale=_bounded_float(params.get("scale"), 1.0, SCALE_RANGE),
     )
 
 

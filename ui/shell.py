@@ -13,11 +13,21 @@ from ui.labels import MESSAGES, SAMPLE_BADGE, SAMPLE_BADGE_HELP, TABLE_NAMES
 
 CONTEXT_KEY = "dashboard.context"
 FILTERS_KEY = "dashboard.filters"
+KIOSK_KEY = "dashboard.kiosk"
 
 
 def remember(ctx: DataContext, filters: Filters) -> None:
     st.session_state[CONTEXT_KEY] = ctx
     st.session_state[FILTERS_KEY] = filters
+
+
+def remember_kiosk(settings) -> None:
+    st.session_state[KIOSK_KEY] = settings
+
+
+def kiosk_settings():
+    """The meeting-room screen's settings (ui.kiosk.KioskSettings) for this run."""
+    return st.session_state[KIOSK_KEY]
 
 
 def page_context() -> tuple[DataContext, Filters]:

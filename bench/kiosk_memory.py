@@ -1,0 +1,53 @@
+"""Server memory while the meeting-room screen runs unattended.
+
+    python bench/kiosk_memory.py [--minutes 30] [--rotate 5] [--refresh 1] [--every 60]
+
+Starts `streamlit run`, opens `/?kiosk=1&rotate=R&refresh=F` in Chromium and leaves it running,
+printing the server's resident memory (VmRSS) and the views seen at each sample. Short rotate and
+refresh periods compress a working day: at rotate=5 s, 30 minutes make 360 view changes, more than
+a day (8 h) at the default 30 s would make 960 … so run it with --minutes 80 to cover a full day's
+view changes at rotate=5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser import chromium, open_and_wait, serve_app  # noqa: E402
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=30)
+    parser.add_argument("--rotate", type=int, default=5)
+    parser.add_argument("--refresh", type=int, default=1)
+    parser.add_argument("--every", type=float, default=60, help="seconds between samples")
+    args = parser.parse_args()
+    with serve_app() as base, chromium() as page:
+        pid = base.pid
+        open_and_wait(page, f"{base}/?kiosk=1&rotate={args.rotate}&refresh={args.refresh}")
+        started = time.monotonic()
+        print(f"{'minute':>7}{'RSS MiB':>10}  view")
+        while True:
+            elapsed = time.monotonic() - started
+            view = page.locator('[data-testid="stHeading"]').first.inner_text()
+            print(f"{elapsed / 60:>7.1f}{rss_mib(pid):>10.1f}  {view.splitlines()[0]}", flush=True)
+            if elapsed >= args.minutes * 60:
+                break
+            time.sleep(args.every)
+
+
+if __name__ == "__main__":
+    main()
