@@ -71,12 +71,12 @@ def summarize_equipment(items: pd.DataFrame, *, limit: int = 4) -> dict[int, str
     order = {c: i for i, c in enumerate(CATEGORY_PRIORITY)}
     ranked = items.assign(_rank=items["category"].map(order).fillna(len(order)))
     ranked = ranked.sort_values(["site_id", "_rank", "item"], kind="stable")
-    summary = {}
-    for site_id, group in ranked.groupby("site_id", sort=False):
-        parts = [f"{item}{quantity}{uom}" for item, quantity, uom in
-                 group[["item", "quantity", "uom"]].head(limit).itertuples(index=False)]
-        summary[int(site_id)] = "、".join(parts) + ("…" if len(group) > limit else "")
-    return summary
+    held: dict[int, list[str]] = {}
+    for site_id, item, quantity, uom in zip(ranked["site_id"], ranked["item"],
+                                            ranked["quantity"], ranked["uom"]):
+        held.setdefault(int(site_id), []).append(f"{item}{quantity}{uom}")
+    return {site_id: "、".join(parts[:limit]) + ("…" if len(parts) > limit else "")
+            for site_id, parts in held.items()}
 
 
 def split_mappable(sites: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

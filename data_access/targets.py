@@ -42,11 +42,10 @@ def list_targets(conn: sa.Connection, *, year: int, metrics: tuple[str, ...]) ->
 def pick_target(df: pd.DataFrame, metric: str, *, unit: str | None = None,
                 sector: str | None = None) -> float | None:
     """The one target for (metric, unit, sector) from a `list_targets` frame, or None if not set."""
-    if df.empty:
-        return None
-    rows = df[
-        (df["metric"] == metric)
-        & (df["unit_code"].isna() if unit is None else df["unit_code"] == unit)
-        & (df["sector_code"].isna() if sector is None else df["sector_code"] == sector)
-    ]
-    return None if rows.empty else float(rows["value"].iloc[0])
+    def matches(value, wanted) -> bool:
+        return pd.isna(value) if wanted is None else value == wanted
+
+    for m, u, s, value in zip(df["metric"], df["unit_code"], df["sector_code"], df["value"]):
+        if m == metric and matches(u, unit) and matches(s, sector):
+            return float(value)
+    return None

@@ -8,6 +8,7 @@ import streamlit as st
 
 from data_access import forecast, mining, targets
 from ui.data import query
+from ui.downloads import csv_bytes
 from ui.figures import mining as figures
 from ui.filters import page_param, set_page_param
 from ui.format import cn_date, pct
@@ -150,7 +151,7 @@ with right:
     table = with_labels(late_faces)[FACE_COLUMNS].rename(columns=LABELS | {"name": "工作面"})
     st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 320),
                  key="mining.late_faces")
-    st.download_button("下载逾期工作面清单(CSV)", table.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button("下载逾期工作面清单(CSV)", csv_bytes(table),
                        file_name=f"逾期智能化工作面_{as_of.isoformat()}.csv", mime="text/csv",
                        key="mining.download_late", icon=":material/download:")
 

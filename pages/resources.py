@@ -4,7 +4,6 @@ stock checks are current, and what lies nearest to a place. The map needs no int
 from __future__ import annotations
 
 import os
-from io import BytesIO
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +12,7 @@ from data_access import resources
 from data_access.geo import in_changzhi, is_coordinate, load_county_outlines
 from data_access.nearest import find_nearest, split_mappable, summarize_equipment
 from ui.data import query
+from ui.downloads import excel_bytes
 from ui.figures import resources as fig
 from ui.format import cn_date, count
 from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
@@ -33,12 +33,6 @@ def map_style_url() -> str | None:
         except FileNotFoundError:
             url = None
     return url or None
-
-
-def excel_bytes(df: pd.DataFrame) -> bytes:
-    buffer = BytesIO()
-    df.to_excel(buffer, index=False)
-    return buffer.getvalue()
 
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:
@@ -213,7 +207,7 @@ if has_data(ctx, "resource_sites"):
     with tabs[2]:
         listing = fig.site_table(sites, equipment=equipment, unit_names=ctx.unit_names,
                                  as_of=filters.as_of).rename(columns=RESOURCE_COLUMNS)
-        st.download_button("下载点位清单(Excel)", excel_bytes(listing),
+        st.download_button("下载点位清单(Excel)", excel_bytes(listing, sheet="应急资源点位"),
                            file_name=f"应急资源点位_{filters.as_of.isoformat()}.xlsx",
                            key="resources.download", icon=":material/download:")
         st.dataframe(listing, hide_index=True, width="stretch")

@@ -69,6 +69,15 @@ def conn(engine):
 
 
 @pytest.fixture
+def sample_conn(sample_sqlite_url):
+    """A connection to the SQLite sample database, for independent SQL beside an AppTest."""
+    engine = db.create_bureau_engine(sample_sqlite_url)
+    with engine.connect() as connection:
+        yield connection
+    engine.dispose()
+
+
+@pytest.fixture
 def app(monkeypatch, sample_sqlite_url):
     """An AppTest of app.py on the sample database; call `.run()` or `open_page(...)`."""
     monkeypatch.setenv("DATABASE_URL", sample_sqlite_url)

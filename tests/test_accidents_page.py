@@ -9,7 +9,6 @@ import json
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from data_access import accident_rules as rules
 from tests.conftest import metric_values, open_page
@@ -22,14 +21,6 @@ GRADE_LABELS = {"extra_major": "特别重大事故", "major": "重大事故", "l
                 "general": "一般事故"}
 
 
-@pytest.fixture
-def db(sample_sqlite_url):
-    engine = sa.create_engine(sample_sqlite_url)
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
-
-
 def where(unit: str | None = None, sector: str | None = None) -> tuple[str, dict]:
     sql, params = "", {}
     if unit:
@@ -39,15 +30,15 @@ def where(unit: str | None = None, sector: str | None = None) -> tuple[str, dict
     return sql, params
 
 
-def count(db, as_of: dt.date, what: str = "COUNT(*)", extra: str = "", **params) -> int:
-    return scalar(db, f"SELECT {what} FROM accidents WHERE occurred_at >= :start "
+def count(sample_conn, as_of: dt.date, what: str = "COUNT(*)", extra: str = "", **params) -> int:
+    return scalar(sample_conn, f"SELECT {what} FROM accidents WHERE occurred_at >= :start "
                       f"AND occurred_at < :end{extra}", **day_bounds(as_of), **params)
 
 
-def target(db, metric: str, unit: str | None = None, sector: str | None = None,
+def target(sample_conn, metric: str, unit: str | None = None, sector: str | None = None,
            year: int = 2022) -> int | None:
     """The indicator from the targets table, or None where no row exists (未设定)."""
-    found = rows(db, "SELECT value FROM targets WHERE year = :year AND metric = :metric AND "
+    found = rows(sample_conn, "SELECT value FROM targets WHERE year = :year AND metric = :metric AND "
                      "COALESCE(unit_code, '') = :unit AND COALESCE(sector_code, '') = :sector",
                  year=year, metric=metric, unit=unit or "", sector=sector or "")
     return None if not found else int(found[0][0])
@@ -79,7 +70,7 @@ def frame_with(at, column: str) -> pd.DataFrame:
     (AS_OF, "JKQ", None),           # 经开区 has no indicator: 未设定, never 0
     (AS_OF, None, "road_transport"),
 ])
-def test_headline_matches_sql(app, db, as_of, unit, sector):
+def test_headline_matches_sql(app, sample_conn, as_of, unit, sector):
     params = {"as_of": as_of.isoformat(), **({"unit": unit} if unit else {}),
               **({"acc_sector": sector} if sector else {})}
     at = open_page(app, "accidents", **params)
@@ -87,22 +78,22 @@ def test_headline_matches_sql(app, db, as_of, unit, sector):
     extra, filt = where(unit, sector)
     last_year = as_of.replace(year=as_of.year - 1)
     for grade, label in GRADE_LABELS.items():
-        used = count(db, as_of, extra=extra + " AND grade = :grade", grade=grade, **filt)
+        used = count(sample_conn, as_of, extra=extra + " AND grade = :grade", grade=grade, **filt)
         assert shown[label] == f"{used}起"
-        last = count(db, last_year, extra=extra + " AND grade = :grade", grade=grade, **filt)
-        limit = target(db, f"accidents_{grade}", unit, sector)
+        last = count(sample_conn, last_year, extra=extra + " AND grade = :grade", grade=grade, **filt)
+        limit = target(sample_conn, f"accidents_{grade}", unit, sector)
         caption = tile_caption(at, label)
         assert indicator_text(limit, "起") in caption
         assert f"去年同期 {last}起" in caption
         if grade in ("extra_major", "major") and used:
             assert "超标" in " ".join(m.value for m in tile_of(at, label).markdown)
-    total = count(db, as_of, extra=extra, **filt)
+    total = count(sample_conn, as_of, extra=extra, **filt)
     assert shown["事故总起数"] == f"{total}起"
-    assert indicator_text(target(db, "accidents_total", unit, sector), "起") in tile_caption(
+    assert indicator_text(target(sample_conn, "accidents_total", unit, sector), "起") in tile_caption(
         at, "事故总起数")
-    deaths = count(db, as_of, "SUM(deaths)", extra=extra, **filt)
+    deaths = count(sample_conn, as_of, "SUM(deaths)", extra=extra, **filt)
     assert shown["死亡人数"] == f"{deaths}人"
-    death_limit = target(db, "deaths", unit, sector)
+    death_limit = target(sample_conn, "deaths", unit, sector)
     progress_texts = [p.proto.text for p in at.get("progress")]
     if death_limit is None:
         assert "死亡控制指标 未设定" in progress_texts
@@ -113,39 +104,39 @@ def test_headline_matches_sql(app, db, as_of, unit, sector):
     assert f"时间进度 {day / 365:.1%}" in progress_texts
 
 
-def test_city_status_colours_on_the_sample(app, db):
+def test_city_status_colours_on_the_sample(app, sample_conn):
     """On 2022-11-25 (90.1% of the year) the city's 较大 indicator is used up (2 of 2) and
     deaths sit just under time progress: 超进度 and 预警."""
     at = open_page(app, "accidents", as_of=AS_OF.isoformat())
-    larger = count(db, AS_OF, extra=" AND grade = 'larger'")
-    assert (larger, target(db, "accidents_larger")) == (2, 2)
+    larger = count(sample_conn, AS_OF, extra=" AND grade = 'larger'")
+    assert (larger, target(sample_conn, "accidents_larger")) == (2, 2)
     assert ":red-badge[超进度]" in " ".join(m.value for m in tile_of(at, "较大事故").markdown)
-    deaths, limit = count(db, AS_OF, "SUM(deaths)"), target(db, "deaths")
+    deaths, limit = count(sample_conn, AS_OF, "SUM(deaths)"), target(sample_conn, "deaths")
     assert 0.9 * 329 / 365 < deaths / limit <= 329 / 365
     assert ":orange-badge[预警]" in " ".join(m.value for m in tile_of(at, "死亡人数").markdown)
 
 
-def test_unit_table_matches_sql(app, db):
+def test_unit_table_matches_sql(app, sample_conn):
     at = open_page(app, "accidents", as_of=AS_OF.isoformat())
     table = frame_with(at, "used_accidents")
-    names = dict(rows(db, "SELECT name, code FROM units"))
+    names = dict(rows(sample_conn, "SELECT name, code FROM units"))
     previous = AS_OF - dt.timedelta(days=7)
-    expected_units = {code for (code,) in rows(db, "SELECT code FROM units WHERE code <> '140400'")}
+    expected_units = {code for (code,) in rows(sample_conn, "SELECT code FROM units WHERE code <> '140400'")}
     assert {names[n] for n in table["name"]} == expected_units
     for r in table.itertuples():
         code = names[r.name]
-        deaths = count(db, AS_OF, "SUM(deaths)", " AND unit_code = :unit", unit=code)
+        deaths = count(sample_conn, AS_OF, "SUM(deaths)", " AND unit_code = :unit", unit=code)
         assert r.used_deaths == deaths
-        assert r.used_accidents == count(db, AS_OF, extra=" AND unit_code = :unit", unit=code)
-        limit = target(db, "deaths", code)
+        assert r.used_accidents == count(sample_conn, AS_OF, extra=" AND unit_code = :unit", unit=code)
+        limit = target(sample_conn, "deaths", code)
         assert r.limit_deaths == ("未设定" if limit is None else str(limit))
-        count_limit = target(db, "accidents_total", code)
+        count_limit = target(sample_conn, "accidents_total", code)
         assert r.limit_accidents == ("未设定" if count_limit is None else str(count_limit))
         if limit is None:
             assert pd.isna(r.share_deaths) and "未设定" in r.status_deaths
         else:
             assert r.share_deaths == pytest.approx(round(deaths / limit * 100, 1))
-        week = scalar(db, "SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :start AND "
+        week = scalar(sample_conn, "SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :start AND "
                           "occurred_at < :end AND unit_code = :unit",
                       start=dt.datetime.combine(previous + dt.timedelta(days=1), dt.time()),
                       end=day_bounds(AS_OF)["end"], unit=code)
@@ -157,20 +148,20 @@ def test_unit_table_matches_sql(app, db):
     assert table["name"].iloc[-1] == "经开区"
 
 
-def test_unit_chart_shows_consumption_per_unit(app, db):
+def test_unit_chart_shows_consumption_per_unit(app, sample_conn):
     at = open_page(app, "accidents", as_of=AS_OF.isoformat())
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     bar = spec["data"][0]
     for code, share in zip(bar["customdata"], bar["x"]):
-        limit = target(db, "deaths", code)
-        deaths = count(db, AS_OF, "SUM(deaths)", " AND unit_code = :unit", unit=code)
+        limit = target(sample_conn, "deaths", code)
+        deaths = count(sample_conn, AS_OF, "SUM(deaths)", " AND unit_code = :unit", unit=code)
         assert share == pytest.approx(0 if limit is None else deaths / limit * 100)
 
 
-def test_grade_check_note_lists_the_disagreeing_records(app, db):
+def test_grade_check_note_lists_the_disagreeing_records(app, sample_conn):
     at = open_page(app, "accidents", as_of=AS_OF.isoformat())
     note = " ".join(w.value for w in at.warning)
-    disagreeing = rows(db, """
+    disagreeing = rows(sample_conn, """
         SELECT id FROM accidents WHERE occurred_at >= :start AND occurred_at < :end AND (
             (grade = 'general' AND (deaths >= 3 OR serious_injuries >= 10
                                     OR direct_loss_wan >= 1000))
@@ -186,41 +177,41 @@ def test_grade_check_note_lists_the_disagreeing_records(app, db):
     assert flagged == {r[0] for r in disagreeing}
 
 
-def test_drilldown_list_for_one_unit_is_exactly_its_accidents(app, db):
+def test_drilldown_list_for_one_unit_is_exactly_its_accidents(app, sample_conn):
     at = open_page(app, "accidents", as_of=AS_OF.isoformat(), unit="140431")
     listed = frame_with(at, "grade_check")
-    expected = rows(db, "SELECT id FROM accidents WHERE occurred_at >= :start AND "
+    expected = rows(sample_conn, "SELECT id FROM accidents WHERE occurred_at >= :start AND "
                         "occurred_at < :end AND unit_code = '140431'", **day_bounds(AS_OF))
     assert sorted(listed["id"]) == sorted(r[0] for r in expected)
     assert set(listed["unit"]) == {"沁源县"}
 
 
-def test_sector_selection_narrows_the_page_and_is_kept_in_the_url(app, db):
+def test_sector_selection_narrows_the_page_and_is_kept_in_the_url(app, sample_conn):
     at = open_page(app, "accidents", as_of=AS_OF.isoformat(), unit="140423")
     at.selectbox(key="accidents.sector").set_value("road_transport").run()
     assert not at.exception
     assert at.query_params["acc_sector"] == ["road_transport"] or \
         at.query_params["acc_sector"] == "road_transport"
     listed = frame_with(at, "grade_check")
-    expected = rows(db, "SELECT id FROM accidents WHERE occurred_at >= :start AND occurred_at < "
+    expected = rows(sample_conn, "SELECT id FROM accidents WHERE occurred_at >= :start AND occurred_at < "
                         ":end AND unit_code = '140423' AND sector_code = 'road_transport'",
                     **day_bounds(AS_OF))
     assert sorted(listed["id"]) == sorted(r[0] for r in expected)
     assert metric_values(at)["事故总起数"] == f"{len(expected)}起"
     # The reset button clears both the unit and the sector.
     at.button(key="accidents.reset").click().run()
-    assert metric_values(at)["事故总起数"] == f"{count(db, AS_OF)}起"
+    assert metric_values(at)["事故总起数"] == f"{count(sample_conn, AS_OF)}起"
     assert "acc_sector" not in at.query_params
 
 
-def test_previous_review_in_last_year_counts_the_new_year_only(app, db):
+def test_previous_review_in_last_year_counts_the_new_year_only(app, sample_conn):
     at = open_page(app, "accidents", as_of="2022-01-03")
     table = frame_with(at, "used_accidents")
     assert (table["week_deaths"] == table["used_deaths"]).all()
-    assert table["used_deaths"].sum() == count(db, dt.date(2022, 1, 3), "SUM(deaths)")
+    assert table["used_deaths"].sum() == count(sample_conn, dt.date(2022, 1, 3), "SUM(deaths)")
 
 
-def test_downloads_read_in_excel(db):
+def test_downloads_read_in_excel(sample_conn):
     table = pd.DataFrame({"id": [1], "unit": ["沁源县"], "summary": ["顶板冒落,造成1人死亡。"]})
     csv_bytes, xlsx_bytes = export_files(table, ACCIDENT_LIST_COLUMNS)
     assert csv_bytes.startswith(b"\xef\xbb\xbf")

@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 
 import pytest
-import sqlalchemy as sa
 
 from tests.conftest import metric_values, open_page
 from tests.sqlcheck import rows, scalar
@@ -25,16 +24,8 @@ _FACES = ("FROM working_faces f JOIN coal_mines m ON m.id = f.mine_id "
 _LATE = "f.planned_completion_on < :as_of AND (f.accepted_on IS NULL OR f.accepted_on > :as_of)"
 
 
-@pytest.fixture
-def db(sample_sqlite_url):
-    engine = sa.create_engine(sample_sqlite_url)
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
-
-
-def faces_sql(db, condition: str, as_of: dt.date, unit: str | None, **extra) -> int:
-    return scalar(db, f"SELECT COUNT(*) {_FACES} AND {condition}",
+def faces_sql(sample_conn, condition: str, as_of: dt.date, unit: str | None, **extra) -> int:
+    return scalar(sample_conn, f"SELECT COUNT(*) {_FACES} AND {condition}",
                   year=as_of.year, as_of=as_of, unit=unit or "", **extra)
 
 
@@ -52,22 +43,22 @@ def open_mining(app, as_of: dt.date, unit: str | None, **extra: str):
 
 
 @pytest.mark.parametrize(("as_of", "unit"), [(AS_OF, None), (EARLIER, UNIT)])
-def test_headline_counts_match_sql(app, db, as_of, unit):
+def test_headline_counts_match_sql(app, sample_conn, as_of, unit):
     at = open_mining(app, as_of, unit)
     shown = metric_values(at)
-    built = faces_sql(db, "f.accepted_on <= :as_of", as_of, unit)
+    built = faces_sql(sample_conn, "f.accepted_on <= :as_of", as_of, unit)
     assert shown["已建成工作面"] == f"{built}处"
     for face_type, label in (("mining", "其中综采"), ("heading", "其中掘进")):
         assert shown[label] == "{}处".format(faces_sql(
-            db, f"f.accepted_on <= :as_of AND f.face_type = '{face_type}'", as_of, unit))
-    in_progress = faces_sql(db, "f.construction_started_on <= :as_of AND "
+            sample_conn, f"f.accepted_on <= :as_of AND f.face_type = '{face_type}'", as_of, unit))
+    in_progress = faces_sql(sample_conn, "f.construction_started_on <= :as_of AND "
                                 "(f.accepted_on IS NULL OR f.accepted_on > :as_of)", as_of, unit)
     assert shown["在建工作面"] == f"{in_progress}处"
-    assert shown["逾期未建成"] == f"{faces_sql(db, _LATE, as_of, unit)}处"
+    assert shown["逾期未建成"] == f"{faces_sql(sample_conn, _LATE, as_of, unit)}处"
     # Forecast: built + floor(accepted in the last 90 days × days left / 90), capped at the plan.
-    recent = faces_sql(db, "f.accepted_on <= :as_of AND f.accepted_on > :start", as_of, unit,
+    recent = faces_sql(sample_conn, "f.accepted_on <= :as_of AND f.accepted_on > :start", as_of, unit,
                        start=as_of - dt.timedelta(days=90))
-    planned = faces_sql(db, "1 = 1", as_of, unit)
+    planned = faces_sql(sample_conn, "1 = 1", as_of, unit)
     days_left = (dt.date(as_of.year, 12, 31) - as_of).days
     year_end = min(built + math.floor(recent * days_left / 90), planned)
     assert shown["年底预计建成"] == f"{year_end}处"
@@ -75,55 +66,55 @@ def test_headline_counts_match_sql(app, db, as_of, unit):
     assert f"通过 {recent}处" in captions
 
 
-def test_city_view_reads_targets_from_the_table(app, db):
+def test_city_view_reads_targets_from_the_table(app, sample_conn):
     at = open_mining(app, AS_OF, None)
-    face_target = scalar(db, "SELECT value FROM targets WHERE year = 2022 AND unit_code IS NULL "
+    face_target = scalar(sample_conn, "SELECT value FROM targets WHERE year = 2022 AND unit_code IS NULL "
                              "AND metric = 'intelligent_faces'")
-    pilots = scalar(db, "SELECT value FROM targets WHERE year = 2022 AND unit_code IS NULL "
+    pilots = scalar(sample_conn, "SELECT value FROM targets WHERE year = 2022 AND unit_code IS NULL "
                         "AND metric = 'green_pilot_mines'")
-    built = faces_sql(db, "f.accepted_on <= :as_of", AS_OF, None)
+    built = faces_sql(sample_conn, "f.accepted_on <= :as_of", AS_OF, None)
     progress = at.get("progress")[0]
     assert f"年度目标 {face_target}处" in progress.proto.text
     assert f"完成 {100 * built / face_target:.1f}%" in progress.proto.text
     captions = " ".join(c.value for c in at.caption)
     assert f"目标 {pilots}座" in captions
-    designated = scalar(db, "SELECT COUNT(*) FROM coal_mines WHERE is_green_pilot = 1")
+    designated = scalar(sample_conn, "SELECT COUNT(*) FROM coal_mines WHERE is_green_pilot = 1")
     assert metric_values(at)["绿色开采试点"] == f"{designated}座"
     target_line = [s for s in json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["shapes"]]
     assert [s["y0"] for s in target_line] == [face_target]
 
 
 @pytest.mark.parametrize(("as_of", "unit"), [(AS_OF, None), (EARLIER, UNIT)])
-def test_monthly_cumulative_series_match_sql(app, db, as_of, unit):
+def test_monthly_cumulative_series_match_sql(app, sample_conn, as_of, unit):
     at = open_mining(app, as_of, unit)
     planned, actual = trace(at, "计划累计"), trace(at, "实际累计(通过)")
     assert len(planned["y"]) == 12
     for month, value in enumerate(planned["y"], start=1):
         month_end = dt.date(as_of.year, month, calendar.monthrange(as_of.year, month)[1])
-        assert value == scalar(db, f"SELECT COUNT(*) {_FACES} AND f.planned_completion_on <= :end",
+        assert value == scalar(sample_conn, f"SELECT COUNT(*) {_FACES} AND f.planned_completion_on <= :end",
                                year=as_of.year, as_of=as_of, unit=unit or "", end=month_end)
     assert len(actual["y"]) == as_of.month
     for month, (day, value) in enumerate(zip(actual["x"], actual["y"]), start=1):
         month_end = dt.date(as_of.year, month, calendar.monthrange(as_of.year, month)[1])
         cutoff = min(month_end, as_of)
         assert day == cutoff.isoformat()
-        assert value == scalar(db, f"SELECT COUNT(*) {_FACES} AND f.accepted_on <= :cutoff",
+        assert value == scalar(sample_conn, f"SELECT COUNT(*) {_FACES} AND f.accepted_on <= :cutoff",
                                year=as_of.year, as_of=as_of, unit=unit or "", cutoff=cutoff)
     forecast = trace(at, "按近期进度预测")
     assert forecast["x"][0] == as_of.isoformat()
     assert forecast["y"][0] == actual["y"][-1]
 
 
-def test_lagging_tables_match_sql(app, db):
+def test_lagging_tables_match_sql(app, sample_conn):
     at = open_mining(app, AS_OF, None)
     late = at.dataframe[0].value
-    expected = rows(db, f"SELECT f.name, f.planned_completion_on {_FACES} AND {_LATE} "
+    expected = rows(sample_conn, f"SELECT f.name, f.planned_completion_on {_FACES} AND {_LATE} "
                         "ORDER BY f.planned_completion_on, f.id",
                     year=2022, as_of=AS_OF, unit="")
     assert list(late["工作面"]) == [r[0] for r in expected]
     assert late["逾期天数"].iloc[0] == (AS_OF - dt.date.fromisoformat(expected[0][1])).days
     mines = at.dataframe[1].value
-    per_mine = rows(db, f"SELECT m.name, COUNT(*), SUM(CASE WHEN f.accepted_on <= :as_of "
+    per_mine = rows(sample_conn, f"SELECT m.name, COUNT(*), SUM(CASE WHEN f.accepted_on <= :as_of "
                         f"THEN 1 ELSE 0 END), SUM(CASE WHEN {_LATE} THEN 1 ELSE 0 END) "
                         f"{_FACES} GROUP BY m.name", year=2022, as_of=AS_OF, unit="")
     assert {r[0]: (r[1], r[2], r[3]) for r in per_mine} == {
@@ -131,40 +122,40 @@ def test_lagging_tables_match_sql(app, db):
     assert list(mines["逾期未建成"]) == sorted(mines["逾期未建成"], reverse=True)
 
 
-def test_drill_down_lists_the_chosen_mines_faces(app, db):
+def test_drill_down_lists_the_chosen_mines_faces(app, sample_conn):
     at = open_mining(app, AS_OF, None)
-    mine_id, name = rows(db, "SELECT id, name FROM coal_mines WHERE name = :n", n="示例蔚樾煤矿")[0]
+    mine_id, name = rows(sample_conn, "SELECT id, name FROM coal_mines WHERE name = :n", n="示例蔚樾煤矿")[0]
     at.selectbox(key="mining.mine").set_value(str(mine_id)).run()
     assert not at.exception
     faces = at.dataframe[2].value
-    expected = rows(db, "SELECT name FROM working_faces WHERE plan_year = 2022 AND mine_id = :m "
+    expected = rows(sample_conn, "SELECT name FROM working_faces WHERE plan_year = 2022 AND mine_id = :m "
                         "AND planned_on <= :as_of ORDER BY planned_completion_on, id",
                     m=mine_id, as_of=AS_OF)
     assert list(faces["工作面"]) == [r[0] for r in expected]
     assert at.query_params["mine"] == str(mine_id)
-    worst = rows(db, f"SELECT m.id, SUM(CASE WHEN {_LATE} THEN 1 ELSE 0 END) AS late {_FACES} "
+    worst = rows(sample_conn, f"SELECT m.id, SUM(CASE WHEN {_LATE} THEN 1 ELSE 0 END) AS late {_FACES} "
                      "GROUP BY m.id, m.name ORDER BY late DESC, m.name", year=2022, as_of=AS_OF,
                  unit="")[0][0]
     assert str(worst) != str(mine_id)  # the chosen mine is not the default one
 
 
-def test_drill_down_opens_from_the_link(app, db):
+def test_drill_down_opens_from_the_link(app, sample_conn):
     at = open_mining(app, AS_OF, None, mine="7")
     assert at.selectbox(key="mining.mine").value == "7"
     assert len(at.dataframe[2].value) == scalar(
-        db, "SELECT COUNT(*) FROM working_faces WHERE plan_year = 2022 AND mine_id = 7 "
+        sample_conn, "SELECT COUNT(*) FROM working_faces WHERE plan_year = 2022 AND mine_id = 7 "
             "AND planned_on <= :as_of", as_of=AS_OF)
 
 
-def test_programme_table_matches_sql(app, db):
+def test_programme_table_matches_sql(app, sample_conn):
     at = open_mining(app, AS_OF, None)
     table = at.dataframe[3].value
-    assert len(table) == scalar(db, "SELECT COUNT(*) FROM coal_mines WHERE is_green_pilot = 1 "
+    assert len(table) == scalar(sample_conn, "SELECT COUNT(*) FROM coal_mines WHERE is_green_pilot = 1 "
                                     "OR is_intelligent_demo = 1")
-    achieved = dict(rows(db, "SELECT m.name, COUNT(*) FROM mine_milestones mm JOIN coal_mines m "
+    achieved = dict(rows(sample_conn, "SELECT m.name, COUNT(*) FROM mine_milestones mm JOIN coal_mines m "
                              "ON m.id = mm.mine_id WHERE mm.achieved_on <= :as_of GROUP BY m.name",
                          as_of=AS_OF))
-    totals = dict(rows(db, "SELECT m.name, COUNT(*) FROM mine_milestones mm JOIN coal_mines m "
+    totals = dict(rows(sample_conn, "SELECT m.name, COUNT(*) FROM mine_milestones mm JOIN coal_mines m "
                            "ON m.id = mm.mine_id GROUP BY m.name"))
     assert {r["煤矿"]: r["已完成节点"] for _, r in table.iterrows()} == {
         name: f"{achieved.get(name, 0)}/{total}" for name, total in totals.items()}

@@ -11,7 +11,6 @@ import re
 import numpy as np
 import pytest
 
-from data_access import db
 from tests.conftest import metric_values, open_page
 from tests.sqlcheck import rows, scalar
 from ui.format import count, pct
@@ -39,14 +38,6 @@ TASK_SQL = {
 }
 OPEN = "(closed_on IS NULL OR closed_on > :as_of)"
 THIS_YEAR = "found_on >= :start AND found_on <= :as_of"
-
-
-@pytest.fixture
-def bureau(sample_sqlite_url):
-    engine = db.create_bureau_engine(sample_sqlite_url)
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
 
 
 def task_count(conn, condition: str, as_of: dt.date, previous: dt.date | None = None) -> int:
@@ -78,26 +69,26 @@ def query_params(as_of: dt.date, unit: str | None) -> dict[str, str]:
 
 @pytest.mark.parametrize(("as_of", "unit"), [(DEFAULT, None), (EARLIER, None),
                                              (DEFAULT, "140431"), (EARLIER, "140423")])
-def test_headline_figures_match_sql(app, bureau, as_of, unit):
+def test_headline_figures_match_sql(app, sample_conn, as_of, unit):
     at = open_page(app, "rectification", **query_params(as_of, unit))
     shown = metric_values(at)
     # key tasks: city-wide, whatever the unit
     for label, condition in TASK_SQL.items():
-        assert shown[label] == count(task_count(bureau, condition, as_of), "项"), label
-    found = hazard_count(bureau, THIS_YEAR, as_of, unit)
-    closed = hazard_count(bureau, f"{THIS_YEAR} AND closed_on <= :as_of", as_of, unit)
+        assert shown[label] == count(task_count(sample_conn, condition, as_of), "项"), label
+    found = hazard_count(sample_conn, THIS_YEAR, as_of, unit)
+    closed = hazard_count(sample_conn, f"{THIS_YEAR} AND closed_on <= :as_of", as_of, unit)
     assert shown["发现隐患"] == count(found, "项")
     assert shown["已销号"] == count(closed, "项")
     assert shown["销号率"] == pct(closed / found)
     assert shown["超期未整改"] == count(
-        hazard_count(bureau, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", as_of, unit), "项")
+        hazard_count(sample_conn, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", as_of, unit), "项")
     assert shown["重大隐患未销号"] == count(
-        hazard_count(bureau, f"{THIS_YEAR} AND {OPEN} AND level = 'major'", as_of, unit), "项")
+        hazard_count(sample_conn, f"{THIS_YEAR} AND {OPEN} AND level = 'major'", as_of, unit), "项")
     assert shown["往年结转未销号"] == count(
-        hazard_count(bureau, f"found_on < :start AND {OPEN}", as_of, unit), "项")
+        hazard_count(sample_conn, f"found_on < :start AND {OPEN}", as_of, unit), "项")
     deltas = {m.label: m.delta for m in at.metric}
     not_double = hazard_count(
-        bureau, f"{THIS_YEAR} AND {OPEN} AND level = 'major' AND NOT ("
+        sample_conn, f"{THIS_YEAR} AND {OPEN} AND level = 'major' AND NOT ("
                 "regulator_reported_on IS NOT NULL AND regulator_reported_on <= :as_of AND "
                 "congress_reported_on IS NOT NULL AND congress_reported_on <= :as_of)",
         as_of, unit)
@@ -118,38 +109,38 @@ def review_lists(at) -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize("as_of", [DEFAULT, EARLIER])
-def test_review_lists_match_sql(app, bureau, as_of):
+def test_review_lists_match_sql(app, sample_conn, as_of):
     previous = as_of - dt.timedelta(days=7)
     at = open_page(app, "rectification", as_of=as_of.isoformat())
     lists = review_lists(at)
-    assert lists["临期任务"] == task_codes(bureau, TASK_SQL["临期"], as_of)
+    assert lists["临期任务"] == task_codes(sample_conn, TASK_SQL["临期"], as_of)
     assert lists["本周完成"] == task_codes(
-        bureau, f"{DONE_ON} > :previous AND {DONE_ON} <= :as_of", as_of, previous)
+        sample_conn, f"{DONE_ON} > :previous AND {DONE_ON} <= :as_of", as_of, previous)
     assert lists["本周新增逾期"] == task_codes(
-        bureau, f"NOT {DONE} AND k.deadline < :as_of AND k.deadline >= :previous", as_of, previous)
+        sample_conn, f"NOT {DONE} AND k.deadline < :as_of AND k.deadline >= :previous", as_of, previous)
     if as_of == DEFAULT:  # the sample story's weekly review
         assert lists == {"临期任务": {"WH-02", "MK-03", "ZH-04", "WH-06"},
                          "本周完成": {"WH-05"}, "本周新增逾期": {"FM-01"}}
 
 
-def test_checklist_filters(app, bureau):
+def test_checklist_filters(app, sample_conn):
     at = open_page(app, "rectification", as_of=DEFAULT.isoformat())
     checklist = at.dataframe[0].value
-    assert len(checklist) == scalar(bureau, "SELECT COUNT(*) FROM key_tasks WHERE year = 2022")
+    assert len(checklist) == scalar(sample_conn, "SELECT COUNT(*) FROM key_tasks WHERE year = 2022")
     at.selectbox(key="rectification.tasks.status").set_value("overdue").run()
     shown = at.dataframe[0].value
-    assert set(shown["编号"]) == task_codes(bureau, TASK_SQL["逾期"], DEFAULT)
+    assert set(shown["编号"]) == task_codes(sample_conn, TASK_SQL["逾期"], DEFAULT)
     assert set(shown["状态"]) == {"逾期"}
     at.selectbox(key="rectification.tasks.status").set_value("due_soon")
     at.selectbox(key="rectification.tasks.sector").set_value("general").run()
     shown = at.dataframe[0].value
     assert set(shown["编号"]) == task_codes(
-        bureau, TASK_SQL["临期"] + " AND k.sector_code = 'general'", DEFAULT)
+        sample_conn, TASK_SQL["临期"] + " AND k.sector_code = 'general'", DEFAULT)
     at.selectbox(key="rectification.tasks.status").set_value("")
     at.selectbox(key="rectification.tasks.sector").set_value("")
     at.selectbox(key="rectification.tasks.department").set_value("煤矿安全监督管理科").run()
     assert len(at.dataframe[0].value) == scalar(
-        bureau, "SELECT COUNT(*) FROM key_tasks k JOIN departments d "
+        sample_conn, "SELECT COUNT(*) FROM key_tasks k JOIN departments d "
                 "ON d.code = k.lead_department_code WHERE k.year = 2022 "
                 "AND d.name = '煤矿安全监督管理科'")
 
@@ -167,61 +158,61 @@ def chart(at, index: int) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("as_of", [DEFAULT, EARLIER])
-def test_hazard_figures_by_unit_and_month_match_sql(app, bureau, as_of):
+def test_hazard_figures_by_unit_and_month_match_sql(app, sample_conn, as_of):
     at = open_page(app, "rectification", as_of=as_of.isoformat())
     by_unit = chart(at, 1)
-    overdue = dict(rows(bureau, f"SELECT unit_code, COUNT(*) FROM hidden_dangers "
+    overdue = dict(rows(sample_conn, f"SELECT unit_code, COUNT(*) FROM hidden_dangers "
                                 f"WHERE {THIS_YEAR} AND {OPEN} AND deadline < :as_of "
                                 "GROUP BY unit_code", start=dt.date(2022, 1, 1), as_of=as_of))
     trace = by_unit["超期未整改"]
     assert {d[2]: x for d, x in zip(trace["customdata"], values(trace["x"]))} == {
         d[2]: overdue.get(d[2], 0) for d in trace["customdata"]}
     place = at.dataframe[1].value.set_index("县区")
-    found = dict(rows(bureau, "SELECT u.name, COUNT(*) FROM hidden_dangers h JOIN units u "
+    found = dict(rows(sample_conn, "SELECT u.name, COUNT(*) FROM hidden_dangers h JOIN units u "
                               f"ON u.code = h.unit_code WHERE {THIS_YEAR} GROUP BY u.name",
                       start=dt.date(2022, 1, 1), as_of=as_of))
     assert place["发现隐患"].to_dict() == found
     by_month = chart(at, 2)
-    closed = dict(rows(bureau, "SELECT CAST(strftime('%m', closed_on) AS INTEGER), COUNT(*) "
+    closed = dict(rows(sample_conn, "SELECT CAST(strftime('%m', closed_on) AS INTEGER), COUNT(*) "
                                "FROM hidden_dangers WHERE closed_on >= :start "
                                "AND closed_on <= :as_of GROUP BY 1",
                        start=dt.date(2022, 1, 1), as_of=as_of))
     assert values(by_month["销号"]["y"]) == [closed.get(m, 0) for m in range(1, as_of.month + 1)]
 
 
-def test_drill_list_follows_the_choice(app, bureau):
+def test_drill_list_follows_the_choice(app, sample_conn):
     at = open_page(app, "rectification", as_of=DEFAULT.isoformat())
     listed = at.dataframe[2].value
-    overdue = hazard_count(bureau, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", DEFAULT, None)
+    overdue = hazard_count(sample_conn, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", DEFAULT, None)
     assert len(listed) == overdue
     assert any(c.value == f"共 {overdue:,} 项。" for c in at.caption)
     at.selectbox(key="rectification.drill.scope").set_value("carried_over")
     at.selectbox(key="rectification.drill.unit").set_value("140431").run()
     listed = at.dataframe[2].value
-    assert len(listed) == hazard_count(bureau, f"found_on < :start AND {OPEN}", DEFAULT, "140431")
+    assert len(listed) == hazard_count(sample_conn, f"found_on < :start AND {OPEN}", DEFAULT, "140431")
     assert set(listed["县区"]) == {"沁源县"}
     at.selectbox(key="rectification.drill.scope").set_value("found")
     at.selectbox(key="rectification.drill.unit").set_value("140400").run()
-    found = hazard_count(bureau, THIS_YEAR, DEFAULT, None)
+    found = hazard_count(sample_conn, THIS_YEAR, DEFAULT, None)
     assert len(at.dataframe[2].value) == 1000 < found
     assert any(c.value.startswith(f"共 {found:,} 项,表中") for c in at.caption)
 
 
-def test_unit_filter_keeps_the_drill_inside_the_unit(app, bureau):
+def test_unit_filter_keeps_the_drill_inside_the_unit(app, sample_conn):
     at = open_page(app, "rectification", as_of=DEFAULT.isoformat(), unit="140426")
     assert at.selectbox(key="rectification.drill.unit").options == ["黎城县"]
     assert set(at.dataframe[2].value["县区"]) <= {"黎城县"}
     assert len(at.dataframe[2].value) == hazard_count(
-        bureau, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", DEFAULT, "140426")
+        sample_conn, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", DEFAULT, "140426")
     assert any("不随左侧“单位”筛选" in c.value for c in at.caption)
 
 
 
-def test_sector_view_of_the_ledger_matches_sql(app, bureau):
+def test_sector_view_of_the_ledger_matches_sql(app, sample_conn):
     at = open_page(app, "rectification", as_of=EARLIER.isoformat(), unit="140423")
     at.segmented_control(key="rectification.hazards.dimension").set_value("sector").run()
     place = at.dataframe[1].value.set_index("行业领域")
-    expected = rows(bureau, "SELECT s.name, COUNT(*), "
+    expected = rows(sample_conn, "SELECT s.name, COUNT(*), "
                             f"SUM(CASE WHEN {OPEN} AND deadline < :as_of THEN 1 ELSE 0 END) "
                             "FROM hidden_dangers h JOIN sectors s ON s.code = h.sector_code "
                             f"WHERE {THIS_YEAR} AND unit_code = :unit GROUP BY s.name",

@@ -13,6 +13,7 @@ import pytest
 
 from data_access import rectification as rect
 from tests.sqlcheck import scalar
+from ui.downloads import csv_bytes, excel_bytes
 from ui.figures import rectification as figs
 
 D = dt.date
@@ -338,10 +339,10 @@ def test_downloads_keep_chinese(conn):
     rows = rect.list_hidden_dangers(conn, as_of=AS_OF, scope="major_open", limit=50)
     table = figs.hazard_table(rows, unit_names={"140431": "沁源县"}, sector_names={})
     assert set(table["双报告"]) <= {"已双报告", "未报告", "仅报监管部门", "仅报职代会"}
-    data = figs.csv_bytes(table)
+    data = csv_bytes(table)
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines()[0].startswith("编号,企业,县区")
-    book = openpyxl.load_workbook(io.BytesIO(figs.excel_bytes(table, sheet="隐患清单")))
+    book = openpyxl.load_workbook(io.BytesIO(excel_bytes(table, sheet="隐患清单")))
     sheet = book["隐患清单"]
     assert sheet.cell(1, 1).value == "编号"
     assert sheet.max_row == len(table) + 1

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import metric_values
@@ -23,58 +21,50 @@ def kiosk(app: AppTest, view: str) -> AppTest:
     return at
 
 
-@pytest.fixture
-def sql(sample_sqlite_url):
-    engine = sa.create_engine(sample_sqlite_url)
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
-
-
-def test_overview_view(app, sql):
+def test_overview_view(app, sample_conn):
     shown = metric_values(kiosk(app, "overview"))
     bounds = day_bounds(AS_OF)
-    assert shown["事故起数"] == f"{scalar(sql, 'SELECT COUNT(*) FROM accidents WHERE occurred_at >= :start AND occurred_at < :end', **bounds)}起"
-    assert shown["死亡人数"] == f"{scalar(sql, 'SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :start AND occurred_at < :end', **bounds)}人"
-    built = scalar(sql, "SELECT COUNT(*) FROM working_faces WHERE plan_year = 2022 "
+    assert shown["事故起数"] == f"{scalar(sample_conn, 'SELECT COUNT(*) FROM accidents WHERE occurred_at >= :start AND occurred_at < :end', **bounds)}起"
+    assert shown["死亡人数"] == f"{scalar(sample_conn, 'SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :start AND occurred_at < :end', **bounds)}人"
+    built = scalar(sample_conn, "SELECT COUNT(*) FROM working_faces WHERE plan_year = 2022 "
                         "AND accepted_on <= :d", d=AS_OF)
     assert shown["工作面已建成"] == f"{built}处"
 
 
-def test_accidents_view(app, sql):
+def test_accidents_view(app, sample_conn):
     shown = metric_values(kiosk(app, "accidents"))
     bounds = day_bounds(AS_OF)
     for grade, label in (("larger", "较大事故"), ("general", "一般事故"), ("major", "重大事故")):
-        expected = scalar(sql, "SELECT COUNT(*) FROM accidents WHERE occurred_at >= :start "
+        expected = scalar(sample_conn, "SELECT COUNT(*) FROM accidents WHERE occurred_at >= :start "
                                "AND occurred_at < :end AND grade = :g", g=grade, **bounds)
         assert shown[label] == f"{expected}起"
     assert len(app.get("plotly_chart")) == 2
 
 
-def test_rectification_view(app, sql):
+def test_rectification_view(app, sample_conn):
     shown = metric_values(kiosk(app, "rectification"))
-    completed = scalar(sql, "SELECT COUNT(DISTINCT task_id) FROM task_progress_reports "
+    completed = scalar(sample_conn, "SELECT COUNT(DISTINCT task_id) FROM task_progress_reports "
                             "WHERE progress_pct >= 100 AND reported_on <= :d", d=AS_OF)
     assert shown["任务已完成"] == f"{completed}项"
-    overdue = scalar(sql, "SELECT COUNT(*) FROM hidden_dangers WHERE found_on >= :s AND "
+    overdue = scalar(sample_conn, "SELECT COUNT(*) FROM hidden_dangers WHERE found_on >= :s AND "
                           "found_on <= :d AND (closed_on IS NULL OR closed_on > :d) "
                           "AND deadline < :d", s=dt.date(2022, 1, 1), d=AS_OF)
     assert shown["超期未整改"] == f"{overdue}项"
 
 
-def test_mining_view(app, sql):
+def test_mining_view(app, sample_conn):
     shown = metric_values(kiosk(app, "mining"))
-    built = scalar(sql, "SELECT COUNT(*) FROM working_faces WHERE plan_year = 2022 "
+    built = scalar(sample_conn, "SELECT COUNT(*) FROM working_faces WHERE plan_year = 2022 "
                         "AND accepted_on <= :d", d=AS_OF)
-    target = scalar(sql, "SELECT value FROM targets WHERE year = 2022 AND "
+    target = scalar(sample_conn, "SELECT value FROM targets WHERE year = 2022 AND "
                          "metric = 'intelligent_faces' AND unit_code IS NULL")
     assert shown["工作面已建成"] == f"{built}处"
     assert shown["年度目标"] == f"{target}处"
 
 
-def test_resources_view(app, sql):
+def test_resources_view(app, sample_conn):
     at = kiosk(app, "resources")
     shown = metric_values(at)
-    teams = scalar(sql, "SELECT COUNT(*) FROM resource_sites WHERE kind = 'team'")
+    teams = scalar(sample_conn, "SELECT COUNT(*) FROM resource_sites WHERE kind = 'team'")
     assert shown["救援队伍"] == f"{teams}处"
     assert len(at.get("deck_gl_json_chart")) == 1

@@ -4,13 +4,13 @@ per unit or sector, worst first) and the cumulative trend of this year against l
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from data_access.accident_rules import progress_within
+from ui.downloads import csv_bytes, excel_bytes
 from ui.theme import LAST_YEAR_COLOUR, STATUS_COLOURS, THIS_YEAR_COLOUR, apply_theme
 
 ROW_HEIGHT = 30
@@ -48,10 +48,12 @@ def build_control_bars(df: pd.DataFrame, *, names: dict[str, str], progress: flo
         text=texts, textposition="none", hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
     # The figures sit in their own column right of the plot, so no line crosses them.
-    for label, text, code in zip(labels, texts, df["code"]):
-        fig.add_annotation(x=TEXT_COLUMN_X, xref="paper", xanchor="left", y=label, yref="y",
-                           text=f"<b>{text}</b>" if code == selected else text,
-                           showarrow=False, font={"size": 13})
+    fig.update_layout(annotations=[
+        {"x": TEXT_COLUMN_X, "xref": "paper", "xanchor": "left", "y": label, "yref": "y",
+         "text": f"<b>{text}</b>" if code == selected else text, "showarrow": False,
+         "font": {"size": 13}}
+        for label, text, code in zip(labels, texts, df["code"])
+    ])
     top = max([100.0, *shares])
     fig.add_vline(x=progress * 100, line={"color": "#1f2933", "width": 2, "dash": "dash"})
     fig.add_vline(x=100, line={"color": "#8a8f98", "width": 1, "dash": "dot"})
@@ -180,9 +182,7 @@ def export_files(table: pd.DataFrame, headers: dict[str, str]) -> tuple[bytes, b
     """The displayed list as CSV (UTF-8 with BOM, so Excel reads the Chinese) and as .xlsx,
     with Chinese column headers."""
     export = table.rename(columns=headers)
-    excel = io.BytesIO()
-    export.to_excel(excel, index=False, sheet_name="事故明细")
-    return export.to_csv(index=False).encode("utf-8-sig"), excel.getvalue()
+    return csv_bytes(export), excel_bytes(export, sheet="事故明细")
 
 
 def quality_note(mismatches: pd.DataFrame, *, unit_names: dict[str, str],

@@ -9,7 +9,6 @@ click on it names the list behind it: `drill_from_selection` turns the click int
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 import pandas as pd
@@ -251,16 +250,3 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
                 isinstance(v, dt.date) for v in out[column].dropna()):
             out[column] = [v.isoformat() if isinstance(v, dt.date) else "" for v in out[column]]
     return out
-
-
-# ---- downloads ---------------------------------------------------------------------------
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV that Excel opens with Chinese intact (UTF-8 with BOM)."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
-def excel_bytes(table: pd.DataFrame, *, sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    table.to_excel(buffer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
-
