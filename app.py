@@ -10,6 +10,7 @@ import sqlalchemy.exc
 import streamlit as st
 
 from data_access.db import ConfigError
+from data_access.loader import LoadError
 from ui import data, screen
 from ui.filters import render_global_filters
 from ui.guard import run_guarded
@@ -52,6 +53,10 @@ def load_context_or_stop() -> data.DataContext:
     except ConfigError:
         log.exception("invalid database configuration")
         stop_with(MESSAGES["config_invalid"])
+    except LoadError as error:
+        log.error("sample data not loaded: %s", "; ".join(map(str, error.problems[:20])))
+        stop_with(MESSAGES["sample_invalid"].format(count=len(error.problems),
+                                                    first=error.problems[0]))
     except sqlalchemy.exc.SQLAlchemyError:
         log.exception("database unreachable")
         stop_with(MESSAGES["db_unreachable"])

@@ -90,8 +90,11 @@ def ensure_sample_database(path: Path = SAMPLE_DB_PATH, csv_dir: Path = SAMPLE_C
     engine = sa.create_engine(f"sqlite:///{tmp}")
     try:
         load_into(engine, csv_dir)
-    finally:
+    except BaseException:
         engine.dispose()
+        tmp.unlink(missing_ok=True)
+        raise
+    engine.dispose()
     os.replace(tmp, path)
     return path
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
-from data_access import db
+from data_access import db, loader
 
 
 def main() -> None:
@@ -24,7 +25,13 @@ def main() -> None:
     if not args.url:
         parser.error("give --url or set DATABASE_URL")
     engine = db.create_bureau_engine(args.url)
-    counts = db.load_into(engine, args.csv_dir, replace=args.replace)
+    try:
+        counts = db.load_into(engine, args.csv_dir, replace=args.replace)
+    except loader.LoadError as error:
+        print(f"未导入任何数据:发现 {len(error.problems)} 处问题,请修正后重新导入。", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        sys.exit(1)
     for table, rows in counts.items():
         print(f"{table:24} {rows:>8}")
 

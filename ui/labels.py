@@ -76,6 +76,8 @@ MESSAGES = {
     "db_not_initialised": "数据库中缺少以下数据表:{tables}。请先按 README 初始化数据库结构并导入数据。",
     "db_empty_tables": "以下数据表暂无数据,相关指标显示为“无数据”:{tables}。",
     "config_invalid": "数据库配置文件 .streamlit/secrets.toml 格式有误,无法读取。请按 README 修正。",
+    "sample_invalid": "示例数据文件(sample_data/csv)有 {count} 处问题,未建立示例数据库。第一处:{first}。"
+                      "请恢复原文件或运行 make sample 重新生成。",
     "page_failed": "本页面暂时无法显示(已记录错误日志)。其他页面不受影响,请稍后刷新或联系科技和信息化科。",
     "query_failed": "查询数据库时出错(已记录错误日志)。请稍后刷新;如持续出现,请联系科技和信息化科。",
     "no_data": "所选范围内暂无数据。",
