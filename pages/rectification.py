@@ -36,7 +36,10 @@ if not has_data(ctx, "key_tasks", "hidden_dangers"):
 
 as_of, unit = filters.as_of, filters.unit_or_none
 tasks = query(rect.list_key_tasks, as_of=as_of, previous_review=filters.previous_review)
-hazards = query(rect.summarize_hidden_dangers, as_of=as_of, unit=unit).iloc[0]
+# The totals are the sum of the by-unit rows: one scan of the ledger serves the headline and the
+# default by-unit chart below (the same cached query).
+hazards = query(rect.summarize_hidden_dangers, as_of=as_of, by="unit_code", unit=unit).drop(
+    columns="unit_code").sum()
 carried = query(rect.summarize_carried_over, as_of=as_of, unit=unit).iloc[0]
 since = cn_date(filters.previous_review)
 

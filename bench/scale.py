@@ -1,0 +1,233 @@
+"""Build a large copy of the sample database, for measuring pages at scale.
+
+    python bench/scale.py [--url DATABASE_URL] [--hidden-dangers 2000000] [--accidents 0]
+
+Loads the sample CSVs (`data_access.db.load_into`, replacing every table), then appends
+synthetic hidden dangers found between 1 January 2021 and the sample's as-of date, spread over
+every sample enterprise (so over all units and sectors) with the sample's mix of sources,
+categories and levels, a realistic open / closed / overdue mix and unique codes (SYN…), and
+optionally synthetic accidents. Default target: the SQLite file `var/bureau-scale.sqlite`.
+
+Bulk insert: the hidden_dangers secondary indexes are dropped, rows are inserted in batches of
+50,000 inside one transaction (PostgreSQL: COPY), then the indexes are rebuilt and the
+database analysed, as one would after a bulk load. Then measure the pages with
+`python bench/pages.py --url <same url>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from data_access import db, schema  # noqa: E402
+
+DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bureau-scale.sqlite'}"
+BATCH_ROWS = 50_000
+FIRST_DAY = dt.date(2021, 1, 1)
+
+SOURCES = {"self_check": 0.55, "enforcement": 0.25, "expert": 0.12, "report": 0.03,
+           "assigned": 0.05}
+CATEGORIES = {"equipment": 0.25, "environment": 0.25, "management": 0.25, "behaviour": 0.25}
+MAJOR_SHARE = 0.04
+NEVER_FINISHED_SHARE = 0.02  # rectification stalls: never submitted for acceptance
+PEOPLE = ("王某某", "李某某", "张某某", "刘某某", "陈某某", "杨某某", "赵某某", "黄某某",
+          "周某某", "吴某某", "徐某某", "孙某某")
+ACCIDENT_SUMMARY = "合成事故记录(规模测试数据):车辆侧翻,造成人员受伤。"
+
+
+def hidden_danger_rows(rng: np.random.Generator, n: int, *, first_id: int, end: dt.date,
+                       enterprises: list[tuple[int, str, str]], texts: list[tuple[str, str]]
+                       ) -> dict[str, list]:
+    """`n` synthetic hidden dangers as columns of Python values (dates as ISO strings, None
+    for NULL), every date on or before `end`."""
+    start = np.datetime64(FIRST_DAY, "D")
+    last = np.datetime64(end, "D")
+    span = (end - FIRST_DAY).days + 1
+    found = start + rng.integers(0, span, n).astype("timedelta64[D]")
+    major = rng.random(n) < MAJOR_SHARE
+    allowed = np.where(major, rng.integers(30, 121, n), rng.integers(7, 46, n))
+    deadline = found + allowed.astype("timedelta64[D]")
+    started = found + rng.integers(0, 6, n).astype("timedelta64[D]")
+    # Most finish within the allowed time; about a fifth run late.
+    took = np.maximum(1, (allowed * rng.uniform(0.3, 1.35, n)).astype(int))
+    submitted = started + took.astype("timedelta64[D]")
+    closed = submitted + rng.integers(1, 8, n).astype("timedelta64[D]")
+    stalled = rng.random(n) < NEVER_FINISHED_SHARE
+    regulator = found + rng.integers(0, 4, n).astype("timedelta64[D]")
+    congress = found + rng.integers(3, 31, n).astype("timedelta64[D]")
+    has_regulator = major & (rng.random(n) < 0.95)
+    has_congress = major & (rng.random(n) < 0.85)
+
+    def dates(values: np.ndarray, present: np.ndarray | None = None) -> list:
+        keep = values <= last if present is None else present & (values <= last)
+        text = np.datetime_as_string(values, unit="D").astype(object)
+        text[~keep] = None
+        return text.tolist()
+
+    firm = rng.integers(0, len(enterprises), n)
+    firms = np.array(enterprises, dtype=object)[firm]
+    text = np.array(texts, dtype=object)[rng.integers(0, len(texts), n)]
+    closed_dates = dates(closed, ~stalled)
+    accepters = np.array(PEOPLE, dtype=object)[rng.integers(0, len(PEOPLE), n)].tolist()
+    ids = range(first_id, first_id + n)
+    return {
+        "id": list(ids),
+        "code": [f"SYN{i:09d}" for i in ids],
+        "enterprise_id": firms[:, 0].tolist(),
+        "unit_code": firms[:, 1].tolist(),
+        "sector_code": firms[:, 2].tolist(),
+        "found_on": dates(found),
+        "source": rng.choice(list(SOURCES), n, p=list(SOURCES.values())).tolist(),
+        "level": np.where(major, "major", "general").tolist(),
+        "category": rng.choice(list(CATEGORIES), n, p=list(CATEGORIES.values())).tolist(),
+        "description": text[:, 0].tolist(),
+        "measure": text[:, 1].tolist(),
+        "responsible_person": np.array(PEOPLE, dtype=object)[
+            rng.integers(0, len(PEOPLE), n)].tolist(),
+        "deadline": np.datetime_as_string(deadline, unit="D").tolist(),
+        "rectify_started_on": dates(started),
+        "submitted_on": dates(submitted, ~stalled),
+        "closed_on": closed_dates,
+        "accepted_by": [a if c is not None else None for a, c in zip(accepters, closed_dates)],
+        "regulator_reported_on": dates(regulator, has_regulator),
+        "congress_reported_on": dates(congress, has_congress),
+    }
+
+
+def accident_rows(rng: np.random.Generator, n: int, *, first_id: int, end: dt.date,
+                  enterprises: list[tuple[int, str, str]]) -> dict[str, list]:
+    """`n` synthetic accidents between 1 January 2021 and `end`, at sample enterprises."""
+    span_minutes = ((end - FIRST_DAY).days + 1) * 24 * 60
+    at = (np.datetime64(FIRST_DAY, "m")
+          + rng.integers(0, span_minutes, n).astype("timedelta64[m]"))
+    firm = np.array(enterprises, dtype=object)[rng.integers(0, len(enterprises), n)]
+    with_firm = rng.random(n) < 0.5
+    deaths = (rng.random(n) < 0.4).astype(int)
+    return {
+        "id": list(range(first_id, first_id + n)),
+        # SQLAlchemy's SQLite DATETIME text form, so string comparisons stay right.
+        "occurred_at": [f"{s.replace('T', ' ')}:00.000000"
+                        for s in np.datetime_as_string(at, unit="m")],
+        "unit_code": firm[:, 1].tolist(),
+        "sector_code": firm[:, 2].tolist(),
+        "enterprise_id": [f if w else None for f, w in zip(firm[:, 0].tolist(), with_firm)],
+        "grade": np.where(rng.random(n) < 0.01, "larger", "general").tolist(),
+        "deaths": deaths.tolist(),
+        "serious_injuries": rng.integers(0, 3, n).tolist(),
+        "direct_loss_wan": [f"{v:.2f}" for v in rng.uniform(1, 80, n)],
+        "summary": [ACCIDENT_SUMMARY] * n,
+    }
+
+
+def insert_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+    """Append rows given as columns: PostgreSQL COPY, else executemany in batches."""
+    names = list(columns)
+    n = len(columns[names[0]])
+    dialect = conn.dialect.name
+    for begin in range(0, n, BATCH_ROWS):
+        rows = list(zip(*(columns[name][begin:begin + BATCH_ROWS] for name in names)))
+        if dialect == "postgresql":
+            buffer = io.StringIO()
+            for row in rows:
+                buffer.write("\t".join(r"\N" if v is None else str(v) for v in row))
+                buffer.write("\n")
+            cursor = conn.connection.driver_connection.cursor()
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                copy.write(buffer.getvalue())
+        elif dialect == "sqlite":
+            marks = ", ".join("?" * len(names))
+            conn.exec_driver_sql(
+                f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", rows)
+        else:
+            conn.execute(table.insert(), [dict(zip(names, row)) for row in rows])
+
+
+def build(url: str, *, hidden_dangers: int, accidents: int, seed: int = 42,
+          analyze: bool = True) -> dict[str, int]:
+    """(Re)build the database at `url`; returns rows per scaled table."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    engine = db.create_bureau_engine(url)
+    try:
+        db.load_into(engine, replace=True)
+        rng = np.random.default_rng(seed)
+        hd, ac = schema.hidden_dangers, schema.accidents
+        with engine.begin() as conn:
+            end = dt.date.fromisoformat(conn.execute(
+                sa.select(schema.dataset_info.c.value)
+                .where(schema.dataset_info.c.key == "data_as_of")).scalar_one())
+            firms = [tuple(r) for r in conn.execute(sa.select(
+                schema.enterprises.c.id, schema.enterprises.c.unit_code,
+                schema.enterprises.c.sector_code).order_by(schema.enterprises.c.id))]
+            texts = [tuple(r) for r in conn.execute(
+                sa.select(hd.c.description, hd.c.measure).distinct()
+                .order_by(hd.c.description, hd.c.measure))]
+            for index in hd.indexes:
+                index.drop(conn)
+            if hidden_dangers:
+                first = conn.execute(sa.select(sa.func.max(hd.c.id))).scalar() + 1
+                insert_columns(conn, hd, hidden_danger_rows(
+                    rng, hidden_dangers, first_id=first, end=end, enterprises=firms,
+                    texts=texts))
+            if accidents:
+                first = conn.execute(sa.select(sa.func.max(ac.c.id))).scalar() + 1
+                insert_columns(conn, ac, accident_rows(rng, accidents, first_id=first,
+                                                       end=end, enterprises=firms))
+            for index in hd.indexes:
+                index.create(conn)
+            if conn.dialect.name == "postgresql":
+                for table in (hd, ac):
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"(SELECT max(id) FROM {table.name}))")
+            counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                      for t in (hd, ac)}
+        if analyze:
+            # PostgreSQL: VACUUM too, so index-only scans need no heap visits (autovacuum
+            # would get there on its own after a while).
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                if conn.dialect.name in ("mysql", "mariadb"):
+                    conn.exec_driver_sql("ANALYZE TABLE hidden_dangers, accidents")
+                elif conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql("VACUUM ANALYZE")
+                else:
+                    conn.exec_driver_sql("ANALYZE")
+        return counts
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=DEFAULT_URL,
+                        help="database URL to (re)build (default: var/bureau-scale.sqlite)")
+    parser.add_argument("--hidden-dangers", type=int, default=2_000_000,
+                        help="synthetic hidden dangers to add to the sample's")
+    parser.add_argument("--accidents", type=int, default=0,
+                        help="synthetic accidents to add to the sample's")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--no-analyze", dest="analyze", action="store_false",
+                        help="skip ANALYZE after the load")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    counts = build(args.url, hidden_dangers=args.hidden_dangers, accidents=args.accidents,
+                   seed=args.seed, analyze=args.analyze)
+    elapsed = time.perf_counter() - started
+    print(f"built {sa.make_url(args.url).render_as_string(hide_password=True)} "
+          f"in {elapsed:.1f} s")
+    for name, rows in counts.items():
+        print(f"  {name:<16}{rows:>12,}")
+
+
+if __name__ == "__main__":
+    main()

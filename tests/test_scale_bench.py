@@ -1,0 +1,62 @@
+"""bench/scale.py builds a scaled copy of the sample database with the rows it promises, and
+the data functions read it the same way hand-written SQL does."""
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from data_access import rectification, weekly
+from tests import sqlcheck
+
+SCALE = Path(__file__).resolve().parent.parent / "bench" / "scale.py"
+AS_OF = dt.date(2022, 11, 25)
+
+
+def _scale_module():
+    spec = importlib.util.spec_from_file_location("bench_scale", SCALE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_builds_scaled_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'scale.sqlite'}"
+    counts = _scale_module().build(url, hidden_dangers=3000, accidents=200)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        sample_hd = sqlcheck.scalar(conn, "SELECT count(*) FROM hidden_dangers "
+                                          "WHERE code NOT LIKE 'SYN%'")
+        assert counts["hidden_dangers"] == sample_hd + 3000
+        assert sqlcheck.scalar(conn, "SELECT count(*) FROM hidden_dangers "
+                                     "WHERE code LIKE 'SYN%'") == 3000
+        assert sqlcheck.scalar(conn, "SELECT count(DISTINCT code) FROM hidden_dangers") \
+            == counts["hidden_dangers"]
+        # Dates in order and never after the data's as-of date; a realistic open share.
+        assert sqlcheck.scalar(conn, """
+            SELECT count(*) FROM hidden_dangers WHERE found_on > :d OR closed_on > :d
+               OR closed_on < found_on OR deadline < found_on
+               OR (closed_on IS NOT NULL AND accepted_by IS NULL)""", d=AS_OF) == 0
+        open_now = sqlcheck.scalar(conn, "SELECT count(*) FROM hidden_dangers "
+                                         "WHERE code LIKE 'SYN%' AND closed_on IS NULL")
+        assert 30 < open_now < 600
+        assert sqlcheck.scalar(conn, "SELECT count(*) FROM accidents") == counts["accidents"]
+        # Every unit that has enterprises gets synthetic rows.
+        assert sqlcheck.scalar(conn, "SELECT count(DISTINCT unit_code) FROM enterprises") == \
+            sqlcheck.scalar(conn, "SELECT count(DISTINCT unit_code) FROM hidden_dangers "
+                                  "WHERE code LIKE 'SYN%'")
+
+        by_month = rectification.count_hidden_dangers_by_month(conn, as_of=AS_OF)
+        assert by_month["found"].sum() == sqlcheck.scalar(
+            conn, "SELECT count(*) FROM hidden_dangers WHERE found_on BETWEEN :a AND :b",
+            a=dt.date(2022, 1, 1), b=AS_OF)
+        assert by_month.loc[by_month["month"] == 3, "closed"].item() == sqlcheck.scalar(
+            conn, "SELECT count(*) FROM hidden_dangers WHERE closed_on BETWEEN :a AND :b",
+            a=dt.date(2022, 3, 1), b=dt.date(2022, 3, 31))
+        since = dt.date(2022, 11, 18)
+        changes = weekly.count_hazard_changes(conn, since=since, as_of=AS_OF)
+        assert changes["major_closed"] == sqlcheck.scalar(
+            conn, "SELECT count(*) FROM hidden_dangers WHERE level = 'major' "
+                  "AND closed_on > :s AND closed_on <= :d", s=since, d=AS_OF)
+    engine.dispose()
