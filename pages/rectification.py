@@ -172,7 +172,7 @@ def drill_chart(fig, key: str) -> None:
                     config={"displayModeBar": False})
 
 
-with hazard_tab:
+def render_hazard_tab() -> None:
     dimension = st.segmented_control(
         "分组", ["unit", "sector"], default="unit", key="rectification.hazards.dimension",
         format_func={"unit": "按县区", "sector": "按行业领域"}.get, required=True,
@@ -233,3 +233,10 @@ with hazard_tab:
     buttons.download_button("下载 Excel", partial(excel_bytes, listed, sheet="隐患清单"),
                             file_name=f"{name}.xlsx", on_click="ignore",
                             icon=":material/download:", key="rectification.hazards.excel")
+
+
+# Only the open tab runs: the ledger's aggregates are the page's heaviest queries, so they are
+# not computed while the key-task checklist is on screen (the tab is kept in the URL).
+if hazard_tab.open:
+    with hazard_tab:
+        render_hazard_tab()

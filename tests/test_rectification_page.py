@@ -40,6 +40,10 @@ OPEN = "(closed_on IS NULL OR closed_on > :as_of)"
 THIS_YEAR = "found_on >= :start AND found_on <= :as_of"
 
 
+# The ledger's tab, opened by its URL parameter (only the open tab runs).
+HAZARD_TAB = {"rectification.tab": "隐患排查治理"}
+
+
 def task_count(conn, condition: str, as_of: dt.date, previous: dt.date | None = None) -> int:
     return scalar(conn, f"SELECT COUNT(*) FROM key_tasks k WHERE k.year = :year AND {condition}",
                   **_params(condition, as_of, previous))
@@ -159,7 +163,7 @@ def chart(at, index: int) -> dict[str, dict]:
 
 @pytest.mark.parametrize("as_of", [DEFAULT, EARLIER])
 def test_hazard_figures_by_unit_and_month_match_sql(app, sample_conn, as_of):
-    at = open_page(app, "rectification", as_of=as_of.isoformat())
+    at = open_page(app, "rectification", as_of=as_of.isoformat(), **HAZARD_TAB)
     by_unit = chart(at, 1)
     overdue = dict(rows(sample_conn, f"SELECT unit_code, COUNT(*) FROM hidden_dangers "
                                 f"WHERE {THIS_YEAR} AND {OPEN} AND deadline < :as_of "
@@ -181,7 +185,7 @@ def test_hazard_figures_by_unit_and_month_match_sql(app, sample_conn, as_of):
 
 
 def test_drill_list_follows_the_choice(app, sample_conn):
-    at = open_page(app, "rectification", as_of=DEFAULT.isoformat())
+    at = open_page(app, "rectification", as_of=DEFAULT.isoformat(), **HAZARD_TAB)
     listed = at.dataframe[2].value
     overdue = hazard_count(sample_conn, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", DEFAULT, None)
     assert len(listed) == overdue
@@ -199,7 +203,7 @@ def test_drill_list_follows_the_choice(app, sample_conn):
 
 
 def test_unit_filter_keeps_the_drill_inside_the_unit(app, sample_conn):
-    at = open_page(app, "rectification", as_of=DEFAULT.isoformat(), unit="140426")
+    at = open_page(app, "rectification", as_of=DEFAULT.isoformat(), unit="140426", **HAZARD_TAB)
     assert at.selectbox(key="rectification.drill.unit").options == ["黎城县"]
     assert set(at.dataframe[2].value["县区"]) <= {"黎城县"}
     assert len(at.dataframe[2].value) == hazard_count(
@@ -209,7 +213,7 @@ def test_unit_filter_keeps_the_drill_inside_the_unit(app, sample_conn):
 
 
 def test_sector_view_of_the_ledger_matches_sql(app, sample_conn):
-    at = open_page(app, "rectification", as_of=EARLIER.isoformat(), unit="140423")
+    at = open_page(app, "rectification", as_of=EARLIER.isoformat(), unit="140423", **HAZARD_TAB)
     at.segmented_control(key="rectification.hazards.dimension").set_value("sector").run()
     place = at.dataframe[1].value.set_index("行业领域")
     expected = rows(sample_conn, "SELECT s.name, COUNT(*), "
@@ -219,3 +223,10 @@ def test_sector_view_of_the_ledger_matches_sql(app, sample_conn):
                     start=dt.date(2022, 1, 1), as_of=EARLIER, unit="140423")
     assert {name: (found, overdue) for name, found, overdue in expected} == {
         name: (row["发现隐患"], row["超期未整改"]) for name, row in place.iterrows()}
+
+
+def test_the_ledger_tab_runs_only_when_open(app):
+    at = open_page(app, "rectification", as_of=DEFAULT.isoformat())
+    keys = {s.key for s in at.selectbox}
+    assert "rectification.drill.scope" not in keys
+    assert len(at.get("plotly_chart")) == 1  # the checklist's chart only
