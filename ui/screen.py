@@ -5,6 +5,7 @@ figure builders; only the presentation is the screen's own."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -106,7 +107,8 @@ def header(view_title: str, ctx: DataContext, filters: Filters) -> None:
     left.html(
         f'<div class="screen-head"><span class="title">{APP_TITLE}</span>'
         f'<span class="view">{view_title}</span>'
-        f'<span class="asof">{scope} · {T["as_of"]}{cn_date(filters.as_of)}</span>{sample}</div>')
+        f'<span class="asof">{html.escape(scope)} · {T["as_of"]}{cn_date(filters.as_of)}</span>'
+        f'{sample}</div>')
     with right:
         st.iframe(clock_html(_scale()), height=int(44 * _scale()))
 
