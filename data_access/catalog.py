@@ -12,7 +12,6 @@ from data_access._sql import frame
 from data_access.schema import (
     accidents,
     dataset_info,
-    departments,
     hidden_dangers,
     sectors,
     task_progress_reports,
@@ -98,9 +97,4 @@ def list_units(conn: sa.Connection) -> pd.DataFrame:
 
 def list_sectors(conn: sa.Connection) -> pd.DataFrame:
     return frame(conn, sa.select(sectors.c.code, sectors.c.name).order_by(sectors.c.sort_order))
-
-
-def list_departments(conn: sa.Connection) -> pd.DataFrame:
-    stmt = sa.select(departments.c.code, departments.c.name).order_by(departments.c.sort_order)
-    return frame(conn, stmt)
 

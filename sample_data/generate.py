@@ -20,9 +20,7 @@ from sample_data.reference import CITY, DEPARTMENTS, REPORTING_UNITS, SECTORS
 
 OUT_DIR = Path(__file__).resolve().parent / "csv"
 SEED = 42
-DATA_START = dt.date(2021, 1, 1)
 DATA_END = dt.date(2022, 11, 25)
-YEARS = (2021, 2022)
 
 BRAND_CHARS = "沐岚澈霁泓珩琰瑄璟翊骁晟昀曦煦炜烁熠禾穗芃茗蔚苒琨珏渟湛棠樾"
 

@@ -106,6 +106,3 @@ def load_context() -> DataContext:
     """What the app needs before any page: raises SQLAlchemy errors when unreachable."""
     return _load_context(database_target().url, st.session_state.get(CACHE_EPOCH_KEY))
 
-
-def clear_caches() -> None:
-    st.cache_data.clear()

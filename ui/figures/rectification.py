@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from ui.format import pct
 from ui.labels import (
     HAZARD_AGE_LABELS,
+    HAZARD_CATEGORIES,
     HAZARD_LEVELS,
     HAZARD_SOURCES,
     HAZARD_STATES,
@@ -227,7 +228,8 @@ def hazard_table(rows: pd.DataFrame, *, unit_names: dict[str, str],
     table = pd.DataFrame({
         "code": rows["code"], "enterprise": rows["enterprise"],
         "unit": rows["unit_code"].map(unit_names), "sector": rows["sector_code"].map(sector_names),
-        "level": rows["level"].map(HAZARD_LEVELS), "description": rows["description"],
+        "level": rows["level"].map(HAZARD_LEVELS),
+        "category": rows["category"].map(HAZARD_CATEGORIES), "description": rows["description"],
         "found_on": rows["found_on"], "rectify_deadline": rows["deadline"],
         "days_overdue": rows["days_overdue"], "state": rows["state"].map(HAZARD_STATES),
         "closed_on": rows["closed_on"],
