@@ -15,7 +15,7 @@ from ui import data, screen
 from ui.filters import render_global_filters
 from ui.guard import run_guarded
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
-from ui.labels import APP_TITLE, MESSAGES, TABLE_NAMES
+from ui.labels import APP_TITLE, MESSAGES, SCREEN_LINK, TABLE_NAMES
 from ui.shell import remember, remember_kiosk, sample_badge
 
 log = logging.getLogger("dashboard")
@@ -88,6 +88,8 @@ def main() -> None:
         st.markdown(f"**{APP_TITLE}**")
         sample_badge(ctx)
     filters = render_global_filters(ctx)
+    with st.sidebar:
+        st.markdown(SCREEN_LINK)
     remember(ctx, filters)
     page = st.navigation(PAGES)
     run_guarded(page.run)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 APP_TITLE = "长治市应急管理局 安全生产态势感知"
 SAMPLE_BADGE = "示例数据"
+SCREEN_LINK = (":material/tv: [会议室大屏](/?kiosk=1)  \n"
+               ":gray[全屏轮播各页面,每30秒切换、每5分钟刷新数据;浏览器按 F11 全屏。]")
 SAMPLE_BADGE_HELP = "当前连接的是内置示例数据库:县区名称与代码真实,企业、煤矿、点位、人员和数字均为虚构。"
 CITY_NAME = "全市"
 
