@@ -431,9 +431,19 @@ def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "fo
                         month: int | None = None, limit: int = 1000) -> pd.DataFrame:
     """The ledger rows behind a figure: the hidden dangers of `scope` (HAZARD_SCOPES) in a unit
     and sector, as they stood at `as_of` (state, and sign-off and report dates only if made by
-    then), oldest deadline first, at most `limit` rows (`count_hidden_dangers` gives the full
+    then), oldest deadline first (then in entry order), at most `limit` rows (`count_hidden_dangers` gives the full
     count). days_overdue is the number of days an open item is past its deadline (0 if not)."""
     hd = hidden_dangers.c
+    # The first `limit` ids, ordered by deadline, come from the index alone; only those rows
+    # are then read whole (a "deferred join": sorting whole rows of a large scope is slow).
+    first = (
+        sa.select(hd.id)
+        .where(*scope_conditions(scope, as_of=as_of, month=month),
+               *_place_conditions(unit, sector))
+        .order_by(hd.deadline, hd.id)
+        .limit(limit)
+        .subquery("first")
+    )
     stmt = (
         sa.select(
             hd.code, enterprises.c.name.label("enterprise"), hd.unit_code, hd.sector_code,
@@ -446,11 +456,9 @@ def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "fo
             sa.case((_reported(hd.congress_reported_on, as_of), hd.congress_reported_on))
             .label("congress_reported_on"),
         )
-        .select_from(hidden_dangers.join(enterprises, hd.enterprise_id == enterprises.c.id))
-        .where(*scope_conditions(scope, as_of=as_of, month=month),
-               *_place_conditions(unit, sector))
-        .order_by(hd.deadline, hd.code)
-        .limit(limit)
+        .select_from(first.join(hidden_dangers, hd.id == first.c.id)
+                     .join(enterprises, hd.enterprise_id == enterprises.c.id))
+        .order_by(hd.deadline, hd.id)
     )
     df = frame(conn, stmt)
     df["days_overdue"] = [

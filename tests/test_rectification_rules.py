@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from data_access import rectification as rect
+from tests.sqlcheck import rows as sql_rows
 from tests.sqlcheck import scalar
 from ui.downloads import csv_bytes, excel_bytes
 from ui.figures import rectification as figs
@@ -247,6 +248,10 @@ def test_list_is_limited_and_ordered_by_deadline(conn):
     rows = rect.list_hidden_dangers(conn, as_of=AS_OF, scope="found", limit=7)
     assert len(rows) == 7
     assert list(rows["deadline"]) == sorted(rows["deadline"])
+    first = sql_rows(conn, "SELECT code FROM hidden_dangers WHERE found_on >= :start AND "
+                           "found_on <= :as_of ORDER BY deadline, id LIMIT 7",
+                     start=D(2022, 1, 1), as_of=AS_OF)
+    assert list(rows["code"]) == [code for (code,) in first]
     assert rect.count_hidden_dangers(conn, as_of=AS_OF, scope="found") > 7
 
 
