@@ -9,6 +9,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from ui.data import DataContext
 from ui.filters import Filters
 from ui.format import cn_date
+from ui.kiosk import KioskSettings
 from ui.labels import MESSAGES, SAMPLE_BADGE, SAMPLE_BADGE_HELP, TABLE_NAMES
 
 CONTEXT_KEY = "dashboard.context"
@@ -21,12 +22,12 @@ def remember(ctx: DataContext, filters: Filters) -> None:
     st.session_state[FILTERS_KEY] = filters
 
 
-def remember_kiosk(settings) -> None:
+def remember_kiosk(settings: KioskSettings) -> None:
     st.session_state[KIOSK_KEY] = settings
 
 
-def kiosk_settings():
-    """The meeting-room screen's settings (ui.kiosk.KioskSettings) for this run."""
+def kiosk_settings() -> KioskSettings:
+    """The meeting-room screen's settings for this run."""
     return st.session_state[KIOSK_KEY]
 
 
