@@ -36,6 +36,21 @@ def sum_of(column: sa.ColumnElement, label: str) -> sa.Label:
     return sa.func.coalesce(sa.func.sum(column), 0).label(label)
 
 
+def latest_rows(table: sa.Table, *, key: sa.Column, day: sa.Column, as_of: dt.date,
+                columns: tuple[sa.Column, ...], where: tuple = (),
+                name: str = "latest") -> sa.Subquery:
+    """Each `key`'s latest row dated on or before `as_of` (later id wins a tie), as a subquery
+    with `columns`: how a dated report answers "where did it stand then". A window function,
+    portable across SQLite 3.25+, PostgreSQL and MariaDB 10.2+."""
+    ranked = (
+        sa.select(*columns, sa.func.row_number().over(
+            partition_by=key, order_by=(day.desc(), table.c.id.desc())).label("rank"))
+        .where(day <= as_of, *where)
+        .subquery()
+    )
+    return sa.select(*(ranked.c[c.name] for c in columns)).where(ranked.c.rank == 1).subquery(name)
+
+
 def year_start(as_of: dt.date) -> dt.date:
     return dt.date(as_of.year, 1, 1)
 

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access._sql import count_where, frame, year_start
+from data_access._sql import count_where, frame, latest_rows, year_start
 from data_access.schema import departments, enterprises, hidden_dangers, key_tasks
 from data_access.schema import task_progress_reports as reports
 
@@ -135,18 +135,9 @@ def list_key_tasks(conn: sa.Connection, *, as_of: dt.date,
     nothing was reported yet), the date it was completed (or None), its status and the review
     flags of `flag_tasks_for_review` against `previous_review` (default: a week earlier).
     An empty frame means no task is listed for that year."""
-    ranked = (
-        sa.select(
-            reports.c.task_id, reports.c.reported_on, reports.c.progress_pct, reports.c.note,
-            sa.func.row_number().over(
-                partition_by=reports.c.task_id,
-                order_by=(reports.c.reported_on.desc(), reports.c.id.desc()),
-            ).label("rank"),
-        )
-        .where(reports.c.reported_on <= as_of)
-        .subquery()
-    )
-    latest = sa.select(ranked).where(ranked.c.rank == 1).subquery()
+    latest = latest_rows(reports, key=reports.c.task_id, day=reports.c.reported_on, as_of=as_of,
+                         columns=(reports.c.task_id, reports.c.reported_on,
+                                  reports.c.progress_pct, reports.c.note))
     completed = (
         sa.select(reports.c.task_id, sa.func.min(reports.c.reported_on).label("completed_on"))
         .where(reports.c.reported_on <= as_of, reports.c.progress_pct >= 100)

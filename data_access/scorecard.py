@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access._sql import count_where, frame, sum_of, year_start
+from data_access._sql import count_where, frame, latest_rows, sum_of, year_start
 from data_access.schema import (
     coal_gas_events,
     coal_mines,
@@ -216,19 +216,13 @@ def count_high_risk_oil_gas(conn: sa.Connection, *, as_of: dt.date,
     """§二 oil and gas storage enterprises assessed by `as_of` (assessed) and those whose latest
     assessment on or before `as_of` is 高风险 or 较高风险 (high_risk)."""
     oa = oil_gas_storage_assessments.c
-    ranked = (
-        sa.select(oa.enterprise_id, oa.risk_level,
-                  sa.func.row_number().over(partition_by=oa.enterprise_id,
-                                            order_by=(oa.assessed_on.desc(), oa.id.desc()))
-                  .label("rank"))
-        .where(oa.assessed_on <= as_of)
-        .subquery()
-    )
+    latest = latest_rows(oil_gas_storage_assessments, key=oa.enterprise_id, day=oa.assessed_on,
+                         as_of=as_of, columns=(oa.enterprise_id, oa.risk_level))
     return _one_row(conn, sa.select(
         sa.func.count().label("assessed"),
-        count_where(ranked.c.risk_level.in_(HIGH_OIL_GAS_RISK), "high_risk"),
-    ).select_from(ranked.join(enterprises, ranked.c.enterprise_id == enterprises.c.id))
-        .where(ranked.c.rank == 1, *_scope(enterprises.c.unit_code, unit)))
+        count_where(latest.c.risk_level.in_(HIGH_OIL_GAS_RISK), "high_risk"),
+    ).select_from(latest.join(enterprises, latest.c.enterprise_id == enterprises.c.id))
+        .where(*_scope(enterprises.c.unit_code, unit)))
 
 
 def measure_major_hazard_sources(conn: sa.Connection, *, as_of: dt.date,
@@ -262,17 +256,10 @@ def measure_inspection_plan(conn: sa.Connection, *, as_of: dt.date,
         sa.select(sum_of(inspection_plans.c.planned_inspections, "planned"))
         .where(inspection_plans.c.year == as_of.year, *_scope(inspection_plans.c.unit_code, unit))
     ).scalar()
-    ranked = (
-        sa.select(ip.done_to_date,
-                  sa.func.row_number().over(partition_by=ip.unit_code,
-                                            order_by=(ip.reported_on.desc(), ip.id.desc()))
-                  .label("rank"))
-        .where(ip.reported_on >= year_start(as_of), ip.reported_on <= as_of,
-               *_scope(ip.unit_code, unit))
-        .subquery()
-    )
-    done = conn.execute(sa.select(sum_of(ranked.c.done_to_date, "done"))
-                        .where(ranked.c.rank == 1)).scalar()
+    latest = latest_rows(inspection_progress, key=ip.unit_code, day=ip.reported_on, as_of=as_of,
+                         columns=(ip.done_to_date,),
+                         where=(ip.reported_on >= year_start(as_of), *_scope(ip.unit_code, unit)))
+    done = conn.execute(sa.select(sum_of(latest.c.done_to_date, "done"))).scalar()
     return {"planned": int(planned), "done": int(done)}
 
 
@@ -281,18 +268,13 @@ def measure_risk_census(conn: sa.Connection, *, as_of: dt.date,
     """§四 counties in scope (units), how many have reported by `as_of` (reported) and the sum
     of their latest completion percentages (pct_sum; a county that never reported counts 0)."""
     rc = risk_census_progress.c
-    ranked = (
-        sa.select(rc.unit_code, rc.completion_pct,
-                  sa.func.row_number().over(partition_by=rc.unit_code,
-                                            order_by=(rc.reported_on.desc(), rc.id.desc()))
-                  .label("rank"))
-        .where(rc.reported_on <= as_of, *_scope(rc.unit_code, unit))
-        .subquery()
-    )
+    reports = latest_rows(risk_census_progress, key=rc.unit_code, day=rc.reported_on,
+                          as_of=as_of, columns=(rc.unit_code, rc.completion_pct),
+                          where=tuple(_scope(rc.unit_code, unit)))
     latest = _one_row(conn, sa.select(
-        sa.func.count().label("reported"), sum_of(ranked.c.completion_pct, "pct_sum"),
-    ).select_from(ranked.join(units, units.c.code == ranked.c.unit_code))
-        .where(ranked.c.rank == 1, units.c.kind.in_(CENSUS_UNIT_KINDS)))
+        sa.func.count().label("reported"), sum_of(reports.c.completion_pct, "pct_sum"),
+    ).select_from(reports.join(units, units.c.code == reports.c.unit_code))
+        .where(units.c.kind.in_(CENSUS_UNIT_KINDS)))
     return {"units": _count_units(conn, unit, CENSUS_UNIT_KINDS), **latest}
 
 
@@ -315,15 +297,8 @@ def measure_township_staffing(conn: sa.Connection, *, as_of: dt.date,
     """§六 townships in scope (townships), those with a staffing report by `as_of` (reported)
     and those whose latest report shows at least 3 staff (staffed)."""
     ts = township_staffing.c
-    ranked = (
-        sa.select(ts.township_id, ts.staff,
-                  sa.func.row_number().over(partition_by=ts.township_id,
-                                            order_by=(ts.reported_on.desc(), ts.id.desc()))
-                  .label("rank"))
-        .where(ts.reported_on <= as_of)
-        .subquery()
-    )
-    latest = sa.select(ranked).where(ranked.c.rank == 1).subquery()
+    latest = latest_rows(township_staffing, key=ts.township_id, day=ts.reported_on,
+                         as_of=as_of, columns=(ts.township_id, ts.staff))
     return _one_row(conn, sa.select(
         sa.func.count().label("townships"),
         sa.func.count(latest.c.staff).label("reported"),
