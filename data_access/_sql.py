@@ -9,6 +9,15 @@ from decimal import Decimal
 import pandas as pd
 import sqlalchemy as sa
 
+# The unit code that means the whole city (长治市) rather than one county or zone.
+CITY_CODE = "140400"
+
+
+def unit_scope(column: sa.ColumnElement, unit: str | None) -> list[sa.ColumnElement[bool]]:
+    """The WHERE condition that narrows `column` to one unit: none for the whole city (None or
+    CITY_CODE)."""
+    return [] if unit is None or unit == CITY_CODE else [column == unit]
+
 
 def frame(conn: sa.Connection, stmt: sa.Executable, params: dict | None = None) -> pd.DataFrame:
     """Run `stmt` and return its rows; Decimal values (MariaDB's SUM, NUMERIC columns)

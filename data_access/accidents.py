@@ -12,11 +12,10 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access._sql import frame, next_day, start_of_day, sum_of, year_start
+from data_access._sql import frame, next_day, start_of_day, sum_of, unit_scope, year_start
 from data_access.accident_rules import grade_case
 from data_access.schema import accidents, enterprises
 
-CITY_CODE = "140400"
 GROUPINGS = {
     "grade": accidents.c.grade,
     "unit_code": accidents.c.unit_code,
@@ -31,8 +30,7 @@ def period_conditions(*, as_of: dt.date, unit: str | None = None, sector: str | 
         accidents.c.occurred_at >= start_of_day(start or year_start(as_of)),
         accidents.c.occurred_at < start_of_day(next_day(as_of)),
     ]
-    if unit and unit != CITY_CODE:
-        conditions.append(accidents.c.unit_code == unit)
+    conditions.extend(unit_scope(accidents.c.unit_code, unit))
     if sector:
         conditions.append(accidents.c.sector_code == sector)
     return conditions

@@ -12,10 +12,9 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access._sql import count_where, frame
+from data_access._sql import count_where, frame, unit_scope
 from data_access.schema import coal_mines, mine_milestones, working_faces
 
-CITY_CODE = "140400"
 STAGES = ("planned", "construction", "self_assessed", "applied", "evaluated", "accepted")
 _STAGE_COLUMNS = {
     "accepted": working_faces.c.accepted_on,
@@ -38,10 +37,8 @@ def stage_expression(as_of: dt.date) -> sa.ColumnElement[str]:
 
 
 def _face_conditions(*, as_of: dt.date, unit: str | None) -> list[sa.ColumnElement[bool]]:
-    conditions = [working_faces.c.plan_year == as_of.year, working_faces.c.planned_on <= as_of]
-    if unit and unit != CITY_CODE:
-        conditions.append(coal_mines.c.unit_code == unit)
-    return conditions
+    return [working_faces.c.plan_year == as_of.year, working_faces.c.planned_on <= as_of,
+            *unit_scope(coal_mines.c.unit_code, unit)]
 
 
 def _faces_with_mines() -> sa.Join:
@@ -242,9 +239,7 @@ def list_milestones(conn: sa.Connection, *, as_of: dt.date,
         .select_from(mine_milestones.join(coal_mines, mm.mine_id == coal_mines.c.id))
         .order_by(mm.programme, coal_mines.c.name, mm.planned_on)
     )
-    if unit and unit != CITY_CODE:
-        stmt = stmt.where(coal_mines.c.unit_code == unit)
-    return frame(conn, stmt)
+    return frame(conn, stmt.where(*unit_scope(coal_mines.c.unit_code, unit)))
 
 
 def summarize_programme_mines(conn: sa.Connection, *, as_of: dt.date,
@@ -271,7 +266,7 @@ def summarize_programme_mines(conn: sa.Connection, *, as_of: dt.date,
                       count_where(state == "achieved_late", "achieved_late"),
                       count_where(sa.and_(mm.id.is_not(None), state == "overdue"), "overdue"))
             .select_from(joined)
-            .where(flag, *([cm.unit_code == unit] if unit and unit != CITY_CODE else []))
+            .where(flag, *unit_scope(cm.unit_code, unit))
             .group_by(cm.id, cm.name, cm.unit_code)
         )
     summary = frame(conn, sa.union_all(*parts))

@@ -12,11 +12,10 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access._sql import count_where, frame, latest_rows, year_start
+from data_access._sql import count_where, frame, latest_rows, unit_scope, year_start
 from data_access.schema import departments, enterprises, hidden_dangers, key_tasks
 from data_access.schema import task_progress_reports as reports
 
-CITY_CODE = "140400"
 TASK_STATUSES = ("not_started", "in_progress", "completed", "overdue")
 HAZARD_STATES = ("pending", "in_progress", "awaiting_acceptance", "closed")
 
@@ -174,9 +173,8 @@ def list_key_tasks(conn: sa.Connection, *, as_of: dt.date,
 def _hazard_conditions(*, as_of: dt.date, unit: str | None, sector: str | None,
                        start: dt.date | None) -> list[sa.ColumnElement[bool]]:
     hd = hidden_dangers.c
-    conditions = [hd.found_on >= (start or year_start(as_of)), hd.found_on <= as_of]
-    if unit and unit != CITY_CODE:
-        conditions.append(hd.unit_code == unit)
+    conditions = [hd.found_on >= (start or year_start(as_of)), hd.found_on <= as_of,
+                  *unit_scope(hd.unit_code, unit)]
     if sector:
         conditions.append(hd.sector_code == sector)
     return conditions
@@ -243,9 +241,8 @@ def count_hidden_dangers_by_month(conn: sa.Connection, *, as_of: dt.date,
     found = frame(conn, sa.select(hd.found_on.label("day"), sa.func.count().label("found"))
                   .where(*_hazard_conditions(as_of=as_of, unit=unit, sector=sector, start=None))
                   .group_by(hd.found_on))
-    closed_conditions = [hd.closed_on >= year_start(as_of), hd.closed_on <= as_of]
-    if unit and unit != CITY_CODE:
-        closed_conditions.append(hd.unit_code == unit)
+    closed_conditions = [hd.closed_on >= year_start(as_of), hd.closed_on <= as_of,
+                         *unit_scope(hd.unit_code, unit)]
     if sector:
         closed_conditions.append(hd.sector_code == sector)
     closed = frame(conn, sa.select(hd.closed_on.label("day"), sa.func.count().label("closed"))
@@ -354,9 +351,7 @@ def scope_conditions(scope: str, *, as_of: dt.date, month: int | None = None
 
 
 def _place_conditions(unit: str | None, sector: str | None) -> list[sa.ColumnElement[bool]]:
-    conditions = []
-    if unit and unit != CITY_CODE:
-        conditions.append(hidden_dangers.c.unit_code == unit)
+    conditions = unit_scope(hidden_dangers.c.unit_code, unit)
     if sector:
         conditions.append(hidden_dangers.c.sector_code == sector)
     return conditions

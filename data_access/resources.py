@@ -14,10 +14,9 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access._sql import count_where, frame, sum_of
+from data_access._sql import count_where, frame, sum_of, unit_scope
 from data_access.schema import enterprises, resource_items, resource_sites
 
-CITY_CODE = "140400"
 SITE_KINDS = ("warehouse", "team", "shelter", "depot")
 DEFAULT_CHECK_INTERVAL_DAYS = 90
 
@@ -38,8 +37,7 @@ def _holds_category(category: str) -> sa.ColumnElement[bool]:
 def _site_conditions(*, unit: str | None, kinds: tuple[str, ...] | None,
                      category: str | None = None) -> list[sa.ColumnElement[bool]]:
     conditions = []
-    if unit and unit != CITY_CODE:
-        conditions.append(resource_sites.c.unit_code == unit)
+    conditions.extend(unit_scope(resource_sites.c.unit_code, unit))
     if kinds:
         conditions.append(resource_sites.c.kind.in_(kinds))
     if category:
@@ -173,6 +171,5 @@ def list_enterprise_locations(conn: sa.Connection, *, unit: str | None = None) -
     ordered by unit and name. `unit` None or the city code = all units."""
     e = enterprises.c
     stmt = sa.select(e.id, e.name, e.unit_code, e.sector_code, e.lat, e.lon)
-    if unit and unit != CITY_CODE:
-        stmt = stmt.where(e.unit_code == unit)
+    stmt = stmt.where(*unit_scope(e.unit_code, unit))
     return frame(conn, stmt.order_by(e.unit_code, e.name, e.id))

@@ -20,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access import accidents, rectification, scorecard
-from data_access._sql import count_where, frame, next_day
+from data_access._sql import count_where, frame, next_day, unit_scope
 from data_access.resources import DEFAULT_CHECK_INTERVAL_DAYS
 from data_access.schema import (
     coal_mines,
@@ -32,7 +32,6 @@ from data_access.schema import (
     working_faces,
 )
 
-CITY_CODE = "140400"
 REVIEW_INTERVAL_DAYS = 7
 TASK_CHANGES = ("completed", "newly_overdue")
 HAZARD_CHANGES = ("opened", "closed")
@@ -46,10 +45,6 @@ def default_since(as_of: dt.date) -> dt.date:
 def week_bounds(*, since: dt.date, as_of: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day of the week: (since + 1 day, as_of)."""
     return next_day(since), as_of
-
-
-def _scoped(column: sa.Column, unit: str | None) -> list[sa.ColumnElement[bool]]:
-    return [] if unit is None or unit == CITY_CODE else [column == unit]
 
 
 def _in_week(column: sa.Column, since: dt.date, as_of: dt.date) -> sa.ColumnElement[bool]:
@@ -108,7 +103,7 @@ def count_hazard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
     for column, total, of_major in ((hd.found_on, "found", "major_opened"),
                                     (hd.closed_on, "closed", "major_closed")):
         stmt = sa.select(sa.func.count().label(total), count_where(major, of_major)).where(
-            _in_week(column, since, as_of), *_scoped(hd.unit_code, unit))
+            _in_week(column, since, as_of), *unit_scope(hd.unit_code, unit))
         counts.update(frame(conn, stmt).iloc[0].to_dict())
     return {name: int(counts[name]) for name in ("found", "closed", "major_opened",
                                                  "major_closed")}
@@ -136,7 +131,7 @@ def list_major_hazard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.
             )
             .select_from(hidden_dangers.join(enterprises, hd.enterprise_id == enterprises.c.id))
             .where(hd.level == "major", _in_week(column, since, as_of),
-                   *_scoped(hd.unit_code, unit))
+                   *unit_scope(hd.unit_code, unit))
         )
 
     union = sa.union_all(part("opened", hd.found_on), part("closed", hd.closed_on)).subquery()
@@ -157,7 +152,7 @@ def list_faces_accepted(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
                   wf.face_type, wf.plan_year, wf.planned_completion_on, wf.accepted_on,
                   sa.case((wf.accepted_on > wf.planned_completion_on, 1), else_=0).label("late"))
         .select_from(working_faces.join(coal_mines, wf.mine_id == coal_mines.c.id))
-        .where(_in_week(wf.accepted_on, since, as_of), *_scoped(coal_mines.c.unit_code, unit))
+        .where(_in_week(wf.accepted_on, since, as_of), *unit_scope(coal_mines.c.unit_code, unit))
         .order_by(wf.accepted_on, wf.id)
     )
     df = frame(conn, stmt)
@@ -174,7 +169,7 @@ def list_milestones_achieved(conn: sa.Connection, *, since: dt.date, as_of: dt.d
         sa.select(coal_mines.c.name.label("mine"), coal_mines.c.unit_code, mm.programme,
                   mm.name, mm.planned_on, mm.achieved_on)
         .select_from(mine_milestones.join(coal_mines, mm.mine_id == coal_mines.c.id))
-        .where(_in_week(mm.achieved_on, since, as_of), *_scoped(coal_mines.c.unit_code, unit))
+        .where(_in_week(mm.achieved_on, since, as_of), *unit_scope(coal_mines.c.unit_code, unit))
         .order_by(mm.achieved_on, mm.id)
     )
     return frame(conn, stmt)
@@ -187,7 +182,7 @@ def list_drills_held(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
     dr = drills.c
     stmt = (
         sa.select(dr.held_on, dr.unit_code, dr.kind, dr.title, dr.participants)
-        .where(_in_week(dr.held_on, since, as_of), *_scoped(dr.unit_code, unit))
+        .where(_in_week(dr.held_on, since, as_of), *unit_scope(dr.unit_code, unit))
         .order_by(dr.held_on, dr.id)
     )
     return frame(conn, stmt)
@@ -206,7 +201,7 @@ def count_site_check_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.d
         count_where(_in_week(rs.last_checked_on, since, as_of), "checked"),
         count_where(sa.and_(rs.last_checked_on >= since - interval,
                             rs.last_checked_on < as_of - interval), "newly_overdue"),
-    ).where(*_scoped(rs.unit_code, unit))
+    ).where(*unit_scope(rs.unit_code, unit))
     row = frame(conn, stmt).iloc[0]
     return {name: int(value) for name, value in row.items()}
 

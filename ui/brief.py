@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 
 from data_access import accident_rules as rules
 from data_access import accidents, catalog, forecast, mining, rectification, targets, weekly
-from data_access._sql import year_start
+from data_access._sql import CITY_CODE, year_start
 from data_access.scorecard import LINES_BY_CODE, SECTIONS, STATUSES
 from ui.figures.accidents import build_control_bars, build_cumulative_trend
 from ui.figures.mining import build_trajectory
@@ -66,7 +66,6 @@ from ui.labels import (
 
 os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
 
-CITY_CODE = "140400"
 T = BRIEF_TEXT
 BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "SimSun", "SimHei", "KaiTi"
 TEXT_WIDTH_CM = 16.0

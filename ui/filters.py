@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from data_access._sql import CITY_CODE
 from ui.data import DataContext
 
-CITY_CODE = "140400"
 AS_OF_KEY = "global.as_of"
 YEAR_KEY = "global.year"
 UNIT_KEY = "global.unit"
