@@ -94,16 +94,14 @@ def control_status(used: float, limit: float | None, progress: float, *,
     """Status of an at-most control indicator `limit` of which `used` is consumed at `progress`.
 
     In order: zero-controlled (limit 0, or `zero_controlled` — 重特大, which the notice says to
-    杜绝 whatever the targets table holds) and any used → 超标; no limit → 未设定; used above the
-    limit → 超标; consumption (used ÷ limit) above time progress → 超进度; above 90% of time
-    progress → 预警; otherwise 正常.
+    杜绝 whatever the targets table holds): any used → 超标, none → 正常; no limit → 未设定; used
+    above the limit → 超标; consumption (used ÷ limit) above time progress → 超进度; above 90% of
+    time progress → 预警; otherwise 正常.
     """
-    if (zero_controlled or limit == 0) and used > 0:
-        return OVER_LIMIT
+    if zero_controlled or limit == 0:
+        return OVER_LIMIT if used > 0 else ON_TRACK
     if limit is None:
         return NOT_SET
-    if limit == 0:
-        return ON_TRACK
     share = used / limit
     if share > 1:
         return OVER_LIMIT

@@ -95,7 +95,7 @@ def test_time_progress():
     (1, 0, 0.5, {}, "超标"),              # zero-controlled: any one is red
     (0, 0, 0.5, {}, "正常"),
     (1, None, 0.5, {"zero_controlled": True}, "超标"),  # 重特大 with no target row
-    (0, None, 0.5, {"zero_controlled": True}, "未设定"),
+    (0, None, 0.5, {"zero_controlled": True}, "正常"),  # the notice itself sets the zero
     (5, None, 0.5, {}, "未设定"),          # no target is never 0
     (11, 10, 0.99, {}, "超标"),
     (6, 10, 0.4, {}, "超进度"),            # 60% used at 40% of the year
