@@ -42,7 +42,8 @@ def screen_style(scale: float) -> str:
 html {{ font-size: {16 * scale:.0f}px !important; }}
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stStatusWidget"], footer {{ display: none !important; }}
+[data-testid="stStatusWidget"], [data-testid="stElementToolbar"],
+footer {{ display: none !important; }}
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
   background: {BACKGROUND} !important; color: {TEXT}; }}
 [data-testid="stMainBlockContainer"] {{ padding: 1.0rem 2.2rem 0 2.2rem !important;
