@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from data_access import schema, targets
-from ui import labels
+from data_access import schema, vocab
 
 INTRO = """# Data model (数据模型)
 
@@ -17,7 +16,7 @@ Generated from `data_access/schema.py` by `make docs`; do not edit by hand.
 
 One database serves every page. It runs on SQLite (the embedded sample), PostgreSQL and
 MariaDB/MySQL with the same code. Codes stored in the database are English; their Chinese labels
-are in the column comments below and in `ui/labels.py`. Dates are calendar dates (China Standard
+are in the column comments below and in `data_access/vocab.py`. Dates are calendar dates (China Standard
 Time); money is in 万元; coordinates are WGS-84/CGCS2000 degrees.
 
 Everything that changes over time is stored with its date (progress reports, hidden-danger
@@ -72,11 +71,11 @@ def _code_table(title: str, codes: dict[str, str]) -> str:
 
 def _code_lists() -> str:
     return "\n## Code lists (代码表)\n" + "".join((
-        _code_table("指标表: `targets.metric`", targets.METRICS),
-        _code_table("事故等级: `accidents.grade`", labels.GRADES),
-        _code_table("资源点位细类: `resource_sites.subkind`", labels.SITE_SUBKINDS),
-        _code_table("物资类别表: `resource_items.category`", labels.ITEM_CATEGORIES),
-        _code_table("工作面阶段 (computed from the stage dates)", labels.FACE_STAGES),
+        _code_table("指标表: `targets.metric`", vocab.TARGET_METRICS),
+        _code_table("事故等级: `accidents.grade`", vocab.GRADES),
+        _code_table("资源点位细类: `resource_sites.subkind`", vocab.SITE_SUBKINDS),
+        _code_table("物资类别表: `resource_items.category`", vocab.ITEM_CATEGORIES),
+        _code_table("工作面阶段 (computed from the stage dates)", vocab.FACE_STAGES),
     ))
 
 

@@ -511,3 +511,37 @@ TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
     hazchem_monitoring_weekly,
     cyber_incidents,
 )
+
+# Each table's natural key: the columns by which a row is recognised in the bureau's own files
+# (the import matches on them; the data-quality checks report duplicates of them). Reference
+# columns name the referenced table's natural key in the files (e.g. an enterprise's name).
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "dataset_info": ("key",),
+    "units": ("code",),
+    "departments": ("code",),
+    "sectors": ("code",),
+    "enterprises": ("name",),
+    "accidents": ("occurred_at", "unit_code"),
+    "targets": ("year", "unit_code", "sector_code", "metric"),
+    "key_tasks": ("code",),
+    "task_progress_reports": ("task_id", "reported_on"),
+    "hidden_dangers": ("code",),
+    "coal_mines": ("name",),
+    "mine_milestones": ("mine_id", "programme", "name"),
+    "working_faces": ("mine_id", "name"),
+    "resource_sites": ("name",),
+    "resource_items": ("site_id", "item"),
+    "leadership_activities": ("unit_code", "held_on", "kind", "note"),
+    "coal_gas_events": ("mine_id", "occurred_on", "kind", "location"),
+    "oil_gas_storage_assessments": ("enterprise_id", "assessed_on"),
+    "major_hazard_sources": ("code",),
+    "major_hazard_source_events": ("source_id", "kind", "held_on"),
+    "inspection_plans": ("year", "unit_code"),
+    "inspection_progress": ("unit_code", "reported_on"),
+    "risk_census_progress": ("unit_code", "reported_on"),
+    "drills": ("unit_code", "held_on", "title"),
+    "townships": ("name",),
+    "township_staffing": ("township_id", "reported_on"),
+    "hazchem_monitoring_weekly": ("unit_code", "week_ending"),
+    "cyber_incidents": ("unit_code", "occurred_on", "system"),
+}

@@ -11,21 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from data_access import vocab
 from data_access._sql import frame
 from data_access.schema import targets
 
 # Metric codes in the `targets` table and what they mean.
-METRICS = {
-    "deaths": "死亡人数控制指标(人)",
-    "accidents_total": "事故起数控制指标(起)",
-    "accidents_general": "一般事故起数控制指标(起)",
-    "accidents_larger": "较大事故起数控制指标(起)",
-    "accidents_major": "重大事故起数控制指标(起,零控制)",
-    "accidents_extra_major": "特别重大事故起数控制指标(起,零控制)",
-    "intelligent_faces": "建成智能化采掘工作面(处)",
-    "green_pilot_mines": "省级绿色开采试点煤矿(座)",
-    "intelligent_demo_mines": "智能化示范矿井(座)",
-}
+METRICS = vocab.TARGET_METRICS
 
 
 def list_targets(conn: sa.Connection, *, year: int, metrics: tuple[str, ...]) -> pd.DataFrame:

@@ -4,6 +4,8 @@ the code use. Sector and unit names come from the database itself (tables `secto
 
 from __future__ import annotations
 
+from data_access import vocab
+
 APP_TITLE = "长治市应急管理局 安全生产态势感知"
 SAMPLE_BADGE = "示例数据"
 SCREEN_LINK = (":material/tv: [会议室大屏](/?kiosk=1)  \n"
@@ -11,40 +13,14 @@ SCREEN_LINK = (":material/tv: [会议室大屏](/?kiosk=1)  \n"
 SAMPLE_BADGE_HELP = "当前连接的是内置示例数据库:县区名称与代码真实,企业、煤矿、点位、人员和数字均为虚构。"
 CITY_NAME = "全市"
 
-GRADES = {"extra_major": "特别重大", "major": "重大", "larger": "较大", "general": "一般"}
-GRADE_ORDER = ("extra_major", "major", "larger", "general")
-
-TASK_STATUSES = {"not_started": "未启动", "in_progress": "推进中", "completed": "已完成",
-                 "overdue": "逾期"}
-HAZARD_STATES = {"pending": "待整改", "in_progress": "整改中", "awaiting_acceptance": "待验收",
-                 "closed": "已销号"}
-HAZARD_LEVELS = {"general": "一般隐患", "major": "重大隐患"}
-HAZARD_SOURCES = {"self_check": "企业自查", "enforcement": "执法检查", "expert": "专家服务",
-                  "report": "举报", "assigned": "上级交办"}
-HAZARD_CATEGORIES = {"equipment": "设备设施", "environment": "作业环境", "management": "安全管理",
-                     "behaviour": "人员行为"}
-
-FACE_STAGES = {"planned": "计划", "construction": "建设中", "self_assessed": "自评达标",
-               "applied": "申报", "evaluated": "评定", "accepted": "通过(建成)"}
-FACE_TYPES = {"mining": "综采", "heading": "掘进"}
-PROGRAMMES = {"green_pilot": "绿色开采试点", "intelligent_demo": "智能化示范矿井"}
-
-SITE_KINDS = {"warehouse": "物资储备库", "team": "救援队伍", "shelter": "避难场所",
-              "depot": "装备库"}
-SITE_SUBKINDS = {
-    "physical": "实物储备", "agreement": "协议储备", "capacity": "产能储备",
-    "fire_rescue": "国家综合性消防救援", "forest_fire": "森林消防", "mine_rescue": "矿山专业队",
-    "hazchem_rescue": "危化专业队", "local_professional": "地方专业队", "enterprise": "企业专职队",
-    "township": "乡镇半专业队", "social": "社会应急力量", "aviation": "航空救援", "pla": "解放军·武警",
-    "emergency": "应急避难场所", "equipment": "应急装备",
-}
-SITE_LEVELS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级",
-               "village": "村级", "enterprise": "企业"}
-ITEM_CATEGORIES = {
-    "drainage": "排水抢险", "plugging": "倒灌堵漏", "firefighting": "灭火", "rescue": "破拆救援",
-    "detection": "侦检探测", "communication": "通信指挥", "power_lighting": "电力照明",
-    "living": "生活保障", "medical": "医疗救护", "protection": "个人防护", "engineering": "工程机械",
-}
+# The data model's code lists (shared with the import and the data-quality checks).
+GRADES, GRADE_ORDER = vocab.GRADES, vocab.GRADE_ORDER
+TASK_STATUSES, HAZARD_STATES = vocab.TASK_STATUSES, vocab.HAZARD_STATES
+HAZARD_LEVELS, HAZARD_SOURCES = vocab.HAZARD_LEVELS, vocab.HAZARD_SOURCES
+HAZARD_CATEGORIES = vocab.HAZARD_CATEGORIES
+FACE_STAGES, FACE_TYPES, PROGRAMMES = vocab.FACE_STAGES, vocab.FACE_TYPES, vocab.PROGRAMMES
+SITE_KINDS, SITE_SUBKINDS, SITE_LEVELS = vocab.SITE_KINDS, vocab.SITE_SUBKINDS, vocab.SITE_LEVELS
+ITEM_CATEGORIES = vocab.ITEM_CATEGORIES
 
 # Column headers of tables and downloads.
 COLUMNS = {
@@ -316,7 +292,7 @@ MONITORING_COLUMNS = {
 }
 
 # ---- weekly review ("本周变化") and the weekly brief (issue 8) ------------------------------
-DRILL_KINDS = {"comprehensive": "综合性演练", "special": "专项演练", "tabletop": "桌面推演"}
+DRILL_KINDS = vocab.DRILL_KINDS
 WEEKLY_CHANGES = {"completed": "完成", "newly_overdue": "新增逾期", "opened": "新增",
                   "closed": "销号"}
 WEEKLY_TEXT = {
