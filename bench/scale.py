@@ -113,8 +113,10 @@ def accident_rows(rng: np.random.Generator, n: int, *, first_id: int, end: dt.da
     firm = np.array(enterprises, dtype=object)[rng.integers(0, len(enterprises), n)]
     with_firm = rng.random(n) < 0.5
     deaths = (rng.random(n) < 0.4).astype(int)
+    ids = range(first_id, first_id + n)
     return {
-        "id": list(range(first_id, first_id + n)),
+        "id": list(ids),
+        "code": [f"SYN-SG-{i:08d}" for i in ids],
         # SQLAlchemy's SQLite DATETIME text form, so string comparisons stay right.
         "occurred_at": [f"{s.replace('T', ' ')}:00.000000"
                         for s in np.datetime_as_string(at, unit="m")],

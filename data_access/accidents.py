@@ -89,7 +89,7 @@ def list_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = No
     """
     stmt = (
         sa.select(
-            accidents.c.id, accidents.c.occurred_at, accidents.c.unit_code,
+            accidents.c.id, accidents.c.code, accidents.c.occurred_at, accidents.c.unit_code,
             enterprises.c.name.label("enterprise"), accidents.c.sector_code, accidents.c.grade,
             accidents.c.deaths, accidents.c.serious_injuries, accidents.c.direct_loss_wan,
             accidents.c.summary, _rule_grade().label("rule_grade"),
@@ -113,14 +113,14 @@ def list_grade_mismatches(conn: sa.Connection, *, as_of: dt.date, unit: str | No
                           start: dt.date | None = None) -> pd.DataFrame:
     """Accidents of the period whose reported grade differs from the grade 国务院令第493号 gives.
 
-    Columns: id, occurred_at, unit_code, sector_code, grade (reported), rule_grade, deaths,
+    Columns: id, code (事故编号), occurred_at, unit_code, sector_code, grade (reported), rule_grade, deaths,
     serious_injuries, direct_loss_wan (万元); oldest first. The grade is computed in SQL, so
     only disagreeing rows are fetched; an empty frame means every record agrees.
     """
     rule = _rule_grade()
     stmt = (
         sa.select(
-            accidents.c.id, accidents.c.occurred_at, accidents.c.unit_code,
+            accidents.c.id, accidents.c.code, accidents.c.occurred_at, accidents.c.unit_code,
             accidents.c.sector_code, accidents.c.grade, rule.label("rule_grade"),
             accidents.c.deaths, accidents.c.serious_injuries, accidents.c.direct_loss_wan,
         )

@@ -1,6 +1,7 @@
 """Emergency resource sites (warehouses, rescue teams, shelters, equipment depots) and their
-inventories. Coordinates are WGS-84. A site's stock check is overdue when its last check is
-more than `check_interval_days` before `as_of`, or it was never checked.
+inventories. Coordinates are WGS-84. A site's stock checks are kept with their dates
+(`resource_checks`); its stock check is overdue at `as_of` when its latest check on or before
+`as_of` is more than `check_interval_days` earlier, or it had never been checked by then.
 
 Filters shared by the site queries: `unit` (a unit code; None or the city code = whole city),
 `kinds` (a tuple of SITE_KINDS; None or empty = all kinds) and `category` (an item category
@@ -15,16 +16,31 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access._sql import count_where, frame, sum_of, unit_scope
-from data_access.schema import enterprises, resource_items, resource_sites
+from data_access.schema import enterprises, resource_checks, resource_items, resource_sites
 
 SITE_KINDS = ("warehouse", "team", "shelter", "depot")
 DEFAULT_CHECK_INTERVAL_DAYS = 90
 
 
-def _check_overdue(as_of: dt.date, interval_days: int) -> sa.ColumnElement[bool]:
+def last_checks(as_of: dt.date, name: str = "last_check") -> sa.Subquery:
+    """Each site's latest stock check on or before `as_of`: site_id, last_checked_on. Sites
+    not checked by then are absent."""
+    rc = resource_checks.c
+    return (sa.select(rc.site_id, sa.func.max(rc.checked_on).label("last_checked_on"))
+            .where(rc.checked_on <= as_of).group_by(rc.site_id).subquery(name))
+
+
+def check_overdue(last_checked_on: sa.ColumnElement, as_of: dt.date,
+                  interval_days: int) -> sa.ColumnElement[bool]:
+    """Never checked by `as_of`, or last checked more than `interval_days` before it."""
     cutoff = as_of - dt.timedelta(days=interval_days)
-    return sa.or_(resource_sites.c.last_checked_on.is_(None),
-                  resource_sites.c.last_checked_on < cutoff)
+    return sa.or_(last_checked_on.is_(None), last_checked_on < cutoff)
+
+
+def _sites_with_last_check(as_of: dt.date) -> tuple[sa.FromClause, sa.ColumnElement]:
+    last = last_checks(as_of)
+    return (resource_sites.outerjoin(last, last.c.site_id == resource_sites.c.id),
+            last.c.last_checked_on)
 
 
 def _holds_category(category: str) -> sa.ColumnElement[bool]:
@@ -48,16 +64,21 @@ def _site_conditions(*, unit: str | None, kinds: tuple[str, ...] | None,
 def list_resource_sites(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
                         kinds: tuple[str, ...] | None = None, category: str | None = None,
                         check_interval_days: int = DEFAULT_CHECK_INTERVAL_DAYS) -> pd.DataFrame:
-    """Every site in the filter with its location, size, last check and check_overdue flag.
+    """Every site in the filter with its code, location, size, latest check on or before
+    `as_of` (last_checked_on, None if none) and check_overdue flag.
 
     Sizes: capacity in persons (shelters), headcount in persons (teams), area_m2 in m²; each is
     empty where it does not apply. No rows: no site in the filter.
     """
     rs = resource_sites.c
+    sites, last_checked_on = _sites_with_last_check(as_of)
     stmt = (
-        sa.select(rs.id, rs.name, rs.kind, rs.subkind, rs.level, rs.unit_code, rs.lat, rs.lon,
-                  rs.capacity, rs.headcount, rs.area_m2, rs.contact_role, rs.last_checked_on,
-                  _check_overdue(as_of, check_interval_days).label("check_overdue"))
+        sa.select(rs.id, rs.code, rs.name, rs.kind, rs.subkind, rs.level, rs.unit_code, rs.lat,
+                  rs.lon, rs.capacity, rs.headcount, rs.area_m2, rs.contact_role,
+                  last_checked_on.label("last_checked_on"),
+                  check_overdue(last_checked_on, as_of, check_interval_days)
+                  .label("check_overdue"))
+        .select_from(sites)
         .where(*_site_conditions(unit=unit, kinds=kinds, category=category))
         .order_by(rs.kind, rs.unit_code, rs.id)
     )
@@ -72,10 +93,13 @@ def summarize_sites_by_kind(conn: sa.Connection, *, as_of: dt.date, unit: str | 
                             ) -> pd.DataFrame:
     """Per kind: sites, headcount (teams), capacity (shelters), check_overdue."""
     rs = resource_sites.c
+    sites, last_checked_on = _sites_with_last_check(as_of)
     stmt = (
         sa.select(rs.kind, sa.func.count().label("sites"), sum_of(rs.headcount, "headcount"),
                   sum_of(rs.capacity, "capacity"),
-                  count_where(_check_overdue(as_of, check_interval_days), "check_overdue"))
+                  count_where(check_overdue(last_checked_on, as_of, check_interval_days),
+                              "check_overdue"))
+        .select_from(sites)
         .where(*_site_conditions(unit=unit, kinds=None, category=category))
         .group_by(rs.kind)
         .order_by(rs.kind)
@@ -90,10 +114,13 @@ def summarize_sites_by_unit(conn: sa.Connection, *, as_of: dt.date, unit: str | 
     """Per unit and kind: sites, headcount (persons), capacity (persons), check_overdue.
     Only unit/kind pairs with at least one site appear."""
     rs = resource_sites.c
+    sites, last_checked_on = _sites_with_last_check(as_of)
     stmt = (
         sa.select(rs.unit_code, rs.kind, sa.func.count().label("sites"),
                   sum_of(rs.headcount, "headcount"), sum_of(rs.capacity, "capacity"),
-                  count_where(_check_overdue(as_of, check_interval_days), "check_overdue"))
+                  count_where(check_overdue(last_checked_on, as_of, check_interval_days),
+                              "check_overdue"))
+        .select_from(sites)
         .where(*_site_conditions(unit=unit, kinds=kinds, category=category))
         .group_by(rs.unit_code, rs.kind)
         .order_by(rs.unit_code, rs.kind)

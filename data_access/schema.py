@@ -101,6 +101,8 @@ accidents = sa.Table(
     "accidents",
     metadata,
     _pk(),
+    sa.Column("code", sa.String(32), nullable=False, unique=True,
+              comment="事故编号(快报编号;导入时未填则按县区和发生时间生成)"),
     sa.Column("occurred_at", sa.DateTime, nullable=False, comment="事故发生时间"),
     _unit_fk(comment="事故发生地县区"),
     _sector_fk(comment="行业领域(事故类别口径)"),
@@ -241,6 +243,7 @@ working_faces = sa.Table(
     "working_faces",
     metadata,
     _pk(),
+    sa.Column("code", sa.String(24), nullable=False, unique=True, comment="工作面编号"),
     sa.Column("mine_id", sa.Integer, sa.ForeignKey("coal_mines.id"), nullable=False,
               comment="煤矿编号"),
     sa.Column("name", sa.String(80), nullable=False, comment="工作面名称"),
@@ -262,6 +265,7 @@ resource_sites = sa.Table(
     "resource_sites",
     metadata,
     _pk(),
+    sa.Column("code", sa.String(24), nullable=False, unique=True, comment="点位编号"),
     sa.Column("name", sa.String(80), nullable=False, comment="名称"),
     sa.Column("kind", sa.String(16), nullable=False,
               comment="类别: warehouse 物资储备库 / team 救援队伍 / shelter 避难场所 / "
@@ -277,7 +281,6 @@ resource_sites = sa.Table(
     sa.Column("headcount", sa.Integer, nullable=True, comment="队伍人数(救援队伍)"),
     sa.Column("area_m2", sa.Integer, nullable=True, comment="面积(平方米)"),
     sa.Column("contact_role", sa.String(40), nullable=False, comment="联系人岗位"),
-    sa.Column("last_checked_on", sa.Date, nullable=True, comment="最近清点检查日期"),
     sa.Index("ix_sites_kind_unit", "kind", "unit_code"),
     comment="应急资源点位:储备库、救援队伍、避难场所、装备库",
 )
@@ -295,6 +298,19 @@ resource_items = sa.Table(
     sa.Column("uom", sa.String(8), nullable=False, comment="计量单位"),
     sa.Index("ix_items_site", "site_id"),
     comment="应急物资装备清单",
+)
+
+resource_checks = sa.Table(
+    "resource_checks",
+    metadata,
+    _pk(),
+    sa.Column("site_id", sa.Integer, sa.ForeignKey("resource_sites.id"), nullable=False,
+              comment="点位编号"),
+    sa.Column("checked_on", sa.Date, nullable=False, comment="清点检查日期"),
+    sa.Column("note", sa.String(200), nullable=True, comment="情况说明"),
+    sa.UniqueConstraint("site_id", "checked_on", name="uq_resource_checks"),
+    sa.Index("ix_checks_date_site", "checked_on", "site_id"),
+    comment="应急物资清点检查记录(按日期留痕,任意日期的最近一次检查由此推算)",
 )
 
 # ---- Scorecard of the notice's other quantified targets (overview page) -------------------
@@ -480,6 +496,42 @@ cyber_incidents = sa.Table(
     comment="网络安全事件(确保不发生较大网络安全事件)",
 )
 
+# ---- The import log: what each import changed, so that the latest one can be undone ------
+
+import_batches = sa.Table(
+    "import_batches",
+    metadata,
+    _pk(),
+    sa.Column("kind", sa.String(12), nullable=False,
+              comment="类别: import 导入(可撤销) / replace 全量替换(make load,不可撤销)"),
+    sa.Column("started_at", sa.DateTime, nullable=False, comment="开始时间"),
+    sa.Column("finished_at", sa.DateTime, nullable=True, comment="完成时间"),
+    sa.Column("user_name", sa.String(80), nullable=True, comment="操作人(登录名)"),
+    sa.Column("client", sa.String(80), nullable=True, comment="客户端(地址或命令行)"),
+    sa.Column("files", sa.String(2000), nullable=False,
+              comment="文件名及 SHA-256(JSON 列表)"),
+    sa.Column("summary", sa.String(4000), nullable=False,
+              comment="各表新增、修改、删除行数(JSON)"),
+    sa.Column("undone_at", sa.DateTime, nullable=True, comment="撤销时间"),
+    sa.Column("undone_by", sa.String(80), nullable=True, comment="撤销人"),
+    comment="数据导入记录",
+)
+
+import_changes = sa.Table(
+    "import_changes",
+    metadata,
+    _pk(),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batches.id"), nullable=False,
+              comment="导入记录编号"),
+    sa.Column("table_name", sa.String(40), nullable=False, comment="数据表"),
+    sa.Column("action", sa.String(8), nullable=False,
+              comment="变化: insert 新增 / update 修改 / delete 删除"),
+    sa.Column("row_key", sa.String(40), nullable=False, comment="行的主键值"),
+    sa.Column("before", sa.Text, nullable=True, comment="修改或删除前的整行(JSON),新增为空"),
+    sa.Index("ix_import_changes_batch", "batch_id", "table_name"),
+    comment="数据导入的逐行变化(撤销导入时据此恢复)",
+)
+
 # Load order respects foreign keys.
 TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
     dataset_info,
@@ -497,6 +549,7 @@ TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
     working_faces,
     resource_sites,
     resource_items,
+    resource_checks,
     leadership_activities,
     coal_gas_events,
     oil_gas_storage_assessments,
@@ -511,6 +564,8 @@ TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
     hazchem_monitoring_weekly,
     cyber_incidents,
 )
+# Tables of the import log, not of the bureau's data.
+LOG_TABLES: tuple[sa.Table, ...] = (import_batches, import_changes)
 
 # Each table's natural key: the columns by which a row is recognised in the bureau's own files
 # (the import matches on them; the data-quality checks report duplicates of them). Reference
@@ -521,16 +576,17 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "departments": ("code",),
     "sectors": ("code",),
     "enterprises": ("name",),
-    "accidents": ("occurred_at", "unit_code"),
+    "accidents": ("code",),
     "targets": ("year", "unit_code", "sector_code", "metric"),
     "key_tasks": ("code",),
     "task_progress_reports": ("task_id", "reported_on"),
     "hidden_dangers": ("code",),
     "coal_mines": ("name",),
     "mine_milestones": ("mine_id", "programme", "name"),
-    "working_faces": ("mine_id", "name"),
-    "resource_sites": ("name",),
+    "working_faces": ("code",),
+    "resource_sites": ("code",),
     "resource_items": ("site_id", "item"),
+    "resource_checks": ("site_id", "checked_on"),
     "leadership_activities": ("unit_code", "held_on", "kind", "note"),
     "coal_gas_events": ("mine_id", "occurred_on", "kind", "location"),
     "oil_gas_storage_assessments": ("enterprise_id", "assessed_on"),

@@ -21,13 +21,14 @@ import sqlalchemy as sa
 
 from data_access import accidents, rectification, scorecard
 from data_access._sql import count_where, frame, next_day, unit_scope
-from data_access.resources import DEFAULT_CHECK_INTERVAL_DAYS
+from data_access.resources import DEFAULT_CHECK_INTERVAL_DAYS, check_overdue, last_checks
 from data_access.schema import (
     coal_mines,
     drills,
     enterprises,
     hidden_dangers,
     mine_milestones,
+    resource_checks,
     resource_sites,
     working_faces,
 )
@@ -192,16 +193,24 @@ def count_site_check_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.d
                              unit: str | None = None,
                              check_interval_days: int = DEFAULT_CHECK_INTERVAL_DAYS
                              ) -> dict[str, int]:
-    """Resource sites whose latest stock check falls in the week (checked), and sites whose
-    check became overdue in the week (newly_overdue: last check more than
-    `check_interval_days` before `as_of` but not before `since`)."""
+    """Resource sites with a stock check in the week (checked), and sites whose check became
+    overdue in the week (newly_overdue: overdue at `as_of`, not yet at `since`), both from the
+    dated check log."""
     rs = resource_sites.c
-    interval = dt.timedelta(days=check_interval_days)
-    stmt = sa.select(
-        count_where(_in_week(rs.last_checked_on, since, as_of), "checked"),
-        count_where(sa.and_(rs.last_checked_on >= since - interval,
-                            rs.last_checked_on < as_of - interval), "newly_overdue"),
-    ).where(*unit_scope(rs.unit_code, unit))
+    now, before = last_checks(as_of, "now"), last_checks(since, "before")
+    in_week = (sa.select(resource_checks.c.site_id)
+               .where(_in_week(resource_checks.c.checked_on, since, as_of)))
+    stmt = (
+        sa.select(
+            count_where(rs.id.in_(in_week), "checked"),
+            count_where(sa.and_(check_overdue(now.c.last_checked_on, as_of, check_interval_days),
+                                sa.not_(check_overdue(before.c.last_checked_on, since,
+                                                      check_interval_days))),
+                        "newly_overdue"))
+        .select_from(resource_sites.outerjoin(now, now.c.site_id == rs.id)
+                     .outerjoin(before, before.c.site_id == rs.id))
+        .where(*unit_scope(rs.unit_code, unit))
+    )
     row = frame(conn, stmt).iloc[0]
     return {name: int(value) for name, value in row.items()}
 

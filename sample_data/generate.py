@@ -151,7 +151,7 @@ class Generator:
                     "summary": story.accident_summary(self.rng, sector, deaths, injuries),
                 })
         story.apply_grade_mismatches(rows)
-        self.tables["accidents"] = rows
+        self.tables["accidents"] = number_accidents(rows)
 
     def targets(self) -> None:
         self.tables["targets"] = story.targets(self.tables["accidents"])
@@ -219,8 +219,17 @@ class Generator:
                                        lat, lon, DATA_END)
             sites.append(site)
             items.extend(story.site_items(self.rng, site, len(items)))
+        per_unit: dict[str, int] = {}
+        for site in sites:
+            per_unit[site["unit_code"]] = per_unit.get(site["unit_code"], 0) + 1
+            site["code"] = f"ZY-{site['unit_code']}-{per_unit[site['unit_code']]:03d}"
+        # A separate random stream, so that the checks' history leaves every other table as it was.
+        checks = story.stock_checks(random.Random(SEED + 1), sites)
+        for site in sites:
+            del site["last_checked_on"]
         self.tables["resource_sites"] = sites
         self.tables["resource_items"] = items
+        self.tables["resource_checks"] = checks
 
     def run(self) -> dict[str, list[dict]]:
         self.reference()
@@ -233,6 +242,18 @@ class Generator:
         self.resources()
         self.tables.update(scorecard_story.generate(self.tables, DATA_END))
         return self.tables
+
+
+def number_accidents(rows: list[dict]) -> list[dict]:
+    """Give each accident its report number (事故编号): SG<year>-<nnnn> in order of occurrence."""
+    columns = ["id", "code", *(k for k in rows[0] if k != "id")]
+    by_time = sorted(rows, key=lambda r: (r["occurred_at"], r["id"]))
+    per_year: dict[str, int] = {}
+    for row in by_time:
+        year = row["occurred_at"][:4]
+        per_year[year] = per_year.get(year, 0) + 1
+        row["code"] = f"SG{year}-{per_year[year]:04d}"
+    return [{column: row[column] for column in columns} for row in rows]
 
 
 def write_csv(tables: dict[str, list[dict]], out_dir: Path = OUT_DIR) -> None:

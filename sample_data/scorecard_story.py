@@ -76,8 +76,20 @@ class ScorecardStory:
     _VISIT_TOPICS = ("深入煤矿企业督导检查", "深入危化企业指导检查", "检查非煤矿山复工复产",
                      "督导乡镇安全生产工作", "检查建筑施工现场", "检查人员密集场所消防安全")
 
+    def _unused_topic(self, used: set, code: str, day: dt.date, kind: str, topic: str) -> str:
+        """`topic`, or the next one in its list if the unit already has that record that day:
+        two identical records would be one record twice (the import's natural key)."""
+        topics = self._MEETING_TOPICS if kind == "meeting" else self._VISIT_TOPICS
+        index = topics.index(topic)
+        while (code, day, kind, topic) in used:
+            index = (index + 1) % len(topics)
+            topic = topics[index]
+        used.add((code, day, kind, topic))
+        return topic
+
     def leadership_activities(self) -> list[dict]:
         rows = []
+        used: set = set()
         for code, *_ in ALL_UNITS:
             for year, month in _months(self.start, self.end):
                 first, last = dt.date(year, month, 1), _month_end(year, month)
@@ -96,6 +108,7 @@ class ScorecardStory:
                     day = self.day_in(first, last)
                     if day > self.end:
                         continue
+                    topic = self._unused_topic(used, code, day, kind, topic)
                     rows.append({"id": 0, "unit_code": code, "held_on": day.isoformat(),
                                  "kind": kind, "note": topic})
         rows.sort(key=lambda r: (r["held_on"], r["unit_code"], r["kind"]))

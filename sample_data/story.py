@@ -409,7 +409,9 @@ def working_faces(rng: random.Random, mines: list[dict], data_end: dt.date) -> l
         number = sum(1 for r in rows if r["mine_id"] == mine["id"]) + 1
         kind_name = "智能化综采工作面" if face_type == "mining" else "智能化掘进工作面"
         rows.append({
-            "id": len(rows) + 1, "mine_id": mine["id"],
+            "id": len(rows) + 1,
+            "code": f"GZM-{year}-{sum(1 for r in rows if r['plan_year'] == year) + 1:03d}",
+            "mine_id": mine["id"],
             "name": f"{mine['name']}{number}号{kind_name}", "face_type": face_type,
             "plan_year": year, "planned_completion_on": planned_completion.isoformat(),
             **{col: _iso(d) for col, d in zip(
@@ -492,14 +494,35 @@ def resource_site(rng: random.Random, site_id: int, unit: str, kind: str, subkin
     else:
         checked = None
     return {
-        "id": site_id, "name": name, "kind": kind, "subkind": subkind, "level": level,
+        "id": site_id, "code": "", "name": name, "kind": kind, "subkind": subkind, "level": level,
         "unit_code": unit, "lat": lat, "lon": lon,
         "capacity": rng.randrange(1500, 30000, 500) if kind == "shelter" else "",
         "headcount": (rng.randint(60, 160) if subkind in ("fire_rescue", "pla", "mine_rescue")
                       else rng.randint(12, 60)) if kind == "team" else "",
         "area_m2": rng.randrange(300, 8000, 100) if kind in ("warehouse", "depot", "shelter") else "",
-        "contact_role": _CONTACT[kind], "last_checked_on": _iso(checked),
+        "contact_role": _CONTACT[kind], "last_checked_on": checked,
     }
+
+
+CHECK_HISTORY_FROM = dt.date(2021, 1, 1)
+
+
+def stock_checks(rng: random.Random, sites: list[dict]) -> list[dict]:
+    """Every site's dated stock checks (清点检查): its latest check (a site's
+    `last_checked_on`), and before it one every 60–120 days back to the start of 2021. A site
+    never checked has none."""
+    rows = []
+    for site in sites:
+        day, days = site["last_checked_on"], []
+        while day is not None and day >= CHECK_HISTORY_FROM:
+            days.append(day)
+            day -= dt.timedelta(days=rng.randint(60, 120))
+        rows += [{"id": 0, "site_id": site["id"], "checked_on": d.isoformat(), "note": ""}
+                 for d in reversed(days)]
+    rows.sort(key=lambda r: (r["checked_on"], r["site_id"]))
+    for i, row in enumerate(rows, start=1):
+        row["id"] = i
+    return rows
 
 
 # item, category, unit of measure, quantity range

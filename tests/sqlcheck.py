@@ -35,3 +35,9 @@ def day_bounds(as_of: dt.date) -> dict[str, dt.datetime]:
     """Start of the year and start of the day after `as_of`, for accident timestamps."""
     return {"start": dt.datetime(as_of.year, 1, 1),
             "end": dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())}
+
+
+def last_check_sql(site: str = "resource_sites", as_of: str = ":as_of") -> str:
+    """A site's latest stock check on or before the as-of date, as hand-written SQL."""
+    return (f"(SELECT MAX(c.checked_on) FROM resource_checks c WHERE c.site_id = {site}.id "
+            f"AND c.checked_on <= {as_of})")

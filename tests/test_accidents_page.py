@@ -162,7 +162,7 @@ def test_grade_check_note_lists_the_disagreeing_records(app, sample_conn):
     at = open_page(app, "accidents", as_of=AS_OF.isoformat())
     note = " ".join(w.value for w in at.warning)
     disagreeing = rows(sample_conn, """
-        SELECT id FROM accidents WHERE occurred_at >= :start AND occurred_at < :end AND (
+        SELECT code FROM accidents WHERE occurred_at >= :start AND occurred_at < :end AND (
             (grade = 'general' AND (deaths >= 3 OR serious_injuries >= 10
                                     OR direct_loss_wan >= 1000))
          OR (grade = 'larger' AND NOT (deaths BETWEEN 3 AND 9 OR serious_injuries BETWEEN 10 AND 49
@@ -170,19 +170,19 @@ def test_grade_check_note_lists_the_disagreeing_records(app, sample_conn):
         """, **day_bounds(AS_OF))
     assert len(disagreeing) == 2
     assert f"{len(disagreeing)}起事故的填报等级" in note
-    for (accident_id,) in disagreeing:
-        assert f"编号{accident_id}(" in note
+    for (code,) in disagreeing:
+        assert f"{code}(" in note
     listed = frame_with(at, "grade_check")
-    flagged = set(listed.loc[listed["grade_check"] != "", "id"])
+    flagged = set(listed.loc[listed["grade_check"] != "", "code"])
     assert flagged == {r[0] for r in disagreeing}
 
 
 def test_drilldown_list_for_one_unit_is_exactly_its_accidents(app, sample_conn):
     at = open_page(app, "accidents", as_of=AS_OF.isoformat(), unit="140431")
     listed = frame_with(at, "grade_check")
-    expected = rows(sample_conn, "SELECT id FROM accidents WHERE occurred_at >= :start AND "
+    expected = rows(sample_conn, "SELECT code FROM accidents WHERE occurred_at >= :start AND "
                         "occurred_at < :end AND unit_code = '140431'", **day_bounds(AS_OF))
-    assert sorted(listed["id"]) == sorted(r[0] for r in expected)
+    assert sorted(listed["code"]) == sorted(r[0] for r in expected)
     assert set(listed["unit"]) == {"沁源县"}
 
 
@@ -193,10 +193,10 @@ def test_sector_selection_narrows_the_page_and_is_kept_in_the_url(app, sample_co
     assert at.query_params["acc_sector"] == ["road_transport"] or \
         at.query_params["acc_sector"] == "road_transport"
     listed = frame_with(at, "grade_check")
-    expected = rows(sample_conn, "SELECT id FROM accidents WHERE occurred_at >= :start AND occurred_at < "
+    expected = rows(sample_conn, "SELECT code FROM accidents WHERE occurred_at >= :start AND occurred_at < "
                         ":end AND unit_code = '140423' AND sector_code = 'road_transport'",
                     **day_bounds(AS_OF))
-    assert sorted(listed["id"]) == sorted(r[0] for r in expected)
+    assert sorted(listed["code"]) == sorted(r[0] for r in expected)
     assert metric_values(at)["事故总起数"] == f"{len(expected)}起"
     # The reset button clears both the unit and the sector.
     at.button(key="accidents.reset").click().run()
@@ -212,12 +212,13 @@ def test_previous_review_in_last_year_counts_the_new_year_only(app, sample_conn)
 
 
 def test_downloads_read_in_excel(sample_conn):
-    table = pd.DataFrame({"id": [1], "unit": ["沁源县"], "summary": ["顶板冒落,造成1人死亡。"]})
+    table = pd.DataFrame({"code": ["SG2022-0001"], "unit": ["沁源县"],
+                          "summary": ["顶板冒落,造成1人死亡。"]})
     csv_bytes, xlsx_bytes = export_files(table, ACCIDENT_LIST_COLUMNS)
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
-    assert csv_bytes.decode("utf-8-sig").splitlines()[0] == "编号,县区,事故简况"
+    assert csv_bytes.decode("utf-8-sig").splitlines()[0] == "事故编号,县区,事故简况"
     back = pd.read_excel(io.BytesIO(xlsx_bytes))
-    assert list(back.columns) == ["编号", "县区", "事故简况"]
+    assert list(back.columns) == ["事故编号", "县区", "事故简况"]
     assert back.iloc[0, 2] == "顶板冒落,造成1人死亡。"
 
 

@@ -171,7 +171,7 @@ def test_xlsx_tables_match_sql(conn, files):
     accidents = sheet_records(book, BRIEF_SHEETS["accidents"])
     assert len(accidents) == expected["accidents"]
     assert sum(r["死亡人数"] for r in accidents) == expected["deaths"]
-    ids = rows(conn, "SELECT id FROM accidents WHERE occurred_at >= :start AND occurred_at < :end",
+    ids = rows(conn, "SELECT code FROM accidents WHERE occurred_at >= :start AND occurred_at < :end",
                start=dt.datetime(2022, 11, 19), end=dt.datetime(2022, 11, 26))
     assert sorted(r["编号"] for r in accidents) == sorted(r[0] for r in ids)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from data_access import accidents, catalog, mining, rectification, resources, targets
-from tests.sqlcheck import day_bounds, rows, scalar
+from tests.sqlcheck import day_bounds, last_check_sql, rows, scalar
 
 AS_OF = dt.date(2022, 11, 25)
 EARLIER = dt.date(2022, 6, 30)
@@ -159,8 +159,10 @@ def test_faces_by_stage_and_month_match_sql(conn):
 def test_resources_match_sql(conn):
     by_kind = resources.summarize_sites_by_kind(conn, as_of=AS_OF)
     assert int(by_kind["sites"].sum()) == scalar(conn, "SELECT COUNT(*) FROM resource_sites")
-    overdue = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE last_checked_on IS NULL "
-                           "OR last_checked_on < :cutoff", cutoff=AS_OF - dt.timedelta(days=90))
+    last = last_check_sql()
+    overdue = scalar(conn, f"SELECT COUNT(*) FROM resource_sites WHERE {last} IS NULL "
+                           f"OR {last} < :cutoff", cutoff=AS_OF - dt.timedelta(days=90),
+                     as_of=AS_OF)
     assert int(by_kind["check_overdue"].sum()) == overdue
     sites = resources.list_resource_sites(conn, as_of=AS_OF, unit=UNIT, kinds=("team",))
     assert len(sites) == scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE unit_code = :u "

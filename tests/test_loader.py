@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from data_access import db, loader
 from tests.conftest import ROOT
 
-ACCIDENTS_HEADER = ("id,occurred_at,unit_code,sector_code,enterprise_id,grade,deaths,"
+ACCIDENTS_HEADER = ("id,code,occurred_at,unit_code,sector_code,enterprise_id,grade,deaths,"
                     "serious_injuries,direct_loss_wan,summary")
 
 
@@ -31,11 +31,11 @@ def _write(path, *lines):
 
 def test_every_bad_row_is_reported_with_line_and_nothing_is_loaded(csv_dir, tmp_path):
     _write(csv_dir / "accidents.csv", ACCIDENTS_HEADER,
-           "1,2022-03-01 08:00,140423,coal,,general,1,0,12.50,正常记录",
-           "2,2022-13-45 08:00,140423,coal,,general,1,0,12.50,日期不对",
-           "3,2022-03-02 08:00,999999,coal,,general,1,0,12.50,县区代码不存在",
-           "4,2022-03-03 08:00,140423,coal,,general,一人,0,12.50,死亡人数不是数字",
-           "5,2022-03-04 08:00,140423,coal,,,1,0,12.50,")
+           "1,SG-1,2022-03-01 08:00,140423,coal,,general,1,0,12.50,正常记录",
+           "2,SG-2,2022-13-45 08:00,140423,coal,,general,1,0,12.50,日期不对",
+           "3,SG-3,2022-03-02 08:00,999999,coal,,general,1,0,12.50,县区代码不存在",
+           "4,SG-4,2022-03-03 08:00,140423,coal,,general,一人,0,12.50,死亡人数不是数字",
+           "5,SG-5,2022-03-04 08:00,140423,coal,,,1,0,12.50,")
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'target.sqlite'}")
     with pytest.raises(loader.LoadError) as caught:
         db.load_into(engine, csv_dir)
@@ -73,7 +73,7 @@ def test_a_file_that_is_not_utf8_gets_a_clear_message(csv_dir):
 
 def test_load_command_prints_the_problems_in_chinese_and_fails(csv_dir, tmp_path):
     _write(csv_dir / "accidents.csv", ACCIDENTS_HEADER,
-           "1,2022-03-01 08:00,140499,coal,,general,1,0,12.50,县区代码不存在")
+           "1,SG-1,2022-03-01 08:00,140499,coal,,general,1,0,12.50,县区代码不存在")
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     result = subprocess.run([sys.executable, "-m", "data_access.load", "--url", url,
                              "--csv-dir", str(csv_dir)], cwd=ROOT, capture_output=True,
@@ -86,7 +86,7 @@ def test_load_command_prints_the_problems_in_chinese_and_fails(csv_dir, tmp_path
 def test_broken_sample_files_give_a_chinese_page_not_a_traceback(csv_dir, tmp_path,
                                                                  monkeypatch):
     _write(csv_dir / "accidents.csv", ACCIDENTS_HEADER,
-           "1,not-a-date,140423,coal,,general,1,0,12.50,日期不对")
+           "1,SG-1,not-a-date,140423,coal,,general,1,0,12.50,日期不对")
     import streamlit as st
 
     monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from data_access import scorecard
 from tests.conftest import metric_values, open_page
-from tests.sqlcheck import day_bounds, scalar
+from tests.sqlcheck import day_bounds, last_check_sql, scalar
 from tests.test_scorecard_rules import expected_scorecard, expected_status
 from ui.labels import SCORECARD_DEFINITIONS, SCORECARD_RULES, SCORECARD_STATUSES
 
@@ -183,9 +183,10 @@ def test_tiles_match_sql(app, sample, as_of, unit):
     assert metrics["逾期未建成"] == f"{late}处"
     where = "WHERE 1 = 1" + u
     assert metrics["应急资源点位"] == f"{scalar(sample, f'SELECT COUNT(*) FROM resource_sites {where}', **up)}处"
+    last = last_check_sql()
     overdue = scalar(sample, f"SELECT COUNT(*) FROM resource_sites {where} AND "
-                             "(last_checked_on IS NULL OR last_checked_on < :cutoff)",
-                     cutoff=as_of - dt.timedelta(days=90), **up)
+                             f"({last} IS NULL OR {last} < :cutoff)",
+                     cutoff=as_of - dt.timedelta(days=90), as_of=as_of, **up)
     assert metrics["物资检查超期"] == f"{overdue}处"
 
 

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from data_access import geo, resources
 from data_access.nearest import bounding_box, find_nearest
 from tests.conftest import ROOT, metric_values, open_page
-from tests.sqlcheck import rows, scalar
+from tests.sqlcheck import last_check_sql, rows, scalar
 from ui.figures import resources as fig
 
 AS_OF = dt.date(2022, 11, 25)
@@ -27,10 +27,12 @@ COUNTIES = ("140403", "140404", "140405", "140406", "140423", "140425", "140426"
 # ---- data_access against SQL --------------------------------------------------------------
 def test_sites_by_unit_and_category_match_sql(conn):
     by_unit = resources.summarize_sites_by_unit(conn, as_of=AS_OF, check_interval_days=60)
+    last = last_check_sql()
     expected = rows(conn, "SELECT unit_code, kind, COUNT(*), "
-                          "SUM(CASE WHEN last_checked_on IS NULL OR last_checked_on < :cut "
+                          f"SUM(CASE WHEN {last} IS NULL OR {last} < :cut "
                           "THEN 1 ELSE 0 END) FROM resource_sites GROUP BY unit_code, kind "
-                          "ORDER BY unit_code, kind", cut=AS_OF - dt.timedelta(days=60))
+                          "ORDER BY unit_code, kind", cut=AS_OF - dt.timedelta(days=60),
+                    as_of=AS_OF)
     assert [(u, k, int(n), int(o)) for u, k, n, o in expected] == list(
         by_unit[["unit_code", "kind", "sites", "check_overdue"]].itertuples(index=False, name=None))
     assert int(by_unit["headcount"].sum()) == scalar(
@@ -178,9 +180,10 @@ def test_map_has_every_site_once_in_its_layer_inside_changzhi(app, sample_sqlite
         headcount = scalar(conn, "SELECT SUM(headcount) FROM resource_sites s WHERE "
                                  f"kind = 'team'{unit_sql}", **params)
         assert metrics["救援人员"] == f"{headcount:,}人"
-        overdue = scalar(conn, "SELECT COUNT(*) FROM resource_sites s WHERE (last_checked_on IS "
-                               f"NULL OR last_checked_on < :cut){unit_sql}",
-                         cut=AS_OF - dt.timedelta(days=90), **params)
+        last = last_check_sql("s")
+        overdue = scalar(conn, f"SELECT COUNT(*) FROM resource_sites s WHERE ({last} IS "
+                               f"NULL OR {last} < :cut){unit_sql}",
+                         cut=AS_OF - dt.timedelta(days=90), as_of=AS_OF, **params)
         assert metrics["清点检查超期"] == f"{overdue}处"
     assert not at.warning  # no site is off the map in the sample
 
@@ -205,8 +208,10 @@ def test_overdue_table_follows_the_interval(app, sample_sqlite_url):
     at = open_page(app, "resources", as_of=AS_OF.isoformat())
     at.number_input(key="resources.interval").set_value(30).run()
     with sqlite_conn(sample_sqlite_url) as conn:
-        expected = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE last_checked_on IS "
-                                "NULL OR last_checked_on < :cut", cut=AS_OF - dt.timedelta(days=30))
+        last = last_check_sql()
+        expected = scalar(conn, f"SELECT COUNT(*) FROM resource_sites WHERE {last} IS "
+                                f"NULL OR {last} < :cut", cut=AS_OF - dt.timedelta(days=30),
+                          as_of=AS_OF)
     tab = next(t for t in at.tabs if t.label.startswith("清点检查超期"))
     assert tab.label == f"清点检查超期({expected})"
     assert len(tab.dataframe[0].value) == expected

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from data_access import weekly
-from tests.sqlcheck import rows, scalar
+from tests.sqlcheck import last_check_sql, rows, scalar
 
 AS_OF = dt.date(2022, 11, 25)
 SINCE = dt.date(2022, 11, 18)
@@ -147,13 +147,15 @@ def test_site_check_changes_match_sql(conn, unit):
     params = {"since": SINCE, "as_of": AS_OF, **_unit_params(unit)}
     scope = _unit_sql("unit_code", unit)
     assert counts["checked"] == scalar(
-        conn, "SELECT COUNT(*) FROM resource_sites WHERE last_checked_on > :since AND "
-              f"last_checked_on <= :as_of{scope}", **params)
+        conn, "SELECT COUNT(*) FROM resource_sites WHERE id IN (SELECT site_id FROM "
+              f"resource_checks WHERE checked_on > :since AND checked_on <= :as_of){scope}",
+        **params)
+    now, before = last_check_sql(as_of=":as_of"), last_check_sql(as_of=":since")
     assert counts["newly_overdue"] == scalar(
-        conn, "SELECT COUNT(*) FROM resource_sites WHERE last_checked_on >= :old_since AND "
-              f"last_checked_on < :old_as_of{scope}",
-        old_since=SINCE - dt.timedelta(days=90), old_as_of=AS_OF - dt.timedelta(days=90),
-        **_unit_params(unit))
+        conn, f"SELECT COUNT(*) FROM resource_sites WHERE ({now} IS NULL OR {now} < :cut_now) "
+              f"AND {before} >= :cut_before{scope}",
+        cut_now=AS_OF - dt.timedelta(days=90), cut_before=SINCE - dt.timedelta(days=90),
+        **params)
 
 
 def _gas_status(conn, day: dt.date) -> str:

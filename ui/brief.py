@@ -331,7 +331,7 @@ def scorecard_table(data: BriefData) -> pd.DataFrame:
 def accidents_table(data: BriefData) -> pd.DataFrame:
     df = data.new_accidents
     return pd.DataFrame({
-        "id": df["id"],
+        "code": df["code"],
         "occurred_at": list(df["occurred_at"]),
         "unit": df["unit_code"].map(data.unit_names),
         "enterprise": df["enterprise"].fillna(""),

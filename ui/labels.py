@@ -164,7 +164,7 @@ ACCIDENT_TEXT = {
     "by_sector_caption": "全市分行业死亡控制指标使用率(行业指标为全市口径);竖虚线为时间进度。点击柱形可钻取,再次点击取消。",
     "week_caption": "周变化:与上次周调度({previous})相比;“本周新增”为{start}至{end}新增。",
     "quality_note": "数据质量提示:{count}起事故的填报等级与按条例核定的等级不一致(上方起数按填报等级统计),请核实:",
-    "quality_item": "编号{id}({date},{unit}):填报{reported},按条例应为{rule}"
+    "quality_item": "{code}({date},{unit}):填报{reported},按条例应为{rule}"
                     "(死亡{deaths}人、重伤{injuries}人、直接经济损失{loss}万元)",
     "quality_more": "另有{count}起,见下表“等级核对”列。",
     "quality_pointer": "{count}起事故的填报等级与按条例核定的等级不一致,见下方“事故明细”。",
@@ -191,7 +191,7 @@ ACCIDENT_CONTROL_COLUMNS = {
     "share_accidents": "起数使用率", "status_accidents": "起数状态",
 }
 ACCIDENT_LIST_COLUMNS = {
-    "id": "编号", "occurred_at": "发生时间", "unit": "县区", "enterprise": "发生单位",
+    "code": "事故编号", "occurred_at": "发生时间", "unit": "县区", "enterprise": "发生单位",
     "sector": "行业领域", "grade": "事故等级(填报)", "rule_grade": "核定等级",
     "grade_check": "等级核对", "deaths": "死亡人数", "serious_injuries": "重伤人数",
     "direct_loss_wan": "直接经济损失(万元)", "summary": "事故简况",
@@ -309,7 +309,6 @@ WEEKLY_TEXT = {
     "milestones": "试点/示范矿井建设节点:本周完成 {count}个",
     "drills": "应急演练 {count}次",
     "checks": "物资清点检查 {checked}处,检查新超期 {overdue}处",
-    "checks_note": "点位只记录最近一次检查日期:检查数以最新数据为准,回看历史日期时可能偏少。",
     "scorecard": "记分卡:{count}项状态变化",
     "status_change": "{name}:{before} → {after}(当前 {value})",
     "completed": "【完成】", "newly_overdue": "【新增逾期】", "opened": "【新增】", "closed": "【销号】",

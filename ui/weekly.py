@@ -139,7 +139,6 @@ def _resources(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | Non
     bullets([f"{short_date(r.held_on)} · {md(ctx.unit_name(r.unit_code))} · "
              f"{DRILL_KINDS.get(r.kind, r.kind)} · {md(r.title)}(参演{int(r.participants)}人)"
              for r in drills.itertuples()])
-    st.caption(T["checks_note"])
 
 
 def scorecard_change_items(changes: pd.DataFrame) -> list[str]:

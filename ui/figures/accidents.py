@@ -161,7 +161,7 @@ def accident_list_table(df: pd.DataFrame, *, unit_names: dict[str, str],
     """The accident list for display and download, codes replaced by Chinese names; the
     等级核对 column says where the reported grade differs from the rule's."""
     out = pd.DataFrame({
-        "id": df["id"],
+        "code": df["code"],
         "occurred_at": pd.to_datetime(df["occurred_at"]).dt.strftime("%Y-%m-%d %H:%M"),
         "unit": df["unit_code"].map(lambda c: unit_names.get(c, c)),
         "enterprise": df["enterprise"].fillna("—"),
@@ -189,7 +189,7 @@ def quality_note(mismatches: pd.DataFrame, *, unit_names: dict[str, str],
                  grades: dict[str, str], text: dict[str, str], shown: int = 3) -> str:
     """The data-quality note (markdown) for records whose reported grade differs from the rule."""
     items = [text["quality_item"].format(
-        id=r.id, date=f"{r.occurred_at.year}年{r.occurred_at.month}月{r.occurred_at.day}日",
+        code=r.code, date=f"{r.occurred_at.year}年{r.occurred_at.month}月{r.occurred_at.day}日",
         unit=unit_names.get(r.unit_code, r.unit_code), reported=grades[r.grade],
         rule=grades[r.rule_grade], deaths=r.deaths, injuries=r.serious_injuries,
         loss=f"{float(r.direct_loss_wan):g}") for r in mismatches.head(shown).itertuples()]
