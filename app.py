@@ -16,6 +16,7 @@ from ui.filters import render_global_filters
 from ui.guard import run_guarded
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
 from ui.labels import APP_TITLE, MESSAGES, SCREEN_LINK, TABLE_NAMES
+from ui.settings import data_admin_enabled
 from ui.shell import remember, remember_kiosk, sample_badge
 
 log = logging.getLogger("dashboard")
@@ -37,6 +38,12 @@ PAGES = {
                 url_path="mining"),
         st.Page("pages/resources.py", title="应急资源", icon=":material/map:",
                 url_path="resources"),
+    ],
+}
+ADMIN_PAGES = {
+    "系统管理": [
+        st.Page("pages/data_admin.py", title="数据管理", icon=":material/upload_file:",
+                url_path="data"),
     ],
 }
 
@@ -91,7 +98,7 @@ def main() -> None:
     with st.sidebar:
         st.markdown(SCREEN_LINK)
     remember(ctx, filters)
-    page = st.navigation(PAGES)
+    page = st.navigation({**PAGES, **ADMIN_PAGES} if data_admin_enabled() else PAGES)
     run_guarded(page.run)
 
 

@@ -13,6 +13,7 @@ from data_access.schema import (
     accidents,
     dataset_info,
     hidden_dangers,
+    import_batches,
     sectors,
     task_progress_reports,
     units,
@@ -53,6 +54,18 @@ def get_dataset_info(conn: sa.Connection) -> dict[str, str]:
 
 def is_sample_dataset(conn: sa.Connection) -> bool:
     return get_dataset_info(conn).get("is_sample", "").lower() == "true"
+
+
+def get_data_version(conn: sa.Connection) -> tuple[int, int] | None:
+    """What changes with every import, undo and full reload (`import_batches`); None for a
+    database without the import log (e.g. read-only views over another system), whose pages
+    then refresh by the cache's time limit alone."""
+    if not sa.inspect(conn).has_table(import_batches.name):
+        return None
+    b = import_batches.c
+    latest, undone = conn.execute(sa.select(sa.func.coalesce(sa.func.max(b.id), 0),
+                                            sa.func.count(b.undone_at))).one()
+    return int(latest), int(undone)
 
 
 def get_latest_data_date(conn: sa.Connection) -> dt.date | None:

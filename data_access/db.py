@@ -40,6 +40,18 @@ class ConfigError(Exception):
     """The configuration names no usable database (message is for the log, not the user)."""
 
 
+def read_secrets(secrets_path: Path | None = None) -> dict:
+    """`.streamlit/secrets.toml` as a dict ({} when absent). Raises ConfigError when it is
+    not valid TOML."""
+    secrets_path = secrets_path or SECRETS_PATH
+    if not secrets_path.exists():
+        return {}
+    try:
+        return tomllib.loads(secrets_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{secrets_path} is not valid TOML: {exc}") from exc
+
+
 def resolve_database(
     environ: dict[str, str] | None = None, secrets_path: Path = SECRETS_PATH
 ) -> DatabaseTarget:
@@ -47,14 +59,10 @@ def resolve_database(
     url = environ.get("DATABASE_URL", "").strip()
     if url:
         return DatabaseTarget(url, "env")
-    if secrets_path.exists():
-        try:
-            secrets = tomllib.loads(secrets_path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{secrets_path} is not valid TOML: {exc}") from exc
-        url = str(secrets.get("connections", {}).get("bureau", {}).get("url", "")).strip()
-        if url:
-            return DatabaseTarget(url, "secrets")
+    secrets = read_secrets(secrets_path)
+    url = str(secrets.get("connections", {}).get("bureau", {}).get("url", "")).strip()
+    if url:
+        return DatabaseTarget(url, "secrets")
     return DatabaseTarget(f"sqlite:///{SAMPLE_DB_PATH}", "embedded_sample")
 
 
@@ -112,3 +120,9 @@ def open_engine(target: DatabaseTarget) -> sa.Engine:
     if target.is_embedded_sample:
         ensure_sample_database()
     return create_bureau_engine(target.url)
+
+
+def open_target(url: str | None = None) -> sa.Engine:
+    """An engine for `url`, or for the app's own database (`resolve_database`): what the
+    command-line tools work on."""
+    return open_engine(DatabaseTarget(url, "argument") if url else resolve_database())

@@ -16,6 +16,7 @@ from data_access import accident_rules as rules
 from data_access import accidents, targets
 from data_access._sql import same_day_last_year, year_start
 from ui.data import query
+from ui.downloads import XLSX_MIME
 from ui.figures import accidents as figures
 from ui.filters import CITY_CODE, page_param, set_page_param
 from ui.filters import STATE_UNIT as UNIT_STATE  # the global unit filter's value
@@ -32,7 +33,6 @@ METRICS = ("deaths", "accidents_total", *(f"accidents_{g}" for g in GRADE_ORDER)
 ZERO_CONTROLLED = ("extra_major", "major")
 BADGE = {"red": "red", "amber": "orange", "green": "green", "grey": "gray"}
 LIST_LIMIT = 500
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def on_chart_select(chart_key: str, state_key: str, allowed: list[str], empty: str) -> None:
@@ -192,5 +192,5 @@ if has_data(ctx, "accidents"):
         a, b, _ = st.columns([1, 1, 6])
         a.download_button("下载 CSV", csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
                           on_click="ignore", key="accidents.csv", icon=":material/download:")
-        b.download_button("下载 Excel", xlsx_bytes, file_name=f"{stem}.xlsx", mime=XLSX,
+        b.download_button("下载 Excel", xlsx_bytes, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
                           on_click="ignore", key="accidents.xlsx", icon=":material/download:")

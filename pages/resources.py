@@ -3,8 +3,6 @@ stock checks are current, and what lies nearest to a place. The map needs no int
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
@@ -16,23 +14,13 @@ from ui.downloads import excel_bytes
 from ui.figures import resources as fig
 from ui.format import cn_date, count
 from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
+from ui.settings import map_style_url
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
 
 NEAREST_KINDS = ("team", "warehouse", "depot")
 KEY_CATEGORIES = ("drainage", "plugging", "firefighting")
 NEAR_MODES = {"enterprise": "企业", "unit": "单位驻地", "point": "输入坐标"}
-
-
-def map_style_url() -> str | None:
-    """Optional basemap: env MAP_STYLE_URL or secrets `map_style_url`; off by default."""
-    url = os.environ.get("MAP_STYLE_URL")
-    if not url:
-        try:
-            url = st.secrets.get("map_style_url")
-        except FileNotFoundError:
-            url = None
-    return url or None
 
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:

@@ -2,8 +2,11 @@
 
 `get_engine()` holds one pooled engine per database URL for the whole process. `query(fn, **kw)`
 runs any data_access function through a single cached entry point, keyed by the database URL,
-the function and its keyword arguments (dates, codes, tuples: small hashable values), with one
-named TTL. Exceptions are never cached, so a database that comes back is used at once.
+the function and its keyword arguments (dates, codes, tuples: small hashable values), the data
+version and the screen's refresh epoch, with one named TTL. The data version is read once per
+run (one tiny query): every import, undo or full reload changes it, so every page in every
+process shows new data on its next run. Exceptions are never cached, so a database that comes
+back is used at once.
 """
 
 from __future__ import annotations
@@ -38,10 +41,12 @@ def get_engine():
 
 
 CACHE_EPOCH_KEY = "data.cache_epoch"
+DATA_VERSION_KEY = "data.version"
 
 
 @st.cache_data(ttl=QUERY_TTL_SECONDS, max_entries=2000, show_spinner=False)
-def _run_query(url: str, module: str, name: str, kwargs: tuple, epoch: int | None) -> Any:
+def _run_query(url: str, module: str, name: str, kwargs: tuple, epoch: int | None,
+               version: tuple | None) -> Any:
     fn = getattr(importlib.import_module(module), name)
     with get_engine().connect() as conn:
         return fn(conn, **dict(kwargs))
@@ -56,7 +61,8 @@ def set_cache_epoch(epoch: int | None) -> None:
 def query(fn: Callable[..., Any], **kwargs: Any) -> Any:
     """Run data_access function `fn(conn, **kwargs)` through the cache."""
     return _run_query(database_target().url, fn.__module__, fn.__name__,
-                      tuple(sorted(kwargs.items())), st.session_state.get(CACHE_EPOCH_KEY))
+                      tuple(sorted(kwargs.items())), st.session_state.get(CACHE_EPOCH_KEY),
+                      st.session_state.get(DATA_VERSION_KEY))
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ class DataContext:
 
 
 @st.cache_data(ttl=CONTEXT_TTL_SECONDS, show_spinner=False)
-def _load_context(url: str, epoch: int | None) -> DataContext:
+def _load_context(url: str, epoch: int | None, version: tuple | None) -> DataContext:
     with get_engine().connect() as conn:
         health = catalog.check_database(conn)
         if health.missing_tables:
@@ -102,7 +108,21 @@ def _load_context(url: str, epoch: int | None) -> DataContext:
         )
 
 
+def _read_data_version() -> tuple | None:
+    with get_engine().connect() as conn:
+        return catalog.get_data_version(conn)
+
+
 def load_context() -> DataContext:
-    """What the app needs before any page: raises SQLAlchemy errors when unreachable."""
-    return _load_context(database_target().url, st.session_state.get(CACHE_EPOCH_KEY))
+    """What the app needs before any page, for the data as they are now (the data version is
+    read afresh on every run). Raises SQLAlchemy errors when unreachable."""
+    version = _read_data_version()
+    st.session_state[DATA_VERSION_KEY] = version
+    return _load_context(database_target().url, st.session_state.get(CACHE_EPOCH_KEY), version)
+
+
+def data_changed() -> None:
+    """After this process changed the data (an import or undo): forget every cached result.
+    Other processes notice the new data version on their next run."""
+    st.cache_data.clear()
 

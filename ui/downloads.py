@@ -6,6 +6,8 @@ import io
 
 import pandas as pd
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """CSV as UTF-8 with a byte-order mark, so Excel reads the Chinese."""

@@ -80,6 +80,7 @@ def year_end_as_of(year: int, latest: dt.date) -> dt.date:
 STATE_AS_OF = "filters.as_of"
 STATE_UNIT = "filters.unit"
 STATE_NOTICES = "filters.notices"  # shown until the user changes a filter
+STATE_LATEST = "filters.latest"  # the data's latest date when the filters were last drawn
 
 
 def _initialise(ctx: DataContext) -> None:
@@ -96,6 +97,15 @@ def _initialise(ctx: DataContext) -> None:
     st.session_state[STATE_AS_OF] = as_of or latest
     st.session_state[STATE_UNIT] = unit or CITY_CODE
     st.session_state[STATE_NOTICES] = notices
+    st.session_state[STATE_LATEST] = latest
+
+
+def follow_latest(as_of: dt.date, previous_latest: dt.date, latest: dt.date) -> dt.date:
+    """The as-of date once the data's latest date moved (an import, an undo): a view of the
+    latest data follows it; a view of an earlier date stays, unless it is now past the data."""
+    if as_of == previous_latest:
+        return latest
+    return min(as_of, latest)
 
 
 def _on_year_change(latest: dt.date) -> None:
@@ -117,6 +127,10 @@ def render_global_filters(ctx: DataContext) -> Filters:
     if STATE_AS_OF not in st.session_state:
         _initialise(ctx)
     earliest, latest = date_range(ctx)
+    if st.session_state.get(STATE_LATEST, latest) != latest:
+        st.session_state[STATE_AS_OF] = max(earliest, follow_latest(
+            st.session_state[STATE_AS_OF], st.session_state[STATE_LATEST], latest))
+    st.session_state[STATE_LATEST] = latest
     years = list(ctx.years) or [latest.year]
     st.session_state[AS_OF_KEY] = st.session_state[STATE_AS_OF]
     st.session_state[YEAR_KEY] = st.session_state[STATE_AS_OF].year

@@ -432,3 +432,42 @@ SCREEN_TEXT = {
     "deaths_by_unit": "各单位死亡控制指标使用",
     "deaths_by_sector": "各行业死亡控制指标使用",
 }
+
+# ---- 数据管理 (import, undo, templates) ------------------------------------------------------
+ADMIN_TEXT = {
+    "title": "数据管理",
+    "intro": "导入各科室、各县区报送的 Excel 或 CSV 数据:先检查全部数据并预览变化,确认后一次性写入;"
+             "导入可以撤销。表头和填写要求见“导入模板”。",
+    "tab_import": "导入数据", "tab_history": "导入记录", "tab_template": "导入模板",
+    "upload": "选择文件(Excel 或 CSV,可多选)",
+    "upload_help": "支持 .xlsx、.xls 和 .csv(UTF-8 或 GBK 编码);一个工作簿可包含多张工作表,"
+                   "按工作表名称或表头识别对应的数据表。",
+    "complete": "以下表为完整数据(可选)",
+    "complete_help": "选中的表视为所选范围内的完整数据:数据库中有、文件中没有的记录会列出,确认后删除。"
+                     "不选则只新增和更新,文件中没有的记录保持不变。",
+    "complete_scope": "完整范围",
+    "analyse": "检查并预览",
+    "analysing": "正在检查文件……",
+    "skipped": "已跳过:{why}",
+    "ignored_columns": "以下列不是导入字段,已忽略:{columns}",
+    "problems": "发现 {count} 处问题,未导入任何数据。请按下表修正文件后重新上传。",
+    "download_problems": "下载问题清单(Excel)",
+    "warnings": "提示 {count} 条(不影响导入,请核对)",
+    "details": "{sheet}:修改 {changed} 行、删除 {removed} 行明细",
+    "removed_heading": "**将删除的记录**(数据库中有、文件中没有):",
+    "nothing": "文件中的数据与数据库完全一致,没有需要导入的变化。",
+    "confirm": "确认导入",
+    "imported": "已导入(导入记录 {batch}):{counts}。各页面已显示新数据;如有误,可在“导入记录”中撤销。",
+    "no_history": "还没有导入记录。",
+    "kinds": {"import": "导入", "replace": "全量替换"},
+    "undone": "已撤销({at})",
+    "cannot_undo": "没有可以撤销的导入(最近一次导入已撤销,或之后做过全量替换)。",
+    "undo_heading": "**撤销最近一次导入**",
+    "undo_what": "导入记录 {batch}({at}):{counts}。撤销后,数据恢复到这次导入之前的状态。",
+    "undo_sure": "我确认撤销这次导入",
+    "undo": "撤销导入",
+    "undone_done": "已撤销导入记录 {batch},数据已恢复到这次导入之前。",
+    "template_intro": "模板每张工作表对应一张数据表:带 * 的列必填,鼠标停在表头上可看含义和格式,"
+                      "编码列可从下拉列表选择;第2行为示例,导入时自动跳过。下拉列表中的单位、行业和科室取自当前数据库。",
+    "download_template": "下载导入模板(Excel)",
+}

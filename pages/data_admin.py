@@ -1,0 +1,167 @@
+"""数据管理: the bureau's weekly Excel and CSV files in — checked, previewed, confirmed — the
+import history with undo, and the import template. Shown only where the server enables it."""
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from data_access.importing import analyse, commit, report
+from data_access.importing.read import SourceFile
+from data_access.importing.templates import TEMPLATE_NAME, build_template
+from ui.data import data_changed, get_engine
+from ui.downloads import XLSX_MIME, excel_bytes
+from ui.labels import ADMIN_TEXT as T
+from ui.shell import page_context, page_header
+
+PLAN_KEY, FLASH_KEY = "admin.plan", "admin.flash"
+ALL_UNITS = "*"
+
+ctx, filters = page_context()
+page_header(T["title"], ctx, filters)
+st.caption(T["intro"])
+for kind, message in st.session_state.pop(FLASH_KEY, []):
+    getattr(st, kind)(message)
+
+
+def template_bytes() -> bytes:
+    with get_engine().connect() as conn:
+        return build_template(conn)
+
+
+def uploaded_files() -> list[SourceFile]:
+    return [SourceFile(f.name, f.getvalue())
+            for f in st.session_state.get("admin.files") or []]
+
+
+def declared_scopes(tables: list[str], scope: str) -> dict[str, str]:
+    return {t: analyse.WHOLE_TABLE if scope == ALL_UNITS else scope for t in tables}
+
+
+def show_plan(plan: analyse.Plan) -> None:
+    sheets = [{"文件": f.name, "工作表": sheet, "识别为": analyse.SPECS_BY_TABLE[table].sheet,
+               "编码": f.encoding or "Excel"} for f in plan.files for sheet, table in f.sheets]
+    sheets += [{"文件": f.name, "工作表": sheet, "识别为": T["skipped"].format(why=why),
+                "编码": f.encoding or "Excel"} for f in plan.files for sheet, why in f.ignored_sheets]
+    if sheets:
+        st.dataframe(pd.DataFrame(sheets), hide_index=True, key="admin.sheets")
+    ignored = [f"「{sheet}」{header}" for f in plan.files for sheet, header in f.ignored_columns]
+    if ignored:
+        st.caption(T["ignored_columns"].format(columns="、".join(ignored)))
+    if plan.problems:
+        st.error(T["problems"].format(count=len(plan.problems)), icon=":material/block:")
+        problems = report.problems_table(plan.problems)
+        st.dataframe(problems, hide_index=True, key="admin.problems")
+        st.download_button(T["download_problems"], partial(excel_bytes, problems, sheet="问题清单"),
+                           file_name="导入问题清单.xlsx", mime=XLSX_MIME, on_click="ignore",
+                           icon=":material/download:", key="admin.problems_download")
+        return
+    if plan.warnings:
+        with st.expander(T["warnings"].format(count=len(plan.warnings)), expanded=True):
+            st.dataframe(report.problems_table(plan.warnings), hide_index=True,
+                         key="admin.warnings")
+    st.dataframe(report.summary_table(plan, ctx.unit_names), hide_index=True,
+                 key="admin.summary")
+    with get_engine().connect() as conn:
+        names = report.reference_names(conn, list(plan.tables.values()))
+    for name, changes in plan.tables.items():
+        if not (changes.changed or changes.removed):
+            continue
+        with st.expander(T["details"].format(sheet=changes.spec.sheet,
+                                             changed=len(changes.changed),
+                                             removed=len(changes.removed))):
+            if changes.changed:
+                st.dataframe(report.changes_table(changes, names), hide_index=True,
+                             key=f"admin.changed.{name}")
+            if changes.removed:
+                st.markdown(T["removed_heading"])
+                st.dataframe(report.removed_table(changes), hide_index=True,
+                             key=f"admin.removed.{name}")
+
+
+def confirm(plan: analyse.Plan) -> None:
+    try:
+        batch = commit.commit_plan(get_engine(), plan, user=None,
+                                   client=st.context.ip_address or None)
+    except commit.ImportRefused as exc:
+        st.session_state[FLASH_KEY] = [("error", str(exc))]
+    else:
+        data_changed()
+        st.session_state[FLASH_KEY] = [("success", T["imported"].format(
+            batch=batch, counts=report.batch_counts(plan.summary())))]
+    st.session_state.pop(PLAN_KEY, None)
+
+
+def render_import() -> None:
+    st.file_uploader(T["upload"], type=["xlsx", "xls", "csv"], accept_multiple_files=True,
+                     key="admin.files", help=T["upload_help"])
+    sheets = {spec.table: spec.sheet for spec in analyse.SPECS}
+    left, right = st.columns([3, 1])
+    tables = left.multiselect(T["complete"], list(sheets), format_func=sheets.get,
+                              key="admin.complete", help=T["complete_help"])
+    scope = right.selectbox(T["complete_scope"], [ALL_UNITS, *ctx.unit_names],
+                            format_func=lambda c: "全市" if c == ALL_UNITS else ctx.unit_name(c),
+                            key="admin.complete_scope")
+    files = uploaded_files()
+    fingerprint = (tuple(f.sha256 for f in files), tuple(tables), scope)
+    if st.button(T["analyse"], type="primary", disabled=not files, key="admin.analyse",
+                 icon=":material/fact_check:"):
+        with st.spinner(T["analysing"]), get_engine().connect() as conn:
+            plan = analyse.analyse(conn, files, complete=declared_scopes(tables, scope))
+        st.session_state[PLAN_KEY] = (fingerprint, plan)
+    held = st.session_state.get(PLAN_KEY)
+    if held is None or held[0] != fingerprint:
+        return
+    plan = held[1]
+    show_plan(plan)
+    if plan.ok and not plan.has_changes:
+        st.info(T["nothing"])
+    elif plan.ok:
+        st.button(T["confirm"], type="primary", on_click=confirm, args=(plan,),
+                  key="admin.confirm", icon=":material/upload:")
+
+
+def render_history() -> None:
+    with get_engine().connect() as conn:
+        batches = commit.list_batches(conn)
+        undoable = commit.latest_undoable(conn)
+    if not batches:
+        st.info(T["no_history"])
+        return
+    st.dataframe(pd.DataFrame([{
+        "编号": b.id, "时间": b.started_at.strftime("%Y-%m-%d %H:%M"),
+        "类别": T["kinds"][b.kind], "操作人": b.user_name or "—",
+        "文件": "、".join(f["name"] for f in b.files),
+        "变化": report.batch_counts(b.summary) or "—",
+        "状态": T["undone"].format(at=f"{b.undone_at:%Y-%m-%d %H:%M}") if b.undone_at else "—",
+    } for b in batches]), hide_index=True, key="admin.history")
+    if undoable is None:
+        st.caption(T["cannot_undo"])
+        return
+    st.markdown(T["undo_heading"])
+    st.caption(T["undo_what"].format(batch=undoable.id, at=f"{undoable.started_at:%Y-%m-%d %H:%M}",
+                                     counts=report.batch_counts(undoable.summary)))
+    sure = st.checkbox(T["undo_sure"], key="admin.undo_sure")
+    if st.button(T["undo"], disabled=not sure, key="admin.undo", icon=":material/undo:"):
+        try:
+            commit.undo_latest(get_engine(), user=None)
+        except commit.ImportRefused as exc:
+            st.session_state[FLASH_KEY] = [("error", str(exc))]
+        else:
+            data_changed()
+            st.session_state[FLASH_KEY] = [("success", T["undone_done"].format(batch=undoable.id))]
+        st.session_state.pop("admin.undo_sure", None)
+        st.rerun()
+
+
+import_tab, history_tab, template_tab = st.tabs([T["tab_import"], T["tab_history"],
+                                                 T["tab_template"]])
+with import_tab:
+    render_import()
+with history_tab:
+    render_history()
+with template_tab:
+    st.markdown(T["template_intro"])
+    st.download_button(T["download_template"], template_bytes, file_name=TEMPLATE_NAME,
+                       mime=XLSX_MIME, on_click="ignore", icon=":material/download:",
+                       key="admin.template", type="primary")

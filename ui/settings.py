@@ -1,0 +1,37 @@
+"""The server's own settings: the environment first, then `.streamlit/secrets.toml`.
+
+    [data_admin]
+    enabled = true          # the 数据管理 page (import, undo, templates); env DASHBOARD_DATA_ADMIN=1
+    map_style_url = "…"     # top level: a self-hosted MapLibre style; env MAP_STYLE_URL
+"""
+
+from __future__ import annotations
+
+import os
+
+from data_access import db
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _secret(*path: str) -> object:
+    node: object = db.read_secrets()
+    for part in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def data_admin_enabled() -> bool:
+    """Whether this server offers the 数据管理 page: off unless switched on."""
+    env = os.environ.get("DASHBOARD_DATA_ADMIN")
+    if env is not None:
+        return env.strip().lower() in TRUE_WORDS
+    return _secret("data_admin", "enabled") is True
+
+
+def map_style_url() -> str | None:
+    """Optional basemap style URL; off by default (the map needs no internet)."""
+    url = os.environ.get("MAP_STYLE_URL") or _secret("map_style_url")
+    return str(url) if url else None
