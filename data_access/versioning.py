@@ -59,6 +59,7 @@ def head_revision() -> str:
 
 @functools.cache
 def known_revisions() -> frozenset[str]:
+    """Every revision in migrations/versions: a database at one of them is behind, not ahead."""
     return frozenset(script.revision for script in _script().walk_revisions())
 
 
@@ -123,11 +124,14 @@ def baseline_columns() -> dict[str, tuple[str, ...]]:
     """Tables and columns as revision 0001_baseline creates them (read from a scratch SQLite
     database in memory, so the revision stays the one description of the baseline)."""
     engine = sa.create_engine("sqlite://")
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), BASELINE)
-        inspector = sa.inspect(conn)
-        return {table: tuple(c["name"] for c in inspector.get_columns(table))
-                for table in inspector.get_table_names() if table != VERSION_TABLE}
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), BASELINE)
+            inspector = sa.inspect(conn)
+            return {table: tuple(c["name"] for c in inspector.get_columns(table))
+                    for table in inspector.get_table_names() if table != VERSION_TABLE}
+    finally:
+        engine.dispose()
 
 
 def upgrade_database(engine: sa.Engine) -> str:

@@ -3,9 +3,8 @@ its own: there is no alembic.ini, and the caller hands over an open connection i
 `config.attributes["connection"]`.
 
 `target_metadata` is the schema as the code declares it today; only autogenerate (a developer
-writing a new revision) and the compare check read it. The revisions themselves never import
-`data_access.schema`. SQLite runs in batch mode, so an ALTER that SQLite lacks is done by
-copying the table.
+writing a new revision) reads it. The revisions themselves never import `data_access.schema`.
+SQLite runs in batch mode, so an ALTER that SQLite lacks is done by copying the table.
 """
 
 from alembic import context
