@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev browser lint sample sample-db docs bench brief load clean
+.PHONY: run test setup setup-dev browser lint sample sample-db docs bench brief migrate load clean
 
 run: setup sample-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
@@ -56,7 +56,14 @@ bench: setup-dev sample-db
 brief: setup sample-db browser
 	$(PY) -m ui.brief $(if $(AS_OF),--as-of $(AS_OF),) $(if $(UNIT),--unit $(UNIT),) --out-dir out
 
-# Load the sample (or CSV_DIR) into the database at DATABASE_URL, replacing the dashboard's tables.
+# Bring the schema of the database at DATABASE_URL (none set: the one the app uses, secrets.toml
+# or else the embedded sample) to the code's revision; never drops data (docs/migrations.md).
+migrate: setup
+	$(PY) -m data_access.migrate upgrade
+
+# Load the sample (or CSV_DIR) into the database at DATABASE_URL: the schema is upgraded, every
+# file checked, then the dashboard's rows are replaced by the files' in one transaction (on any
+# failure the previous data stays as it was).
 load: setup
 	$(PY) -m data_access.load --replace $(if $(CSV_DIR),--csv-dir $(CSV_DIR),)
 

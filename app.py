@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlalchemy.exc
 import streamlit as st
 
+from data_access import versioning
 from data_access.db import ConfigError
 from data_access.loader import LoadError
 from ui import data, screen
@@ -67,10 +68,32 @@ def load_context_or_stop() -> data.DataContext:
     except sqlalchemy.exc.SQLAlchemyError:
         log.exception("database unreachable")
         stop_with(MESSAGES["db_unreachable"])
+    if ctx.schema_state.status in (versioning.BEHIND, versioning.AHEAD):
+        log.error("database schema at %s, the code expects %s", ctx.schema_state.revision,
+                  ctx.schema_state.head)
+        stop_with(schema_version_message(ctx.schema_state))
     if ctx.health.missing_tables:
         stop_with(MESSAGES["db_not_initialised"].format(
             tables="、".join(TABLE_NAMES.get(t, t) for t in ctx.health.missing_tables)))
+    if ctx.schema_state.missing_columns:
+        log.error("database lacks columns: %s", ctx.schema_state.missing_columns)
+        stop_with(MESSAGES["schema_missing_columns"].format(
+            columns=missing_columns_text(ctx.schema_state.missing_columns)))
     return ctx
+
+
+def schema_version_message(state: versioning.SchemaState) -> str:
+    """Behind: the administrator upgrades the database; ahead: someone upgrades the program.
+    The real URL is never shown (it may hold a password)."""
+    key = "schema_behind" if state.status == versioning.BEHIND else "schema_ahead"
+    return MESSAGES[key].format(revision=state.revision or MESSAGES["no_revision"],
+                                head=state.head)
+
+
+def missing_columns_text(missing: dict[str, tuple[str, ...]]) -> str:
+    """"隐患台账 hidden_dangers:closed_on、deadline;…" (code names: the administrator's SQL)."""
+    return ";".join(f"{TABLE_NAMES[table] + ' ' if table in TABLE_NAMES else ''}{table}:"
+                    f"{'、'.join(columns)}" for table, columns in missing.items())
 
 
 def run_kiosk(kiosk: KioskSettings) -> None:

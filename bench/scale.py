@@ -2,7 +2,7 @@
 
     python bench/scale.py [--url DATABASE_URL] [--hidden-dangers 2000000] [--accidents 0]
 
-Loads the sample CSVs (`data_access.db.load_into`, replacing every table), then appends
+Loads the sample CSVs (`data_access.db.load_into`, replacing every table's rows), then appends
 synthetic hidden dangers found between 1 January 2021 and the sample's as-of date, spread over
 every sample enterprise (so over all units and sectors) with the sample's mix of sources,
 categories and levels, a realistic open / closed / overdue mix and unique codes (SYN…), and

@@ -35,9 +35,16 @@ class DatabaseHealth:
         return not self.missing_tables and not self.empty_tables
 
 
+def relation_names(conn: sa.Connection) -> set[str]:
+    """Tables and views: a bureau may serve the dashboard read-only views over its own system."""
+    inspector = sa.inspect(conn)
+    return set(inspector.get_table_names()) | set(inspector.get_view_names())
+
+
 def check_database(conn: sa.Connection) -> DatabaseHealth:
-    """Which required tables are missing or empty. Raises SQLAlchemy errors when unreachable."""
-    present = set(sa.inspect(conn).get_table_names())
+    """Which required tables (or views) are missing or empty. Raises SQLAlchemy errors when
+    unreachable."""
+    present = relation_names(conn)
     missing = tuple(t for t in REQUIRED_TABLES if t not in present)
     empty = tuple(
         t for t in REQUIRED_TABLES

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_access import loader, schema
+from data_access import loader, versioning
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -85,12 +85,15 @@ def _connect_timeout_args(url: str) -> dict:
 
 
 def ensure_sample_database(path: Path = SAMPLE_DB_PATH, csv_dir: Path = SAMPLE_CSV_DIR) -> Path:
-    """Build the SQLite sample database from the CSV files unless it already exists.
+    """Build the SQLite sample database from the CSV files unless it exists at the code's schema
+    revision.
 
-    Idempotent and safe with several app processes starting at once: the file is built under a
-    temporary name and moved into place atomically.
+    The schema comes from the migrations (upgrade to head on an empty file), then the CSVs are
+    loaded. Idempotent and safe with several app processes starting at once: the file is built
+    under a temporary name and moved into place atomically. A file an older or newer program
+    built (another revision, or none) is rebuilt the same way: it holds nothing but the CSVs.
     """
-    if path.exists():
+    if path.exists() and _is_current(path):
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -107,13 +110,35 @@ def ensure_sample_database(path: Path = SAMPLE_DB_PATH, csv_dir: Path = SAMPLE_C
     return path
 
 
-def load_into(engine: sa.Engine, csv_dir: Path = SAMPLE_CSV_DIR, *, replace: bool = False) -> dict:
-    """Create the schema on `engine` and load every CSV in `csv_dir`; returns rows per table."""
-    if replace:
-        schema.metadata.drop_all(engine)
-    schema.metadata.create_all(engine)
+def _is_current(path: Path) -> bool:
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            return versioning.get_schema_state(conn).status == versioning.CURRENT
+    finally:
+        engine.dispose()
+
+
+def load_into(engine: sa.Engine, csv_dir: Path = SAMPLE_CSV_DIR, *, replace: bool = False,
+              progress: loader.Progress | None = None) -> dict[str, int]:
+    """Bring the schema on `engine` to the code's revision (migrations, which never drop
+    data), then load every CSV in `csv_dir` in one transaction; returns rows per table.
+
+    Every file is checked before anything is written. With `replace`, the dashboard's rows are
+    deleted and the files' inserted in that one transaction (DML only), so a bad file, a
+    failure or a killed process leaves the previous data exactly as it was; without it, tables
+    that already hold rows are refused (`loader.load_csv_dir`). `progress(table, rows)` is
+    called after each batch written.
+    """
+    versioning.upgrade_database(engine)
     with engine.begin() as conn:
-        return loader.load_csv_dir(conn, csv_dir)
+        return loader.load_csv_dir(conn, csv_dir, replace=replace, progress=progress)
+
+
+def describe_error(error: sa.exc.SQLAlchemyError) -> str:
+    """The driver's first line for a command-line message: no SQL, parameters or traceback."""
+    detail = str(getattr(error, "orig", None) or error).strip()
+    return detail.splitlines()[0] if detail else type(error).__name__
 
 
 def open_engine(target: DatabaseTarget) -> sa.Engine:

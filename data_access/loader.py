@@ -7,6 +7,10 @@ Every file is checked row by row before anything is written: unknown columns, mi
 values, values that are not dates or numbers, unit codes that are not Changzhi units, and
 coordinates outside Changzhi are reported with file, line and a Chinese message, and then
 nothing is loaded at all (`LoadError`), so a bad file never leaves half a dataset behind.
+
+Loading replaces rows with DML only (DELETE, then INSERT) inside the caller's one transaction:
+MariaDB commits implicitly before any DDL, so a DROP or TRUNCATE would make the old data
+unrecoverable before the new rows are in.
 """
 
 from __future__ import annotations
@@ -30,12 +34,13 @@ MAX_PROBLEMS = 200
 @dataclass(frozen=True)
 class Problem:
     file: str
-    line: int  # line in the file; 1 is the header
+    line: int  # line in the file; 1 is the header, 0 the whole file
     column: str
     message: str  # Chinese, for the people who fix the file
 
     def __str__(self) -> str:
-        where = f"{self.file} 第{self.line}行" + (f" [{self.column}]" if self.column else "")
+        where = (self.file + (f" 第{self.line}行" if self.line else "")
+                 + (f" [{self.column}]" if self.column else ""))
         return f"{where}:{self.message}"
 
 
@@ -45,6 +50,19 @@ class LoadError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the CSV files")
         self.problems = problems
+
+
+class TablesNotEmptyError(Exception):
+    """Loading without replace into tables that already hold rows (the keys would collide);
+    nothing was written."""
+
+    def __init__(self, tables: list[str]) -> None:
+        super().__init__(f"tables already hold rows: {', '.join(tables)}")
+        self.tables = tables
+
+
+# Called after each batch is written: (table name, rows written to it so far).
+Progress = Callable[[str, int], None]
 
 
 def _to_bool(text: str) -> bool:
@@ -85,13 +103,17 @@ def convert_rows(table: sa.Table, rows: Iterable[dict[str, str]]) -> Iterator[di
         }
 
 
-def load_csv(conn: sa.Connection, table: sa.Table, path: Path) -> int:
+def load_csv(conn: sa.Connection, table: sa.Table, path: Path,
+             progress: Progress | None = None) -> int:
+    """Insert the file's rows in batches of BATCH_ROWS; returns the number of rows."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = convert_rows(table, csv.DictReader(handle))
         total = 0
         while batch := list(islice(rows, BATCH_ROWS)):
             conn.execute(table.insert(), batch)
             total += len(batch)
+            if progress is not None:
+                progress(table.name, total)
     return total
 
 
@@ -148,21 +170,53 @@ def check_csv(table: sa.Table, path: Path, known_units: set[str]) -> list[Proble
         return [Problem(path.name, 0, "", f"不是有效的 CSV 文件:{exc}")]
 
 
-def _units_in(csv_dir: Path, conn: sa.Connection) -> set[str]:
+def _units_in(csv_dir: Path, conn: sa.Connection | None) -> set[str]:
+    """Unit codes the files may refer to: units.csv's, else the database's (none when `conn` is
+    None, i.e. the database's rows are about to be replaced)."""
     path = csv_dir / "units.csv"
     if path.exists():
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return {row.get("code", "") for row in csv.DictReader(handle)}
+    if conn is None:
+        return set()
     return set(conn.execute(sa.select(schema.units.c.code)).scalars())
 
 
-def load_csv_dir(conn: sa.Connection, csv_dir: Path) -> dict[str, int]:
-    """Check every file, then load them all in table order; raises LoadError (and loads
-    nothing) when any row has a problem. Run it inside one transaction."""
-    known_units = _units_in(csv_dir, conn)
+def _has_rows(conn: sa.Connection, table: sa.Table) -> bool:
+    return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None
+
+
+def delete_dashboard_rows(conn: sa.Connection) -> None:
+    """DELETE every dashboard table's rows, children before parents (DML: it stays inside the
+    caller's transaction on every backend)."""
+    for table in reversed(schema.TABLES_IN_LOAD_ORDER):
+        conn.execute(table.delete())
+
+
+def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
+                 progress: Progress | None = None) -> dict[str, int]:
+    """Check every file, then load them all in table order; returns rows per table. Run it
+    inside one transaction, on a schema at the code's revision.
+
+    Raises, with nothing written: LoadError when any row has a problem or the folder holds no
+    file to load; TablesNotEmptyError, without `replace`, when a table to be loaded already
+    holds rows. With `replace`, every dashboard table's rows are deleted before the files' are
+    inserted, so when the caller's transaction commits the files replace the old data at once,
+    and when it does not (an error, a killed process) the old data is untouched.
+    """
     present = [(t, csv_dir / f"{t.name}.csv") for t in schema.TABLES_IN_LOAD_ORDER
                if (csv_dir / f"{t.name}.csv").exists()]
+    if not present:
+        raise LoadError([Problem(str(csv_dir), 0, "",
+                                 "目录中没有可导入的 CSV 文件(文件名应为“数据表名.csv”,如 units.csv)")])
+    if not replace:
+        filled = [table.name for table, _ in present if _has_rows(conn, table)]
+        if filled:
+            raise TablesNotEmptyError(filled)
+    known_units = _units_in(csv_dir, None if replace else conn)
     problems = [p for table, path in present for p in check_csv(table, path, known_units)]
     if problems:
         raise LoadError(problems)
-    return {table.name: load_csv(conn, table, path) for table, path in present}
+    if replace:
+        delete_dashboard_rows(conn)
+    return {table.name: load_csv(conn, table, path, progress) for table, path in present}

@@ -36,17 +36,35 @@ def sample_sqlite_url(sample_sqlite_path) -> str:
     return f"sqlite:///{sample_sqlite_path}"
 
 
-def _server_engine(variable: str) -> sa.Engine:
+def server_url(variable: str) -> str:
     url = os.environ.get(variable)
     if not url:
         pytest.skip(f"{variable} is not set")
-    engine = db.create_bureau_engine(url)
-    # The test database is the tests' own: clear every table in it, including ones an older or
-    # newer version of the schema left behind, then load the sample.
+    return url
+
+
+def clear_database(engine: sa.Engine) -> None:
+    """Drop everything the test database holds: views, then every table (including ones an
+    older or newer version of the schema left behind, and alembic_version)."""
+    with engine.begin() as conn:
+        preparer = conn.dialect.identifier_preparer
+        for view in sa.inspect(conn).get_view_names():
+            conn.exec_driver_sql(f"DROP VIEW {preparer.quote(view)}")
     existing = sa.MetaData()
     existing.reflect(engine)
     existing.drop_all(engine)
+
+
+def load_sample(engine: sa.Engine) -> None:
+    """The tests' starting point on a server: an empty database, upgraded to head by the
+    migrations, with the sample loaded."""
+    clear_database(engine)
     db.load_into(engine)
+
+
+def _server_engine(variable: str) -> sa.Engine:
+    engine = db.create_bureau_engine(server_url(variable))
+    load_sample(engine)
     return engine
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_access import catalog, db
+from data_access import catalog, db, versioning
 
 QUERY_TTL_SECONDS = 300
 CONTEXT_TTL_SECONDS = 60
@@ -73,6 +73,7 @@ class DataContext:
     units: pd.DataFrame
     sectors: pd.DataFrame
     health: catalog.DatabaseHealth
+    schema_state: versioning.SchemaState
 
     def unit_name(self, code: str | None) -> str:
         names = dict(zip(self.units["code"], self.units["name"]))
@@ -94,10 +95,12 @@ class DataContext:
 @st.cache_data(ttl=CONTEXT_TTL_SECONDS, show_spinner=False)
 def _load_context(url: str, epoch: int | None, version: tuple | None) -> DataContext:
     with get_engine().connect() as conn:
+        schema_state = versioning.get_schema_state(conn)
         health = catalog.check_database(conn)
-        if health.missing_tables:
+        if not schema_state.ok or health.missing_tables:
+            # Nothing more is read: the app stops with a message before any page runs.
             return DataContext(False, None, (), pd.DataFrame(columns=["code", "name"]),
-                               pd.DataFrame(columns=["code", "name"]), health)
+                               pd.DataFrame(columns=["code", "name"]), health, schema_state)
         return DataContext(
             is_sample=catalog.is_sample_dataset(conn),
             latest_date=catalog.get_latest_data_date(conn),
@@ -105,6 +108,7 @@ def _load_context(url: str, epoch: int | None, version: tuple | None) -> DataCon
             units=catalog.list_units(conn),
             sectors=catalog.list_sectors(conn),
             health=health,
+            schema_state=schema_state,
         )
 
 
@@ -114,8 +118,9 @@ def _read_data_version() -> tuple | None:
 
 
 def load_context() -> DataContext:
-    """What the app needs before any page, for the data as they are now (the data version is
-    read afresh on every run). Raises SQLAlchemy errors when unreachable."""
+    """What the app needs before any page, starting with where the database's schema stands
+    (read-only: nothing is created or changed), for the data as they are now (the data version
+    is read afresh on every run). Raises SQLAlchemy errors when unreachable."""
     version = _read_data_version()
     st.session_state[DATA_VERSION_KEY] = version
     return _load_context(database_target().url, st.session_state.get(CACHE_EPOCH_KEY), version)

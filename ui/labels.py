@@ -52,6 +52,13 @@ MESSAGES = {
     "db_unreachable": "无法连接业务数据库。请检查数据库服务是否运行、网络是否可达,稍后刷新本页。"
                       "如持续出现,请联系科技和信息化科。",
     "db_not_initialised": "数据库中缺少以下数据表:{tables}。请先按 README 初始化数据库结构并导入数据。",
+    "schema_behind": "数据库结构版本({revision})比本程序要求的版本({head})旧。请系统管理员先升级数据库结构:"
+                     "make migrate DATABASE_URL=<数据库地址>,完成后刷新本页。",
+    "schema_ahead": "数据库结构版本({revision})比本程序新,本程序版本较旧(支持到 {head})。"
+                    "请升级本程序后再使用。",
+    "schema_missing_columns": "数据库中的数据表缺少本程序需要的列:{columns}。请系统管理员补齐这些列"
+                              "(如为视图,请在视图中加上这些列)后刷新本页。",
+    "no_revision": "无",
     "db_empty_tables": "以下数据表暂无数据,相关指标显示为“无数据”:{tables}。",
     "config_invalid": "数据库配置文件 .streamlit/secrets.toml 格式有误,无法读取。请按 README 修正。",
     "sample_invalid": "示例数据文件(sample_data/csv)有 {count} 处问题,未建立示例数据库。第一处:{first}。"
