@@ -26,6 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from data_access import geo, schema
+from data_access.importing.commit import finish_batch, start_batch
 
 BATCH_ROWS = 5000
 MAX_PROBLEMS = 200
@@ -187,10 +188,24 @@ def _has_rows(conn: sa.Connection, table: sa.Table) -> bool:
 
 
 def delete_dashboard_rows(conn: sa.Connection) -> None:
-    """DELETE every dashboard table's rows, children before parents (DML: it stays inside the
-    caller's transaction on every backend)."""
-    for table in reversed(schema.TABLES_IN_LOAD_ORDER):
+    """DELETE every dashboard table's rows, children before parents, and the import log (the
+    imports it records can no longer be undone). DML: it stays inside the caller's transaction
+    on every backend."""
+    for table in reversed((*schema.TABLES_IN_LOAD_ORDER, *schema.LOG_TABLES)):
         conn.execute(table.delete())
+
+
+def sync_id_sequences(conn: sa.Connection, tables: list[sa.Table]) -> None:
+    """PostgreSQL: move each table's id sequence past the ids just loaded explicitly, so that
+    rows the import adds later get new ids (SQLite and MariaDB follow the largest id by
+    themselves)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" in table.c and table.c.id.autoincrement:
+            conn.execute(sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
 
 
 def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
@@ -219,4 +234,9 @@ def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
         raise LoadError(problems)
     if replace:
         delete_dashboard_rows(conn)
-    return {table.name: load_csv(conn, table, path, progress) for table, path in present}
+    batch = start_batch(conn, kind="replace", user=None, client="make load",
+                        files=[{"name": path.name} for _, path in present])
+    counts = {table.name: load_csv(conn, table, path, progress) for table, path in present}
+    sync_id_sequences(conn, [table for table, _ in present])
+    finish_batch(conn, batch, {name: {"new": rows} for name, rows in counts.items()})
+    return counts

@@ -4,6 +4,7 @@ current, ahead and missing columns apart, and the app says so in Chinese."""
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import catalog, db, loader, schema, versioning
 from tests.conftest import BACKENDS, ROOT, clear_database, load_sample, server_url
+from tests.sqlcheck import scalar
 from ui.labels import MESSAGES
 
 COVERING = ("ix_hd_found_cover", "ix_hd_unit_cover", "ix_hd_closed_cover")
@@ -65,24 +67,49 @@ def _hd_indexes(engine: sa.Engine) -> set[str]:
 
 def _counts(engine: sa.Engine) -> dict[str, int]:
     with engine.connect() as conn:
+        present = catalog.relation_names(conn)
         return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                for t in schema.TABLES_IN_LOAD_ORDER}
+                for t in schema.TABLES_IN_LOAD_ORDER if t.name in present}
 
 
-def _old_metadata(indexes: str) -> sa.MetaData:
-    """schema.py's tables with the hidden-danger indexes of an earlier release: "covering"
-    (today's), "none", or "narrow" (the four before the covering ones)."""
-    metadata = sa.MetaData()
-    for table in schema.metadata.sorted_tables:
-        table.to_metadata(metadata)
-    hidden_dangers = metadata.tables["hidden_dangers"]
-    if indexes != "covering":
-        for index in [i for i in hidden_dangers.indexes if i.name in COVERING]:
-            hidden_dangers.indexes.discard(index)
-    if indexes == "narrow":
-        for name, columns in NARROW.items():
-            sa.Index(name, *(hidden_dangers.c[c] for c in columns))
-    return metadata
+def _old_release(engine: sa.Engine, indexes: str, *, with_rows: bool = False) -> None:
+    """A database as the release before the migrations made it: the baseline's tables (no
+    version table) with the hidden-danger indexes of that time: "covering" (the last release's),
+    "none", or "narrow" (the four before the covering ones); `with_rows` loads the sample's
+    rows in that release's shape (each site's latest stock check in last_checked_on)."""
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), versioning.BASELINE)
+        conn.execute(sa.text(f"DROP TABLE {versioning.VERSION_TABLE}"))
+        old = sa.MetaData()
+        old.reflect(conn)
+        hidden_dangers = old.tables["hidden_dangers"]
+        added = {"covering": {i.name: i.columns.keys() for i in schema.hidden_dangers.indexes
+                              if i.name in COVERING},
+                 "narrow": NARROW}.get(indexes, {})
+        for name, columns in added.items():
+            sa.Index(name, *(hidden_dangers.c[c] for c in columns)).create(conn)
+        if with_rows:
+            _load_old_rows(conn, old)
+
+
+def _load_old_rows(conn: sa.Connection, old: sa.MetaData) -> None:
+    checks: dict[str, str] = {}
+    with (db.SAMPLE_CSV_DIR / "resource_checks.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            checks[row["site_id"]] = max(checks.get(row["site_id"], ""), row["checked_on"])
+    for table in schema.TABLES_IN_LOAD_ORDER:
+        if table.name not in old.tables:
+            continue
+        target = old.tables[table.name]
+        with (db.SAMPLE_CSV_DIR / f"{table.name}.csv").open(encoding="utf-8") as handle:
+            records = list(csv.DictReader(handle))
+        if table.name == "resource_sites":
+            for record in records:
+                record["last_checked_on"] = checks.get(record["id"], "")
+        converted = loader.convert_rows(table if table.name != "resource_sites" else target,
+                                        ({k: v for k, v in r.items() if k in target.c}
+                                         for r in records))
+        conn.execute(target.insert(), list(converted))
 
 
 def test_upgrade_from_empty_builds_exactly_the_declared_schema(empty):
@@ -94,28 +121,36 @@ def test_upgrade_from_empty_builds_exactly_the_declared_schema(empty):
 
 
 @pytest.mark.parametrize("indexes", ["covering", "none", "narrow"])
-def test_database_made_with_create_all_is_adopted_and_keeps_its_rows(empty, indexes):
-    _old_metadata(indexes).create_all(empty)
-    with empty.begin() as conn:
-        loader.load_csv_dir(conn, db.SAMPLE_CSV_DIR)
+def test_database_made_by_the_last_release_is_adopted_and_keeps_its_rows(empty, indexes):
+    _old_release(empty, indexes, with_rows=True)
     before = _counts(empty)
-    assert _state(empty).status == versioning.UNVERSIONED and _state(empty).ok
+    with empty.connect() as conn:
+        checked = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE last_checked_on "
+                               "IS NOT NULL")
+    assert _state(empty).status == versioning.UNVERSIONED
     versioning.upgrade_database(empty)
     assert _state(empty).status == versioning.CURRENT
     assert _differences(empty) == []
     assert set(COVERING) <= _hd_indexes(empty) and not set(NARROW) & _hd_indexes(empty)
-    assert _counts(empty) == before
+    after = _counts(empty)
+    assert {t: n for t, n in after.items() if t in before} == before
+    with empty.connect() as conn:
+        # Each site's one known check is its first logged check; every row got its number.
+        assert after["resource_checks"] == checked
+        assert scalar(conn, "SELECT COUNT(*) FROM accidents WHERE code = "
+                            "(SELECT 'SG-' || CAST(MIN(id) AS CHAR(12)) FROM accidents)"
+                      if empty.dialect.name != "mysql" else
+                      "SELECT COUNT(*) FROM accidents WHERE code = "
+                      "(SELECT CONCAT('SG-', MIN(id)) FROM accidents a)") == 1
 
 
-def test_covering_indexes_downgrade_and_upgrade_again(empty):
-    """MariaDB refuses to drop an index a foreign key relies on (error 1553); the downgrade
-    gives unit_code its own index first, and the upgrade removes it again."""
+def test_every_revision_downgrades_and_upgrades_again(empty):
+    """MariaDB refuses to drop an index a foreign key relies on (error 1553); the covering
+    indexes' downgrade gives unit_code its own index first, and the upgrade removes it again."""
     versioning.upgrade_database(empty)
     with empty.begin() as conn:
         command.downgrade(_config(conn), versioning.BASELINE)
     assert not set(COVERING) & _hd_indexes(empty)
-    assert sorted((d[0], d[1].name) for d in _differences(empty)) == \
-        sorted(("add_index", name) for name in COVERING)
     assert _state(empty).status == versioning.BEHIND
     versioning.upgrade_database(empty)
     assert _differences(empty) == []
@@ -127,8 +162,7 @@ def _relations(engine: sa.Engine) -> set[str]:
 
 
 def test_a_partial_database_is_refused_and_left_as_it_is(empty):
-    metadata = _old_metadata("covering")
-    metadata.create_all(empty, tables=[metadata.tables["units"], metadata.tables["sectors"]])
+    schema.metadata.create_all(empty, tables=[schema.units, schema.sectors])
     with pytest.raises(versioning.MigrationError) as caught:
         versioning.upgrade_database(empty)
     assert "缺少数据表" in str(caught.value) and "hidden_dangers" in str(caught.value)
@@ -136,7 +170,7 @@ def test_a_partial_database_is_refused_and_left_as_it_is(empty):
 
 
 def test_baseline_without_a_column_is_refused_naming_it(empty):
-    _old_metadata("none").create_all(empty)
+    _old_release(empty, "none")
     with empty.begin() as conn:
         conn.execute(sa.text("ALTER TABLE accidents DROP COLUMN summary"))
     with pytest.raises(versioning.MigrationError) as caught:
@@ -201,7 +235,7 @@ def _migrate_cli(*args: str) -> subprocess.CompletedProcess:
 def test_migrate_command_upgrades_reports_and_checks(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     engine = sa.create_engine(url)
-    _old_metadata("none").create_all(engine)
+    _old_release(engine, "none")
     checked = _migrate_cli("--url", url, "check")
     assert checked.returncode == 1 and "没有版本记录" in checked.stdout
     upgraded = _migrate_cli("--url", url, "upgrade")
@@ -249,8 +283,11 @@ def test_app_on_a_database_one_revision_behind_says_run_make_migrate(
     engine.dispose()
     at = _run_app(monkeypatch, str(engine.url))
     assert not at.exception
+    with engine.connect() as conn:
+        behind = versioning.get_schema_state(conn).revision
+    assert behind != versioning.head_revision()
     assert [e.value for e in at.error] == [MESSAGES["schema_behind"].format(
-        revision=versioning.BASELINE, head=versioning.head_revision())]
+        revision=behind, head=versioning.head_revision())]
     assert "make migrate DATABASE_URL=<数据库地址>" in at.error[0].value
     assert str(tmp_path) not in at.error[0].value
 
