@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev browser lint sample sample-db docs bench brief load clean
+.PHONY: run test setup setup-dev browser lint sample sample-db docs bench brief load check-db clean
 
 run: setup sample-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
@@ -59,6 +59,11 @@ brief: setup sample-db browser
 # Load the sample (or CSV_DIR) into the database at DATABASE_URL, replacing the dashboard's tables.
 load: setup
 	$(PY) -m data_access.load --replace $(if $(CSV_DIR),--csv-dir $(CSV_DIR),)
+
+# Check the database at DATABASE_URL (default: the app's own) against the data model: tables or
+# views, columns and types, and every data-quality rule. Exit 1 on errors, 2 when unreachable.
+check-db: setup
+	$(PY) -m data_access.check_db
 
 clean:
 	rm -rf var out .pytest_cache .ruff_cache
