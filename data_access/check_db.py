@@ -38,6 +38,7 @@ EXAMPLES = 3
 CATEGORY_NAMES = {"integer": "整数", "number": "数值", "text": "文本", "date": "日期",
                   "datetime": "日期时间", "boolean": "布尔值", "other": "其他类型"}
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告"}
+KIND_NAMES = {"table": "表", "view": "视图", "materialized view": "物化视图"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class Finding:
 @dataclass
 class TableResult:
     table: sa.Table
-    kind: str | None  # "table", "view", or None when missing
+    kind: str | None  # "table", "view", "materialized view", or None when missing
     rows: int | None = None
     findings: list[Finding] = field(default_factory=list)
     skipped: int = 0  # rules not run because their columns are missing or of the wrong kind
@@ -249,11 +250,21 @@ def _check_content(conn: sa.Connection, result: TableResult, rules: Sequence[qua
                                        "表中没有数据(仪表板的页面需要此表)"))
 
 
-def check(conn: sa.Connection, *, today: dt.date) -> list[TableResult]:
-    """Check every table of the data model on `conn`; dates are judged against `today`."""
+def relation_kinds(conn: sa.Connection) -> dict[str, str]:
+    """Every table and view in the connection's default schema: name → "table", "view" or
+    "materialized view" (PostgreSQL)."""
     inspector = sa.inspect(conn)
     kinds = {name: "table" for name in inspector.get_table_names()}
     kinds.update({name: "view" for name in inspector.get_view_names()})
+    if conn.dialect.name == "postgresql":
+        kinds.update({name: "materialized view"
+                      for name in inspector.get_materialized_view_names()})
+    return kinds
+
+
+def check(conn: sa.Connection, *, today: dt.date) -> list[TableResult]:
+    """Check every table of the data model on `conn`; dates are judged against `today`."""
+    kinds = relation_kinds(conn)
     results = [TableResult(table, kinds.get(table.name)) for table in schema.TABLES_IN_LOAD_ORDER]
     usable = {}
     for result in results:
@@ -288,7 +299,7 @@ def format_report(results: Sequence[TableResult], *, url: str, today: dt.date) -
         if result.kind is None:
             lines.append(f"■ {name}")
         else:
-            kind = "视图" if result.kind == "view" else "表"
+            kind = KIND_NAMES[result.kind]
             rows = "?" if result.rows is None else f"{result.rows:,}"
             clean = ":无问题" if not result.findings else ""
             lines.append(f"■ {name}({kind},{rows} 行){clean}")
