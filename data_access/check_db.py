@@ -97,14 +97,12 @@ def _verdict(expected: str, found: str | None, dialect: str) -> str:
 
 
 def _is_iso(text: str, *, with_time: bool) -> bool:
+    """An ISO date (YYYY-MM-DD), or date and time, as SQLite stores them."""
     try:
-        if with_time:
-            dt.datetime.fromisoformat(text)
-            return len(text) > 10
-        return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None and bool(
-            dt.date.fromisoformat(text))
+        (dt.datetime if with_time else dt.date).fromisoformat(text)
     except ValueError:
         return False
+    return len(text) > 10 if with_time else re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
 
 
 def value_fits(category: str, value: object) -> bool:
@@ -357,10 +355,15 @@ def run(url: str | None, *, today: dt.date) -> tuple[int, str]:
     except Unreachable as error:
         return 2, str(error)
     try:
-        with engine.connect() as conn:
+        conn = engine.connect()
+    except sa.exc.DBAPIError as error:
+        engine.dispose()
+        return 2, f"无法连接数据库 {_safe(parsed)}:{_reason(error, parsed)}"
+    try:
+        with conn:
             results = check(conn, today=today)
     except sa.exc.DBAPIError as error:
-        return 2, f"无法连接数据库 {_safe(parsed)}:{_reason(error, parsed)}"
+        return 2, f"无法读取数据库 {_safe(parsed)} 的结构(账号权限不足?):{_reason(error, parsed)}"
     finally:
         engine.dispose()
     status = 1 if findings_of(results, ERROR) else 0

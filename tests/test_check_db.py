@@ -371,3 +371,13 @@ def test_the_command_line_exits_2_without_a_traceback():
     assert "无法连接数据库 postgresql+psycopg://dashboard:***@127.0.0.1:1/bureau" in done.stderr
     assert "s3cret-pw" not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_database_whose_structure_cannot_be_read_exits_2(monkeypatch, sample_sqlite_url):
+    def denied(conn, *, today):
+        raise sa.exc.OperationalError("SHOW CREATE TABLE", {}, Exception(
+            "(1142, \"SHOW VIEW command denied to user 'dashboard_ro'\")"))
+    monkeypatch.setattr(check_db, "check", denied)
+    status, message = check_db.run(sample_sqlite_url, today=TODAY)
+    assert status == 2
+    assert message.startswith("无法读取数据库 sqlite:///") and "SHOW VIEW command denied" in message
