@@ -15,7 +15,8 @@ pass (conditional counts); references are anti-joins and duplicates GROUP BY …
 query each; examples (at most three) are fetched only for rules that found something.
 
 The report is in Chinese, grouped by table. Exit status: 0 without errors (warnings allowed),
-1 with errors, 2 when the database cannot be reached.
+1 with errors, 2 when the database cannot be reached or its structure cannot be read (a
+Chinese message, the password hidden).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class Finding:
 
 @dataclass
 class TableResult:
+    """What the check found on one table of the data model."""
+
     table: sa.Table
     kind: str | None  # "table", "view", "materialized view", or None when missing
     rows: int | None = None
@@ -192,10 +195,15 @@ def _example(row: sa.Row, *, duplicate: bool) -> str:
     return f"{text}(共 {rows} 行)" if duplicate else text
 
 
+def _first_line(error: sa.exc.DBAPIError) -> str:
+    """The database's own message, first line only (no SQL, no traceback)."""
+    lines = str(error.orig).strip().splitlines()
+    return lines[0] if lines else type(error.orig).__name__
+
+
 class _Failed(Exception):
     def __init__(self, error: sa.exc.DBAPIError) -> None:
-        message = str(error.orig).strip().splitlines()
-        super().__init__(message[0] if message else type(error.orig).__name__)
+        super().__init__(_first_line(error))
 
 
 def _fetch(conn: sa.Connection, stmt: sa.Executable) -> list[sa.Row]:
@@ -343,8 +351,7 @@ def open_database(url: str | None) -> tuple[sa.Engine, sa.URL]:
 
 
 def _reason(error: sa.exc.DBAPIError, url: sa.URL) -> str:
-    lines = str(error.orig).strip().splitlines()
-    reason = lines[0] if lines else type(error.orig).__name__
+    reason = _first_line(error)
     return reason.replace(url.password, "***") if url.password else reason
 
 
