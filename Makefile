@@ -4,7 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev browser lint sample sample-db docs bench brief migrate load clean
+.PHONY: run test setup setup-dev browser lint sample sample-db docs bench brief migrate load \
+	check-db import undo-import templates clean
 
 run: setup sample-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
@@ -66,6 +67,11 @@ migrate: setup
 # failure the previous data stays as it was).
 load: setup
 	$(PY) -m data_access.load --replace $(if $(CSV_DIR),--csv-dir $(CSV_DIR),)
+
+# Check the database at DATABASE_URL (default: the app's own) against the data model: tables or
+# views, columns and types, and every data-quality rule. Exit 1 on errors, 2 when unreachable.
+check-db: setup
+	$(PY) -m data_access.check_db
 
 clean:
 	rm -rf var out .pytest_cache .ruff_cache
