@@ -73,5 +73,21 @@ load: setup
 check-db: setup
 	$(PY) -m data_access.check_db
 
+# Import the bureau's Excel/CSV file(s) into the database at DATABASE_URL (default: the app's
+# own): every row is checked and the changes previewed first; DRY_RUN=1 stops there, YES=1
+# skips the question, COMPLETE="隐患台账=襄垣县" declares a complete table (docs/data-import.md).
+import: setup sample-db
+	@test -n "$(FILE)" || { echo "用法:make import FILE=文件.xlsx [DRY_RUN=1] [YES=1]"; exit 2; }
+	$(PY) -m data_access.importing $(FILE) $(if $(DRY_RUN),--dry-run,) $(if $(YES),--yes,) \
+		$(foreach c,$(COMPLETE),--complete $(c))
+
+# Undo the latest import (asks first; YES=1 does not).
+undo-import: setup sample-db
+	$(PY) -m data_access.importing --undo $(if $(YES),--yes,)
+
+# The import template: out/templates/数据导入模板.xlsx (lists from the app's database).
+templates: setup sample-db
+	$(PY) -m data_access.importing.templates
+
 clean:
 	rm -rf var out .pytest_cache .ruff_cache

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_access import catalog, db, quality, schema
+from data_access import catalog, constraints, db, quality, schema
 from data_access.quality import ERROR, WARNING
 
 EXAMPLES = 3
@@ -299,7 +299,7 @@ def findings_of(results: Sequence[TableResult], severity: str) -> list[Finding]:
 
 def format_report(results: Sequence[TableResult], *, url: str, today: dt.date) -> str:
     lines = [f"数据检查:{url}",
-             f"检查日期 {today};记录日期晚于 {quality.latest_allowed_day(today)} 视为错误。", ""]
+             f"检查日期 {today};记录日期晚于 {constraints.latest_allowed_date(today)} 视为错误。", ""]
     for result in results:
         name = f"{quality.term(result.table.comment)} {result.table.name}"
         if result.kind is None:

@@ -28,12 +28,12 @@ from data_access.check_db import relation_kinds
 
 
 def create_own_tables(conn: sa.Connection) -> list[str]:
-    """Create the data model's missing tables on `conn`, leaving out foreign keys to views;
-    return the names created, in load order."""
+    """Create the data model's missing tables (and the import log) on `conn`, leaving out
+    foreign keys to views; return the names created, in load order."""
     kinds = relation_kinds(conn)
     views = {name for name, kind in kinds.items() if kind != "table"}
     created = []
-    for table in schema.TABLES_IN_LOAD_ORDER:
+    for table in (*schema.TABLES_IN_LOAD_ORDER, *schema.LOG_TABLES):
         if table.name in kinds:
             continue
         keys = [fk for fk in table.foreign_key_constraints if fk.referred_table.name not in views]

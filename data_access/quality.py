@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from data_access import geo, schema, vocab
+from data_access import constraints, geo, schema, vocab
 from data_access._sql import count_where, start_of_day
 
 ERROR = "error"
@@ -41,40 +41,9 @@ WARNING = "warning"
 CHECKS = ("required", "unknown_code", "broken_reference", "impossible_number", "date_range",
           "date_order", "duplicate_key", "too_long")
 
-FIRST_DAY = dt.date(2000, 1, 1)
-# Dates of plans, which may lie in the future; every other date records something that happened.
-PLANNED_DATES = {
-    ("key_tasks", "start_on"), ("key_tasks", "deadline"), ("hidden_dangers", "deadline"),
-    ("mine_milestones", "planned_on"), ("working_faces", "planned_completion_on"),
-}
-# Integer columns holding a year (2000 … next year).
-YEAR_COLUMNS = {"year", "plan_year"}
-# Numeric columns that are neither amounts nor counts.
-NOT_AMOUNTS = {"sort_order", "lat", "lon"}
+FIRST_DAY = constraints.EARLIEST_DATE
 # References the data model holds without a foreign key: (table, column) → (table, column).
 EXTRA_REFERENCES = {("units", "parent_code"): ("units", "code")}
-# Dates that can only come in this order (each pair: earlier, later), when both are given.
-DATE_ORDER = {
-    "hidden_dangers": (
-        ("found_on", "deadline"), ("found_on", "rectify_started_on"),
-        ("found_on", "submitted_on"), ("found_on", "closed_on"),
-        ("rectify_started_on", "submitted_on"), ("submitted_on", "closed_on"),
-        ("found_on", "regulator_reported_on"), ("found_on", "congress_reported_on"),
-    ),
-    "key_tasks": (("start_on", "deadline"),),
-}
-# Dates of stages passed one after another: none may be earlier than one before it.
-STAGE_DATES = {
-    "working_faces": ("planned_on", "construction_started_on", "self_assessed_on", "applied_on",
-                      "evaluated_on", "accepted_on"),
-}
-# Counts that are part of another count in the same row (part, whole).
-PARTS_OF_WHOLE = {
-    "hazchem_monitoring_weekly": (
-        ("commit_on_time", "commit_required"), ("sources_connected", "sources_required"),
-        ("points_online", "points_connected"), ("alarms_cleared", "alarms"),
-    ),
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,21 +216,21 @@ def _number_rules(table: sa.Table, *, today: dt.date) -> Iterable[Rule]:
     coded = {column for (table_name, column) in vocab.CODED_COLUMNS if table_name == table.name}
     for column in table.columns:
         if (not _is_number(column) or column.primary_key or column.foreign_keys
-                or column.name in coded or column.name in NOT_AMOUNTS):
+                or column.name in coded or column.name in constraints.NOT_AMOUNTS):
             continue
-        if column.name in YEAR_COLUMNS:
-            last = today.year + 1
+        if column.name in constraints.YEAR_COLUMNS:
+            last = constraints.latest_allowed_year(today)
             yield Rule("date_range", table, (column.name,),
                        f"年度不在 {FIRST_DAY.year}–{last} 之间:{_name(column)}", ERROR,
                        sa.and_(*_given(column), sa.or_(column < FIRST_DAY.year, column > last)))
-        elif column.name.endswith("_pct"):
+        elif constraints.is_percent(column.name):
             yield Rule("impossible_number", table, (column.name,),
                        f"百分比不在 0–100 之间:{_name(column)}", ERROR,
                        sa.and_(*_given(column), sa.or_(column < 0, column > 100)))
         else:
             yield Rule("impossible_number", table, (column.name,), f"数值为负:{_name(column)}",
                        ERROR, sa.and_(*_given(column), column < 0))
-    for part, whole in PARTS_OF_WHOLE.get(table.name, ()):
+    for part, whole in constraints.PARTS_OF_WHOLE.get(table.name, ()):
         p, w = table.c[part], table.c[whole]
         yield Rule("impossible_number", table, (part, whole),
                    f"部分大于总数:{_name(p)}大于{_name(w)}", ERROR, sa.and_(*_given(p, w), p > w))
@@ -275,14 +244,8 @@ def _number_rules(table: sa.Table, *, today: dt.date) -> Iterable[Rule]:
                    sa.and_(*_given(lat, lon), outside))
 
 
-def latest_allowed_day(today: dt.date) -> dt.date:
-    """The latest date a record of something that happened may carry: the day after tomorrow
-    (a margin for clocks and time zones)."""
-    return today + dt.timedelta(days=2)
-
-
 def _date_range_rules(table: sa.Table, *, today: dt.date) -> Iterable[Rule]:
-    last = latest_allowed_day(today)
+    last = constraints.latest_allowed_date(today)
     for column in table.columns:
         if isinstance(column.type, sa.DateTime):
             first, after = start_of_day(FIRST_DAY), start_of_day(last + dt.timedelta(days=1))
@@ -291,7 +254,7 @@ def _date_range_rules(table: sa.Table, *, today: dt.date) -> Iterable[Rule]:
             first, too_late = FIRST_DAY, column > last
         else:
             continue
-        if (table.name, column.name) in PLANNED_DATES:
+        if (table.name, column.name) in constraints.PLANNED_DATES:
             bad, limits = column < first, f"早于 {FIRST_DAY}"
         else:
             bad, limits = sa.or_(column < first, too_late), f"早于 {FIRST_DAY} 或晚于 {last}"
@@ -300,11 +263,11 @@ def _date_range_rules(table: sa.Table, *, today: dt.date) -> Iterable[Rule]:
 
 
 def _date_order_rules(table: sa.Table) -> Iterable[Rule]:
-    for earlier, later in DATE_ORDER.get(table.name, ()):
+    for earlier, later in constraints.DATE_ORDER.get(table.name, ()):
         a, b = table.c[earlier], table.c[later]
         yield Rule("date_order", table, (earlier, later), f"日期先后颠倒:{_name(b)}早于{_name(a)}",
                    ERROR, sa.and_(*_given(a, b), b < a))
-    stages = STAGE_DATES.get(table.name)
+    stages = constraints.STAGE_DATES.get(table.name)
     if stages:
         columns = [table.c[name] for name in stages]
         backwards = [sa.and_(*_given(a, b), b < a)

@@ -257,25 +257,30 @@ def _check_date_range(spec: SheetSpec, f: Field, value: dt.date, today: dt.date)
         raise parse.BadValue("晚于今天,请核对")
 
 
-def _check_number(spec: SheetSpec, column: str, value: object) -> str | None:
+def _check_number(column: str, value: object, today: dt.date) -> str | None:
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
         return None
-    if (spec.table, column) in constraints.PERCENT_COLUMNS and not 0 <= value <= 100:
+    if column in constraints.YEAR_COLUMNS:
+        first, last = constraints.EARLIEST_DATE.year, constraints.latest_allowed_year(today)
+        return None if first <= value <= last else f"年度应在{first}到{last}之间"
+    if constraints.is_percent(column) and not 0 <= value <= 100:
         return "应在0到100之间"
-    if value < 0 and (spec.table, column) not in constraints.SIGNED_COLUMNS:
+    if value < 0 and column not in constraints.NOT_AMOUNTS:
         return "不能为负数"
-    if column == "year" and not constraints.EARLIEST_DATE.year <= value <= 2100:
-        return "不是有效的年份"
     return None
 
 
 def _row_checks(spec: SheetSpec, values: dict[str, object]) -> list[tuple[str, str]]:
     """(column, reason) for what is wrong with a row as a whole."""
     found = []
-    for table, earlier, later in constraints.DATE_ORDER:
+    for earlier, later in constraints.ordered_date_pairs(spec.table):
         a, b = values.get(earlier), values.get(later)
-        if table == spec.table and a is not None and b is not None and b < a:
+        if a is not None and b is not None and b < a:
             found.append((later, f"早于{spec.field(earlier).header}({a})"))
+    for part, whole in constraints.PARTS_OF_WHOLE.get(spec.table, ()):
+        a, b = values.get(part), values.get(whole)
+        if a is not None and b is not None and a > b:
+            found.append((part, f"大于{spec.field(whole).header}({b})"))
     lat, lon = values.get("lat"), values.get("lon")
     if lat is not None and lon is not None and not geo.in_city_bounds(lat, lon):
         found.append(("lat", f"坐标(纬度{lat},经度{lon})不在长治市范围内"))
@@ -401,7 +406,7 @@ def _read_rows(spec: SheetSpec, sheet: RawSheet, report: FileReport, problems: _
                 problems.add(Problem(sheet.file, sheet.sheet, number, header, "", "必填项为空"))
                 ok = False
                 continue
-            reason = _check_number(spec, f.column, value)
+            reason = _check_number(f.column, value, today)
             if reason:
                 problems.add(Problem(sheet.file, sheet.sheet, number, header, _shown(cell), reason))
                 ok = False
