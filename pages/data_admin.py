@@ -16,6 +16,14 @@ from ui.shell import page_context, page_header
 
 PLAN_KEY, FLASH_KEY = "admin.plan", "admin.flash"
 ALL_UNITS = "*"
+# The file uploader's own words are English; say them in Chinese (static CSS, no data in it).
+UPLOADER_CHINESE = """<style>
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "选择文件"; font-size: 1rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "拖放文件到此处 · 单个文件不超过 200 MB · Excel 或 CSV"; font-size: 0.875rem; }
+</style>"""
 
 ctx, filters = page_context()
 page_header(T["title"], ctx, filters)
@@ -65,24 +73,35 @@ def show_plan(plan: analyse.Plan) -> None:
     with get_engine().connect() as conn:
         names = report.reference_names(conn, list(plan.tables.values()))
     for name, changes in plan.tables.items():
-        if not (changes.changed or changes.removed):
+        if not (changes.new or changes.changed or changes.removed):
             continue
-        with st.expander(T["details"].format(sheet=changes.spec.sheet,
+        with st.expander(T["details"].format(sheet=changes.spec.sheet, new=len(changes.new),
                                              changed=len(changes.changed),
                                              removed=len(changes.removed))):
+            if changes.new:
+                st.markdown(T["new_heading"].format(
+                    shown=min(len(changes.new), report.NEW_SHOWN)))
+                st.dataframe(report.rows_table(changes, changes.new, names, report.NEW_SHOWN),
+                             hide_index=True, key=f"admin.new.{name}")
             if changes.changed:
+                st.markdown(T["changed_heading"])
                 st.dataframe(report.changes_table(changes, names), hide_index=True,
                              key=f"admin.changed.{name}")
             if changes.removed:
                 st.markdown(T["removed_heading"])
-                st.dataframe(report.removed_table(changes), hide_index=True,
-                             key=f"admin.removed.{name}")
+                st.dataframe(report.rows_table(changes, changes.removed, names,
+                                               report.ROWS_SHOWN),
+                             hide_index=True, key=f"admin.removed.{name}")
+
+
+def client_address() -> str | None:
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def confirm(plan: analyse.Plan) -> None:
     try:
-        batch = commit.commit_plan(get_engine(), plan, user=None,
-                                   client=st.context.ip_address or None)
+        batch = commit.commit_plan(get_engine(), plan, user=None, client=client_address())
     except commit.ImportRefused as exc:
         st.session_state[FLASH_KEY] = [("error", str(exc))]
     else:
@@ -93,12 +112,14 @@ def confirm(plan: analyse.Plan) -> None:
 
 
 def render_import() -> None:
+    st.html(UPLOADER_CHINESE)
     st.file_uploader(T["upload"], type=["xlsx", "xls", "csv"], accept_multiple_files=True,
                      key="admin.files", help=T["upload_help"])
     sheets = {spec.table: spec.sheet for spec in analyse.SPECS}
     left, right = st.columns([3, 1])
     tables = left.multiselect(T["complete"], list(sheets), format_func=sheets.get,
-                              key="admin.complete", help=T["complete_help"])
+                              key="admin.complete", help=T["complete_help"],
+                              placeholder=T["complete_placeholder"])
     scope = right.selectbox(T["complete_scope"], [ALL_UNITS, *ctx.unit_names],
                             format_func=lambda c: "全市" if c == ALL_UNITS else ctx.unit_name(c),
                             key="admin.complete_scope")
@@ -116,9 +137,10 @@ def render_import() -> None:
     show_plan(plan)
     if plan.ok and not plan.has_changes:
         st.info(T["nothing"])
-    elif plan.ok:
-        st.button(T["confirm"], type="primary", on_click=confirm, args=(plan,),
-                  key="admin.confirm", icon=":material/upload:")
+    elif plan.ok and st.button(T["confirm"], type="primary", key="admin.confirm",
+                               icon=":material/upload:"):
+        confirm(plan)
+        st.rerun()
 
 
 def render_history() -> None:

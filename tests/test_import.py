@@ -429,3 +429,143 @@ def test_pages_show_the_same_figures_on_the_imported_sample(sample_conn, sample_
     for (page, metrics, tables), (_, sample_metrics, sample_tables) in zip(imported, sample):
         assert metrics and metrics == sample_metrics, page
         assert tables == sample_tables, page
+
+
+# ---- the 数据管理 page and the command line --------------------------------------------------
+def _admin_app(monkeypatch, url: str):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DASHBOARD_DATA_ADMIN", "1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def _frame(at, column: str):
+    """The table on the page that has `column`."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _weekly_accident(when: dt.datetime) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "事故快报"
+    sheet.append(["事故编号", "发生时间", "县区", "行业领域", "事故等级", "死亡人数", "重伤人数",
+                  "直接经济损失(万元)", "事故简况"])
+    sheet.append(["SG2022-9001", when, "沁县", "道路运输", "一般", 2, 1, 48.5,
+                  "一辆货车在县道侧翻,造成2人死亡、1人重伤。"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_admin_page_imports_after_a_preview_and_undoes(monkeypatch, tmp_path,
+                                                           sample_sqlite_path):
+    from tests.conftest import metric_values
+
+    path = tmp_path / "admin.sqlite"
+    path.write_bytes(sample_sqlite_path.read_bytes())
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        before = table_checksums(conn)
+        deaths = scalar(conn, "SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :s",
+                        s=dt.datetime(2022, 1, 1))
+        upload = _weekly_accident(dt.datetime(2022, 11, 24, 16, 0))
+    at = _admin_app(monkeypatch, url)
+    at.run()
+    at.switch_page("pages/overview.py").run()
+    assert metric_values(at)["死亡人数"] == f"{deaths}人"
+    at.switch_page("pages/data_admin.py").run()
+    assert not at.exception
+    at.file_uploader(key="admin.files").set_value(("沁县快报.xlsx", upload, "application/xlsx"))
+    at.run()
+    assert not at.get("button") or not any(b.key == "admin.confirm" for b in at.button)
+    at.button(key="admin.analyse").click().run()
+    summary = _frame(at, "数据表")
+    assert summary.loc[0, "数据表"] == "事故快报" and summary.loc[0, "新增"] == 1
+    with engine.connect() as conn:
+        assert table_checksums(conn) == before  # nothing written by the preview
+    at.button(key="admin.confirm").click().run()
+    assert not at.exception
+    assert any("已导入" in s.value for s in at.success)
+    at.switch_page("pages/overview.py").run()
+    assert metric_values(at)["死亡人数"] == f"{deaths + 2}人"
+    at.switch_page("pages/data_admin.py").run()
+    history = _frame(at, "操作人")
+    assert history.loc[0, "文件"] == "沁县快报.xlsx" and history.loc[0, "类别"] == "导入"
+    at.checkbox(key="admin.undo_sure").check().run()
+    at.button(key="admin.undo").click().run()
+    assert any("已撤销" in s.value for s in at.success)
+    with engine.connect() as conn:
+        assert table_checksums(conn) == before
+    at.switch_page("pages/overview.py").run()
+    assert metric_values(at)["死亡人数"] == f"{deaths}人"
+    engine.dispose()
+
+
+def test_the_admin_page_lists_problems_and_offers_no_confirm(monkeypatch, tmp_path,
+                                                             sample_sqlite_path):
+    path = tmp_path / "admin.sqlite"
+    path.write_bytes(sample_sqlite_path.read_bytes())
+    at = _admin_app(monkeypatch, f"sqlite:///{path}")
+    at.run()
+    at.switch_page("pages/data_admin.py").run()
+    bad = _csv("发生时间,县区,行业领域,事故等级,死亡人数,重伤人数,直接经济损失(万元),事故简况",
+               "2022-02-30 08:00,火星县,道路运输,一般,1,0,5,x", encoding="gbk")
+    at.file_uploader(key="admin.files").set_value(("坏文件.csv", bad, "text/csv"))
+    at.run()
+    at.button(key="admin.analyse").click().run()
+    assert "发现 2 处问题" in at.error[0].value
+    problems = _frame(at, "问题")
+    assert sorted(problems["问题"].str.slice(0, 4)) == ["不存在:", "日期不存"]
+    assert not any(b.key == "admin.confirm" for b in at.button)
+
+
+def test_the_admin_page_is_absent_unless_enabled(monkeypatch, sample_sqlite_url):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", sample_sqlite_url)
+    monkeypatch.delenv("DASHBOARD_DATA_ADMIN", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/data_admin.py")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "data_access.importing", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_command_line_previews_imports_and_undoes(tmp_path, sample_sqlite_path):
+    path = tmp_path / "cli.sqlite"
+    path.write_bytes(sample_sqlite_path.read_bytes())
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        before = table_checksums(conn)
+        upload = tmp_path / "快报.xlsx"
+        upload.write_bytes(_weekly_accident(dt.datetime(2022, 11, 24, 16, 0)))
+    dry = _cli(str(upload), "--url", url, "--dry-run")
+    assert dry.returncode == 0 and "事故快报:新增 1" in dry.stdout
+    unconfirmed = _cli(str(upload), "--url", url)  # no terminal to answer: nothing is written
+    assert unconfirmed.returncode == 1 and "--yes" in unconfirmed.stderr
+    with engine.connect() as conn:
+        assert table_checksums(conn) == before
+    done = _cli(str(upload), "--url", url, "--yes")
+    assert done.returncode == 0 and "已导入" in done.stdout
+    again = _cli(str(upload), "--url", url, "--yes")
+    assert again.returncode == 0 and "没有需要导入的变化" in again.stdout
+    undone = _cli("--undo", "--url", url, "--yes")
+    assert undone.returncode == 0 and "已撤销" in undone.stdout
+    with engine.connect() as conn:
+        assert table_checksums(conn) == before
+    missing = _cli(str(tmp_path / "没有这个文件.xlsx"), "--url", url)
+    assert missing.returncode == 1 and "无法读取文件" in missing.stderr
+    for result in (dry, unconfirmed, done, again, undone, missing):
+        assert "Traceback" not in result.stderr
+    engine.dispose()

@@ -93,6 +93,7 @@ class Row:
     values: dict[str, object]  # stored columns read from the file (refs resolved later)
     refs: dict[str, str] = field(default_factory=dict)  # REF column → the text in the file
     derived_code: bool = False  # accidents: 事故编号 was not given and was derived
+    ok: bool = True  # False: a cell has a problem (the row is still checked for the rest)
 
 
 @dataclass
@@ -413,15 +414,13 @@ def _read_rows(spec: SheetSpec, sheet: RawSheet, report: FileReport, problems: _
             if f.kind == REF and value is not None:
                 refs[f.column] = value
             values[f.column] = value
-        if not ok:
-            continue
-        for column, reason in _row_checks(spec, values):
-            problems.add(Problem(sheet.file, sheet.sheet, number, spec.field(column).header,
-                                 _shown(values.get(column)), reason))
-            ok = False
         if ok:
-            values.pop("state", None)
-            rows.append(Row(source, number, values, refs))
+            for column, reason in _row_checks(spec, values):
+                problems.add(Problem(sheet.file, sheet.sheet, number, spec.field(column).header,
+                                     _shown(values.get(column)), reason))
+                ok = False
+        values.pop("state", None)
+        rows.append(Row(source, number, values, refs, ok=ok))
     return rows
 
 
@@ -447,6 +446,9 @@ def _check_duplicates(spec: SheetSpec, rows: list[Row], problems: _Collector) ->
     kept = []
     for row in rows:
         key = _row_key(spec, row)
+        if None in key and not row.ok:  # a key cell that could not be read: reported already
+            kept.append(row)
+            continue
         if key in first:
             earlier = first[key]
             where = (f"第{earlier.number}行" if earlier.source == row.source
@@ -464,7 +466,7 @@ def _check_duplicates(spec: SheetSpec, rows: list[Row], problems: _Collector) ->
 
 def _fill_accident_codes(rows: list[Row]) -> None:
     for row in rows:
-        if row.values.get("code") is None:
+        if row.ok and row.values.get("code") is None:
             unit = row.values.get("unit_code") or row.refs.get("unit_code")
             row.values["code"] = derived_accident_code(str(unit), row.values["occurred_at"])
             row.derived_code = True
@@ -703,7 +705,7 @@ def data_version(conn: sa.Connection) -> tuple[int, int]:
 
 def _accident_warnings(rows: list[Row], warnings: list[Problem]) -> None:
     """Reported grades that disagree with 国务院令第493号: imported as reported, but said."""
-    for row in rows:
+    for row in (r for r in rows if r.ok):
         v = row.values
         rule = grade_for(v["deaths"], v["serious_injuries"], v["direct_loss_wan"])
         if rule != v["grade"]:

@@ -13,6 +13,7 @@ from data_access import schema
 from data_access.importing.analyse import WHOLE_TABLE, Change, Pending, Plan, TableChanges
 from data_access.importing.spec import BOOL, CODE, REF, SPECS_BY_TABLE, Field
 
+NEW_SHOWN, ROWS_SHOWN = 200, 500  # rows of each kind a preview lists
 KINDS = {"new": "新增", "changed": "修改", "unchanged": "不变", "removed": "删除"}
 PROBLEM_COLUMNS = {"file": "文件", "sheet": "工作表", "row": "行", "column": "列", "value": "值",
                    "reason": "问题"}
@@ -65,14 +66,14 @@ def reference_names(conn: sa.Connection, changes: list[TableChanges]
     wanted: dict[tuple[str, str, str], set] = {}
     for table_changes in changes:
         spec = table_changes.spec
-        for change in table_changes.changed:
-            for column in change.fields:
-                f = spec.field(column)
-                if f.kind == REF:
-                    key = (f.ref.table, f.ref.stores, f.ref.also_by or f.ref.by)
-                    wanted.setdefault(key, set()).update(
-                        v for v in (change.before.get(column), change.after[column])
-                        if v is not None and not isinstance(v, Pending))
+        shown = [*table_changes.new[:NEW_SHOWN], *table_changes.removed[:ROWS_SHOWN]]
+        for change in table_changes.changed[:ROWS_SHOWN]:
+            shown += [change.before, change.after]
+        for f in (f for f in spec.stored if f.kind == REF):
+            key = (f.ref.table, f.ref.stores, f.ref.also_by or f.ref.by)
+            wanted.setdefault(key, set()).update(
+                v for row in shown if (v := row.get(f.column)) is not None
+                and not isinstance(v, Pending))
     names = {}
     for (table, stores, by), values in wanted.items():
         t = schema.metadata.tables[table]
@@ -83,7 +84,7 @@ def reference_names(conn: sa.Connection, changes: list[TableChanges]
 
 
 def changes_table(changes: TableChanges, names: dict[tuple[str, object], str],
-                  limit: int = 500) -> pd.DataFrame:
+                  limit: int = ROWS_SHOWN) -> pd.DataFrame:
     """The changed rows: key, field, old → new (at most `limit` rows)."""
     spec = changes.spec
     lines = []
@@ -96,11 +97,13 @@ def changes_table(changes: TableChanges, names: dict[tuple[str, object], str],
     return pd.DataFrame(lines, columns=["记录", "字段", "原值", "新值"])
 
 
-def removed_table(changes: TableChanges, limit: int = 500) -> pd.DataFrame:
-    spec = changes.spec
-    shown = [f for f in spec.stored if f.kind != REF][:6]
-    return pd.DataFrame([{f.header: _display(f, row.get(f.column), {}) for f in shown}
-                         for row in changes.removed[:limit]])
+def rows_table(changes: TableChanges, rows: list[dict], names: dict[tuple[str, object], str],
+               limit: int) -> pd.DataFrame:
+    """New or removed rows as people know them (references by name or number), at most
+    `limit`; the columns are those the files give."""
+    shown = [f for f in changes.spec.stored if f.column in changes.columns]
+    return pd.DataFrame([{f.header: _display(f, row.get(f.column), names) for f in shown}
+                         for row in rows[:limit]], columns=[f.header for f in shown])
 
 
 def batch_counts(summary: dict[str, dict[str, int]]) -> str:
