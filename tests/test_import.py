@@ -443,6 +443,19 @@ def _admin_app(monkeypatch, url: str):
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
 
 
+def sample_copy(sample_sqlite_path, tmp_path) -> tuple[str, sa.Engine, dict, int]:
+    """A copy of the sample to change: its URL, an engine, every table's checksum, and the
+    year's deaths as the overview shows them."""
+    path = tmp_path / "copy.sqlite"
+    path.write_bytes(sample_sqlite_path.read_bytes())
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        deaths = scalar(conn, "SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :s",
+                        s=dt.datetime(2022, 1, 1))
+        return url, engine, table_checksums(conn), deaths
+
+
 def _frame(at, column: str):
     """The table on the page that has `column`."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
@@ -465,15 +478,8 @@ def test_the_admin_page_imports_after_a_preview_and_undoes(monkeypatch, tmp_path
                                                            sample_sqlite_path):
     from tests.conftest import metric_values
 
-    path = tmp_path / "admin.sqlite"
-    path.write_bytes(sample_sqlite_path.read_bytes())
-    url = f"sqlite:///{path}"
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        before = table_checksums(conn)
-        deaths = scalar(conn, "SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :s",
-                        s=dt.datetime(2022, 1, 1))
-        upload = _weekly_accident(dt.datetime(2022, 11, 24, 16, 0))
+    url, engine, before, deaths = sample_copy(sample_sqlite_path, tmp_path)
+    upload = _weekly_accident(dt.datetime(2022, 11, 24, 16, 0))
     at = _admin_app(monkeypatch, url)
     at.run()
     at.switch_page("pages/overview.py").run()
@@ -508,9 +514,8 @@ def test_the_admin_page_imports_after_a_preview_and_undoes(monkeypatch, tmp_path
 
 def test_the_admin_page_lists_problems_and_offers_no_confirm(monkeypatch, tmp_path,
                                                              sample_sqlite_path):
-    path = tmp_path / "admin.sqlite"
-    path.write_bytes(sample_sqlite_path.read_bytes())
-    at = _admin_app(monkeypatch, f"sqlite:///{path}")
+    url, _, _, _ = sample_copy(sample_sqlite_path, tmp_path)
+    at = _admin_app(monkeypatch, url)
     at.run()
     at.switch_page("pages/data_admin.py").run()
     bad = _csv("发生时间,县区,行业领域,事故等级,死亡人数,重伤人数,直接经济损失(万元),事故简况",
@@ -542,14 +547,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_the_command_line_previews_imports_and_undoes(tmp_path, sample_sqlite_path):
-    path = tmp_path / "cli.sqlite"
-    path.write_bytes(sample_sqlite_path.read_bytes())
-    url = f"sqlite:///{path}"
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        before = table_checksums(conn)
-        upload = tmp_path / "快报.xlsx"
-        upload.write_bytes(_weekly_accident(dt.datetime(2022, 11, 24, 16, 0)))
+    url, engine, before, _ = sample_copy(sample_sqlite_path, tmp_path)
+    upload = tmp_path / "快报.xlsx"
+    upload.write_bytes(_weekly_accident(dt.datetime(2022, 11, 24, 16, 0)))
     dry = _cli(str(upload), "--url", url, "--dry-run")
     assert dry.returncode == 0 and "事故快报:新增 1" in dry.stdout
     unconfirmed = _cli(str(upload), "--url", url)  # no terminal to answer: nothing is written

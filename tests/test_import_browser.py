@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
 from tests.browser import FINISHED, chromium, open_and_wait, serve_app
 from tests.checksums import table_checksums
-from tests.sqlcheck import scalar
-from tests.test_import import _weekly_accident
+from tests.test_import import _weekly_accident, sample_copy
 
 
 def _settle(page) -> None:
@@ -25,14 +22,7 @@ def _deaths_tile(page) -> str:
 
 
 def test_upload_preview_confirm_see_it_and_undo(tmp_path, sample_sqlite_path):
-    path = tmp_path / "browser.sqlite"
-    path.write_bytes(sample_sqlite_path.read_bytes())
-    url = f"sqlite:///{path}"
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        before = table_checksums(conn)
-        deaths = scalar(conn, "SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :s",
-                        s=dt.datetime(2022, 1, 1))
+    url, engine, before, deaths = sample_copy(sample_sqlite_path, tmp_path)
     upload = tmp_path / "沁县事故快报.xlsx"
     upload.write_bytes(_weekly_accident(dt.datetime(2022, 11, 24, 16, 0)))
     with serve_app(env={"DATABASE_URL": url, "DASHBOARD_DATA_ADMIN": "1"}) as base, \

@@ -105,6 +105,11 @@ def _mine(example: str = "示例曦岚煤矿") -> Field:
                  aliases=("煤矿", "矿井名称", "矿井"), ref=Ref("coal_mines", "name"))
 
 
+def _site() -> Field:
+    return Field("site_id", "点位编号", REF, "须与“应急资源点位”中的编号一致", "ZY-140423-001", True,
+                 aliases=("编号",), ref=Ref("resource_sites", "code"))
+
+
 def _point() -> tuple[Field, Field]:
     return (
         Field("lat", "纬度", FLOAT, "WGS-84/CGCS2000 纬度,十进制度,长治约 35.8–37.2", 36.536, True,
@@ -301,16 +306,14 @@ SPECS: tuple[SheetSpec, ...] = (
               aliases=("联系人",)),
     ), aliases=("应急资源", "资源点位")),
     SheetSpec("resource_items", "物资装备", (
-        Field("site_id", "点位编号", REF, "须与“应急资源点位”中的编号一致", "ZY-140423-001", True,
-              aliases=("编号",), ref=Ref("resource_sites", "code")),
+        _site(),
         _text("item", "物资装备名称", "名称", "大流量排水泵", aliases=("名称", "物资名称")),
         _code("category", "类别", vocab.ITEM_CATEGORIES, "如排水抢险、倒灌堵漏、灭火", "排水抢险"),
         _count("quantity", "数量", "整数", 6),
         _text("uom", "计量单位", "台、套、米…", "台", aliases=("单位",)),
     ), aliases=("物资清单", "物资装备清单"), scope_column=None),
     SheetSpec("resource_checks", "物资清点", (
-        Field("site_id", "点位编号", REF, "须与“应急资源点位”中的编号一致", "ZY-140423-001", True,
-              aliases=("编号",), ref=Ref("resource_sites", "code")),
+        _site(),
         _date("checked_on", "清点检查日期", "本次清点检查的日期", "2022-11-20", True, ("检查日期",)),
         _text("note", "情况说明", "可不填", None, required=False, aliases=("说明", "备注")),
     ), aliases=("物资清点检查",), scope_column=None),
