@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from data_access._sql import frame, next_day, start_of_day, sum_of, unit_scope, year_start
 from data_access.accident_rules import grade_case
 from data_access.schema import accidents, enterprises
+from data_access.validity import usable
 
 GROUPINGS = {
     "grade": accidents.c.grade,
@@ -24,9 +25,12 @@ GROUPINGS = {
 }
 
 
-def period_conditions(*, as_of: dt.date, unit: str | None = None, sector: str | None = None,
+def period_conditions(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
+                      sector: str | None = None,
                       start: dt.date | None = None) -> list[sa.ColumnElement[bool]]:
-    conditions = [
+    """The accidents of the period in the unit and sector, valid ones only
+    (`validity.usable`)."""
+    conditions = [*usable(conn, accidents),
         accidents.c.occurred_at >= start_of_day(start or year_start(as_of)),
         accidents.c.occurred_at < start_of_day(next_day(as_of)),
     ]
@@ -55,7 +59,7 @@ def summarize_accidents(conn: sa.Connection, *, by: str, as_of: dt.date,
             sum_of(accidents.c.serious_injuries, "serious_injuries"),
             sum_of(accidents.c.direct_loss_wan, "direct_loss_wan"),
         )
-        .where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start))
+        .where(*period_conditions(conn, as_of=as_of, unit=unit, sector=sector, start=start))
         .group_by(key)
         .order_by(key)
     )
@@ -73,7 +77,7 @@ def count_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = N
         sum_of(accidents.c.deaths, "deaths"),
         sum_of(accidents.c.serious_injuries, "serious_injuries"),
         sum_of(accidents.c.direct_loss_wan, "direct_loss_wan"),
-    ).where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start))
+    ).where(*period_conditions(conn, as_of=as_of, unit=unit, sector=sector, start=start))
     row = frame(conn, stmt).iloc[0]
     return {name: (float(value) if name == "direct_loss_wan" else int(value))
             for name, value in row.items()}
@@ -95,7 +99,7 @@ def list_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = No
             accidents.c.summary, _rule_grade().label("rule_grade"),
         )
         .select_from(accidents.outerjoin(enterprises, accidents.c.enterprise_id == enterprises.c.id))
-        .where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start))
+        .where(*period_conditions(conn, as_of=as_of, unit=unit, sector=sector, start=start))
         .order_by(accidents.c.occurred_at.desc(), accidents.c.id.desc())
         .limit(limit)
     )
@@ -124,7 +128,7 @@ def list_grade_mismatches(conn: sa.Connection, *, as_of: dt.date, unit: str | No
             accidents.c.sector_code, accidents.c.grade, rule.label("rule_grade"),
             accidents.c.deaths, accidents.c.serious_injuries, accidents.c.direct_loss_wan,
         )
-        .where(*period_conditions(as_of=as_of, unit=unit, sector=sector, start=start),
+        .where(*period_conditions(conn, as_of=as_of, unit=unit, sector=sector, start=start),
                accidents.c.grade != rule)
         .order_by(accidents.c.occurred_at, accidents.c.id)
     )

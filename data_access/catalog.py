@@ -19,6 +19,7 @@ from data_access.schema import (
     units,
     working_faces,
 )
+from data_access.validity import usable
 
 # Tables the dashboard cannot work without; an empty one is reported to the user by name.
 REQUIRED_TABLES = ("units", "sectors", "accidents", "targets", "key_tasks", "hidden_dangers",
@@ -75,46 +76,54 @@ def get_data_version(conn: sa.Connection) -> tuple[int, int] | None:
     return int(latest), int(undone)
 
 
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _extreme(conn: sa.Connection, column: sa.Column, *, latest: bool) -> dt.date | None:
+    """The latest (or earliest) value of a date column among the table's valid rows: a row
+    dated in the future, or otherwise set aside, never moves it. Read along the column's index
+    from the end, stopping at the first valid row."""
+    order = column.desc() if latest else column.asc()
+    stmt = (sa.select(column).where(column.is_not(None), *usable(conn, column.table))
+            .order_by(order).limit(1))
+    return _as_date(conn.execute(stmt).scalar())
+
+
 def get_latest_data_date(conn: sa.Connection) -> dt.date | None:
-    """The latest date any record carries: the default as-of date. None for an empty database."""
-    candidates = [
-        sa.select(sa.func.max(accidents.c.occurred_at)),
-        sa.select(sa.func.max(hidden_dangers.c.found_on)),
-        sa.select(sa.func.max(hidden_dangers.c.closed_on)),
-        sa.select(sa.func.max(task_progress_reports.c.reported_on)),
-        sa.select(sa.func.max(working_faces.c.accepted_on)),
-    ]
-    latest = None
-    for stmt in candidates:
-        value = conn.execute(stmt).scalar()
-        if isinstance(value, str):
-            value = dt.date.fromisoformat(value[:10])
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if value is not None and (latest is None or value > latest):
-            latest = value
-    return latest
+    """The latest date any valid record carries: the default as-of date. None for an empty
+    database."""
+    found = [_extreme(conn, column, latest=True) for column in (
+        accidents.c.occurred_at, hidden_dangers.c.found_on, hidden_dangers.c.closed_on,
+        task_progress_reports.c.reported_on, working_faces.c.accepted_on)]
+    found = [day for day in found if day is not None]
+    return max(found) if found else None
 
 
 def get_data_years(conn: sa.Connection) -> list[int]:
-    """Years that have accidents or hidden dangers, newest first."""
-    first = conn.execute(sa.select(sa.func.min(hidden_dangers.c.found_on))).scalar()
-    first_acc = conn.execute(sa.select(sa.func.min(accidents.c.occurred_at))).scalar()
+    """Years that have valid accidents or hidden dangers, newest first."""
     latest = get_latest_data_date(conn)
-    starts = [v for v in (first, first_acc) if v is not None]
+    starts = [day for day in (_extreme(conn, hidden_dangers.c.found_on, latest=False),
+                              _extreme(conn, accidents.c.occurred_at, latest=False))
+              if day is not None]
     if latest is None or not starts:
         return []
-    start_year = min(int(str(v)[:4]) for v in starts)
-    return list(range(latest.year, start_year - 1, -1))
+    return list(range(latest.year, min(day.year for day in starts) - 1, -1))
 
 
 def list_units(conn: sa.Connection) -> pd.DataFrame:
-    """All units in display order: code, name, kind, parent_code, lat, lon."""
-    stmt = sa.select(units.c.code, units.c.name, units.c.kind, units.c.parent_code,
-                     units.c.lat, units.c.lon).order_by(units.c.sort_order)
+    """All valid units in display order: code, name (None where missing: show the code), kind,
+    parent_code, lat, lon."""
+    stmt = (sa.select(units.c.code, units.c.name, units.c.kind, units.c.parent_code,
+                      units.c.lat, units.c.lon)
+            .where(*usable(conn, units)).order_by(units.c.sort_order, units.c.code))
     return frame(conn, stmt)
 
 
 def list_sectors(conn: sa.Connection) -> pd.DataFrame:
-    return frame(conn, sa.select(sectors.c.code, sectors.c.name).order_by(sectors.c.sort_order))
+    """All valid sectors in display order: code, name."""
+    return frame(conn, sa.select(sectors.c.code, sectors.c.name).where(*usable(conn, sectors))
+                 .order_by(sectors.c.sort_order, sectors.c.code))
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from data_access._sql import count_where, frame, unit_scope
 from data_access.schema import coal_mines, mine_milestones, working_faces
+from data_access.validity import usable
 
 STAGES = ("planned", "construction", "self_assessed", "applied", "evaluated", "accepted")
 _STAGE_COLUMNS = {
@@ -36,9 +37,12 @@ def stage_expression(as_of: dt.date) -> sa.ColumnElement[str]:
     )
 
 
-def _face_conditions(*, as_of: dt.date, unit: str | None) -> list[sa.ColumnElement[bool]]:
+def _face_conditions(conn: sa.Connection, *, as_of: dt.date,
+                     unit: str | None) -> list[sa.ColumnElement[bool]]:
+    """The plan year's valid faces (`validity.usable`) of valid mines in the unit."""
     return [working_faces.c.plan_year == as_of.year, working_faces.c.planned_on <= as_of,
-            *unit_scope(coal_mines.c.unit_code, unit)]
+            *unit_scope(coal_mines.c.unit_code, unit), *usable(conn, working_faces),
+            *usable(conn, coal_mines)]
 
 
 def _faces_with_mines() -> sa.Join:
@@ -56,7 +60,7 @@ def count_faces_by_stage(conn: sa.Connection, *, as_of: dt.date,
         sa.select(stage, working_faces.c.face_type, sa.func.count().label("faces"),
                   count_where(late, "late"))
         .select_from(_faces_with_mines())
-        .where(*_face_conditions(as_of=as_of, unit=unit))
+        .where(*_face_conditions(conn, as_of=as_of, unit=unit))
         .group_by(stage, working_faces.c.face_type)
     )
     return frame(conn, stmt)
@@ -70,11 +74,11 @@ def count_faces_by_month(conn: sa.Connection, *, as_of: dt.date,
     planned_month = sa.extract("month", wf.planned_completion_on).label("month")
     planned = frame(conn, sa.select(planned_month, sa.func.count().label("planned"))
                     .select_from(_faces_with_mines())
-                    .where(*_face_conditions(as_of=as_of, unit=unit)).group_by(planned_month))
+                    .where(*_face_conditions(conn, as_of=as_of, unit=unit)).group_by(planned_month))
     accepted_month = sa.extract("month", wf.accepted_on).label("month")
     accepted = frame(conn, sa.select(accepted_month, sa.func.count().label("accepted"))
                      .select_from(_faces_with_mines())
-                     .where(*_face_conditions(as_of=as_of, unit=unit), _reached(wf.accepted_on, as_of))
+                     .where(*_face_conditions(conn, as_of=as_of, unit=unit), _reached(wf.accepted_on, as_of))
                      .group_by(accepted_month))
     months = pd.DataFrame({"month": range(1, 13)})
     for part in (planned, accepted):
@@ -96,7 +100,7 @@ def summarize_faces_by_mine(conn: sa.Connection, *, as_of: dt.date,
                   count_where(_reached(wf.accepted_on, as_of), "accepted"),
                   count_where(late, "late"))
         .select_from(_faces_with_mines())
-        .where(*_face_conditions(as_of=as_of, unit=unit))
+        .where(*_face_conditions(conn, as_of=as_of, unit=unit))
         .group_by(coal_mines.c.id, coal_mines.c.name, coal_mines.c.unit_code,
                   coal_mines.c.is_green_pilot, coal_mines.c.is_intelligent_demo)
         .order_by(sa.desc("late"), coal_mines.c.name)
@@ -114,6 +118,7 @@ def list_programme_milestones(conn: sa.Connection, *, as_of: dt.date) -> pd.Data
                   coal_mines.c.unit_code, mm.programme, mm.name, mm.planned_on,
                   sa.case((_reached(mm.achieved_on, as_of), mm.achieved_on)).label("achieved_on"))
         .select_from(mine_milestones.join(coal_mines, mm.mine_id == coal_mines.c.id))
+        .where(*usable(conn, mine_milestones), *usable(conn, coal_mines))
         .order_by(mm.programme, coal_mines.c.name, mm.planned_on)
     )
     return frame(conn, stmt)
@@ -122,7 +127,8 @@ def list_programme_milestones(conn: sa.Connection, *, as_of: dt.date) -> pd.Data
 def count_programme_mines(conn: sa.Connection) -> dict[str, int]:
     """How many mines are designated green-mining pilots and intelligent demonstration mines."""
     stmt = sa.select(count_where(coal_mines.c.is_green_pilot, "green_pilot"),
-                     count_where(coal_mines.c.is_intelligent_demo, "intelligent_demo"))
+                     count_where(coal_mines.c.is_intelligent_demo, "intelligent_demo")
+                     ).where(*usable(conn, coal_mines))
     row = frame(conn, stmt).iloc[0]
     return {name: int(value) for name, value in row.items()}
 
@@ -159,7 +165,7 @@ def list_faces(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
                   wf.planned_completion_on, *stage_dates,
                   sa.case((late, 1), else_=0).label("late"))
         .select_from(_faces_with_mines())
-        .where(*_face_conditions(as_of=as_of, unit=unit))
+        .where(*_face_conditions(conn, as_of=as_of, unit=unit))
         .order_by(wf.planned_completion_on, wf.id)
     )
     if mine_id is not None:
@@ -179,7 +185,7 @@ def list_acceptance_dates(conn: sa.Connection, *, as_of: dt.date,
     accepted on or before `as_of`; the input of the forecast. Empty when none is accepted."""
     wf = working_faces.c
     stmt = (sa.select(wf.accepted_on).select_from(_faces_with_mines())
-            .where(*_face_conditions(as_of=as_of, unit=unit), _reached(wf.accepted_on, as_of))
+            .where(*_face_conditions(conn, as_of=as_of, unit=unit), _reached(wf.accepted_on, as_of))
             .order_by(wf.accepted_on))
     return [_as_date(day) for day in conn.execute(stmt).scalars()]
 
@@ -198,7 +204,7 @@ def summarize_faces_by_unit(conn: sa.Connection, *, as_of: dt.date,
                   count_where(_reached(wf.accepted_on, as_of), "accepted"),
                   count_where(_late_condition(as_of), "late"))
         .select_from(_faces_with_mines())
-        .where(*_face_conditions(as_of=as_of, unit=unit))
+        .where(*_face_conditions(conn, as_of=as_of, unit=unit))
         .group_by(coal_mines.c.unit_code)
         .order_by(sa.desc("late"), coal_mines.c.unit_code)
     )
@@ -237,6 +243,7 @@ def list_milestones(conn: sa.Connection, *, as_of: dt.date,
                   sa.case((_reached(mm.achieved_on, as_of), mm.achieved_on)).label("achieved_on"),
                   milestone_state_expression(as_of).label("state"))
         .select_from(mine_milestones.join(coal_mines, mm.mine_id == coal_mines.c.id))
+        .where(*usable(conn, mine_milestones), *usable(conn, coal_mines))
         .order_by(mm.programme, coal_mines.c.name, mm.planned_on)
     )
     return frame(conn, stmt.where(*unit_scope(coal_mines.c.unit_code, unit)))
@@ -257,7 +264,8 @@ def summarize_programme_mines(conn: sa.Connection, *, as_of: dt.date,
     for programme, flag in (("green_pilot", cm.is_green_pilot),
                             ("intelligent_demo", cm.is_intelligent_demo)):
         joined = coal_mines.outerjoin(
-            mine_milestones, sa.and_(mm.mine_id == cm.id, mm.programme == programme))
+            mine_milestones, sa.and_(mm.mine_id == cm.id, mm.programme == programme,
+                                     *usable(conn, mine_milestones)))
         parts.append(
             sa.select(cm.id.label("mine_id"), cm.name.label("mine"), cm.unit_code,
                       sa.literal(programme, sa.String(16)).label("programme"),
@@ -266,7 +274,7 @@ def summarize_programme_mines(conn: sa.Connection, *, as_of: dt.date,
                       count_where(state == "achieved_late", "achieved_late"),
                       count_where(sa.and_(mm.id.is_not(None), state == "overdue"), "overdue"))
             .select_from(joined)
-            .where(flag, *unit_scope(cm.unit_code, unit))
+            .where(flag, *unit_scope(cm.unit_code, unit), *usable(conn, coal_mines))
             .group_by(cm.id, cm.name, cm.unit_code)
         )
     summary = frame(conn, sa.union_all(*parts))
@@ -288,7 +296,8 @@ def _next_milestones(conn: sa.Connection, *, as_of: dt.date) -> pd.DataFrame:
                                      order_by=(mm.planned_on, mm.id)).label("rank")
     pending = (sa.select(mm.mine_id, mm.programme, mm.name.label("next_milestone"),
                          mm.planned_on.label("next_planned_on"), rank)
-               .where(sa.not_(_reached(mm.achieved_on, as_of))).subquery())
+               .where(sa.not_(_reached(mm.achieved_on, as_of)), *usable(conn, mine_milestones))
+               .subquery())
     stmt = (sa.select(pending.c.mine_id, pending.c.programme, pending.c.next_milestone,
                       pending.c.next_planned_on)
             .where(pending.c.rank == 1))

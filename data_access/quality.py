@@ -296,7 +296,12 @@ def _duplicate_rules(table: sa.Table) -> Iterable[Rule]:
         keys = (sa.select(*columns, sa.func.count().label("rows"))
                 .group_by(*columns).having(sa.func.count() > 1)
                 .subquery(f"duplicated_{'_'.join(names)}"))
-        held = sa.exists().where(*(keys.c[c.name].is_not_distinct_from(c) for c in columns))
+        if any(c.nullable for c in columns):  # NULL = NULL is not true: compare NULL-safe
+            held = sa.exists().where(*(keys.c[c.name].is_not_distinct_from(c) for c in columns))
+        else:  # one hashed look-up instead of a correlated one per row
+            held = sa.tuple_(*columns).in_(  # (a NULL in the list would make every row NULL)
+                sa.select(*(keys.c[c.name] for c in columns))
+                .where(*(keys.c[c.name].is_not(None) for c in columns)))
         what = ("主键" if table.primary_key.columns.keys() == list(names)
                 else "唯一键" if declared else "自然键")
         columns_text = "、".join(_name(c) for c in columns)

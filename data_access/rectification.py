@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from data_access._sql import count_where, frame, latest_rows, unit_scope, year_start
 from data_access.schema import departments, enterprises, hidden_dangers, key_tasks
 from data_access.schema import task_progress_reports as reports
+from data_access.validity import usable
 
 TASK_STATUSES = ("not_started", "in_progress", "completed", "overdue")
 HAZARD_STATES = ("pending", "in_progress", "awaiting_acceptance", "closed")
@@ -134,12 +135,13 @@ def list_key_tasks(conn: sa.Connection, *, as_of: dt.date,
     nothing was reported yet), the date it was completed (or None), its status and the review
     flags of `flag_tasks_for_review` against `previous_review` (default: a week earlier).
     An empty frame means no task is listed for that year."""
+    valid_reports = tuple(usable(conn, reports))
     latest = latest_rows(reports, key=reports.c.task_id, day=reports.c.reported_on, as_of=as_of,
                          columns=(reports.c.task_id, reports.c.reported_on,
-                                  reports.c.progress_pct, reports.c.note))
+                                  reports.c.progress_pct, reports.c.note), where=valid_reports)
     completed = (
         sa.select(reports.c.task_id, sa.func.min(reports.c.reported_on).label("completed_on"))
-        .where(reports.c.reported_on <= as_of, reports.c.progress_pct >= 100)
+        .where(reports.c.reported_on <= as_of, reports.c.progress_pct >= 100, *valid_reports)
         .group_by(reports.c.task_id)
         .subquery()
     )
@@ -157,7 +159,7 @@ def list_key_tasks(conn: sa.Connection, *, as_of: dt.date,
             .outerjoin(latest, latest.c.task_id == key_tasks.c.id)
             .outerjoin(completed, completed.c.task_id == key_tasks.c.id)
         )
-        .where(key_tasks.c.year == as_of.year)
+        .where(key_tasks.c.year == as_of.year, *usable(conn, key_tasks))
         .order_by(key_tasks.c.deadline, key_tasks.c.code)
     )
     df = frame(conn, stmt)
@@ -170,11 +172,11 @@ def list_key_tasks(conn: sa.Connection, *, as_of: dt.date,
                                  previous_review=previous_review or as_of - dt.timedelta(days=7))
 
 
-def _hazard_conditions(*, as_of: dt.date, unit: str | None, sector: str | None,
-                       start: dt.date | None) -> list[sa.ColumnElement[bool]]:
+def _hazard_conditions(conn: sa.Connection, *, as_of: dt.date, unit: str | None,
+                       sector: str | None, start: dt.date | None) -> list[sa.ColumnElement[bool]]:
     hd = hidden_dangers.c
     conditions = [hd.found_on >= (start or year_start(as_of)), hd.found_on <= as_of,
-                  *unit_scope(hd.unit_code, unit)]
+                  *unit_scope(hd.unit_code, unit), *usable(conn, hidden_dangers)]
     if sector:
         conditions.append(hd.sector_code == sector)
     return conditions
@@ -220,7 +222,7 @@ def summarize_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, by: str | N
         count_where(sa.and_(is_major, _open_at(as_of), sa.not_(double_reported)),
                     "major_open_not_double_reported"),
     ]
-    conditions = _hazard_conditions(as_of=as_of, unit=unit, sector=sector, start=start)
+    conditions = _hazard_conditions(conn, as_of=as_of, unit=unit, sector=sector, start=start)
     if by is None:
         return frame(conn, sa.select(*columns).where(*conditions))
     if by not in HAZARD_GROUPINGS:
@@ -239,10 +241,10 @@ def count_hidden_dangers_by_month(conn: sa.Connection, *, as_of: dt.date,
     # Counted per day in SQL (an ordered walk of a covering index, at most 366 rows), then
     # summed to months here: grouping by an extracted month costs a sort of every row.
     found = frame(conn, sa.select(hd.found_on.label("day"), sa.func.count().label("found"))
-                  .where(*_hazard_conditions(as_of=as_of, unit=unit, sector=sector, start=None))
+                  .where(*_hazard_conditions(conn, as_of=as_of, unit=unit, sector=sector, start=None))
                   .group_by(hd.found_on))
     closed_conditions = [hd.closed_on >= year_start(as_of), hd.closed_on <= as_of,
-                         *unit_scope(hd.unit_code, unit)]
+                         *unit_scope(hd.unit_code, unit), *usable(conn, hidden_dangers)]
     if sector:
         closed_conditions.append(hd.sector_code == sector)
     closed = frame(conn, sa.select(hd.closed_on.label("day"), sa.func.count().label("closed"))
@@ -350,8 +352,10 @@ def scope_conditions(scope: str, *, as_of: dt.date, month: int | None = None
     return conditions
 
 
-def _place_conditions(unit: str | None, sector: str | None) -> list[sa.ColumnElement[bool]]:
-    conditions = unit_scope(hidden_dangers.c.unit_code, unit)
+def _place_conditions(conn: sa.Connection, unit: str | None,
+                      sector: str | None) -> list[sa.ColumnElement[bool]]:
+    """The valid hidden dangers (`validity.usable`) of a unit and sector."""
+    conditions = [*unit_scope(hidden_dangers.c.unit_code, unit), *usable(conn, hidden_dangers)]
     if sector:
         conditions.append(hidden_dangers.c.sector_code == sector)
     return conditions
@@ -371,7 +375,7 @@ def summarize_carried_over(conn: sa.Connection, *, as_of: dt.date, unit: str | N
             count_where(sa.and_(_open_at(as_of), hd.level == "major"), "major_open"),
             count_where(_closed_by(as_of), "closed_this_year"),
         )
-        .where(carried, *_place_conditions(unit, sector))
+        .where(carried, *_place_conditions(conn, unit, sector))
     )
     return frame(conn, stmt)
 
@@ -391,7 +395,7 @@ def count_open_hidden_dangers_by_age(conn: sa.Connection, *, as_of: dt.date,
     origin = sa.case((hd.found_on < year_start(as_of), 1), else_=0).label("carried_over")
     inner = (
         sa.select(bucket, origin)
-        .where(hd.found_on <= as_of, _open_at(as_of), *_place_conditions(unit, sector))
+        .where(hd.found_on <= as_of, _open_at(as_of), *_place_conditions(conn, unit, sector))
         .subquery()
     )
     stmt = (sa.select(inner.c.bucket, inner.c.carried_over, sa.func.count().label("open"))
@@ -408,7 +412,7 @@ def count_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "f
     """How many hidden dangers a drill-down scope holds (the length of the untruncated list)."""
     stmt = (sa.select(sa.func.count()).select_from(hidden_dangers)
             .where(*scope_conditions(scope, as_of=as_of, month=month),
-                   *_place_conditions(unit, sector)))
+                   *_place_conditions(conn, unit, sector)))
     return int(conn.execute(stmt).scalar_one())
 
 
@@ -425,7 +429,7 @@ def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "fo
     first = (
         sa.select(hd.id)
         .where(*scope_conditions(scope, as_of=as_of, month=month),
-               *_place_conditions(unit, sector))
+               *_place_conditions(conn, unit, sector))
         .order_by(hd.deadline, hd.id)
         .limit(limit)
         .subquery("first")
@@ -443,7 +447,7 @@ def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "fo
             .label("congress_reported_on"),
         )
         .select_from(first.join(hidden_dangers, hd.id == first.c.id)
-                     .join(enterprises, hd.enterprise_id == enterprises.c.id))
+                     .outerjoin(enterprises, hd.enterprise_id == enterprises.c.id))
         .order_by(hd.deadline, hd.id)
     )
     df = frame(conn, stmt)

@@ -17,17 +17,19 @@ import sqlalchemy as sa
 
 from data_access._sql import count_where, frame, sum_of, unit_scope
 from data_access.schema import enterprises, resource_checks, resource_items, resource_sites
+from data_access.validity import usable
 
 SITE_KINDS = ("warehouse", "team", "shelter", "depot")
 DEFAULT_CHECK_INTERVAL_DAYS = 90
 
 
-def last_checks(as_of: dt.date, name: str = "last_check") -> sa.Subquery:
-    """Each site's latest stock check on or before `as_of`: site_id, last_checked_on. Sites
-    not checked by then are absent."""
+def last_checks(conn: sa.Connection, as_of: dt.date, name: str = "last_check") -> sa.Subquery:
+    """Each site's latest valid stock check on or before `as_of`: site_id, last_checked_on.
+    Sites not checked by then are absent."""
     rc = resource_checks.c
     return (sa.select(rc.site_id, sa.func.max(rc.checked_on).label("last_checked_on"))
-            .where(rc.checked_on <= as_of).group_by(rc.site_id).subquery(name))
+            .where(rc.checked_on <= as_of, *usable(conn, resource_checks))
+            .group_by(rc.site_id).subquery(name))
 
 
 def check_overdue(last_checked_on: sa.ColumnElement, as_of: dt.date,
@@ -37,8 +39,9 @@ def check_overdue(last_checked_on: sa.ColumnElement, as_of: dt.date,
     return sa.or_(last_checked_on.is_(None), last_checked_on < cutoff)
 
 
-def _sites_with_last_check(as_of: dt.date) -> tuple[sa.FromClause, sa.ColumnElement]:
-    last = last_checks(as_of)
+def _sites_with_last_check(conn: sa.Connection,
+                           as_of: dt.date) -> tuple[sa.FromClause, sa.ColumnElement]:
+    last = last_checks(conn, as_of)
     return (resource_sites.outerjoin(last, last.c.site_id == resource_sites.c.id),
             last.c.last_checked_on)
 
@@ -50,9 +53,11 @@ def _holds_category(category: str) -> sa.ColumnElement[bool]:
                      .correlate(resource_sites))
 
 
-def _site_conditions(*, unit: str | None, kinds: tuple[str, ...] | None,
+def _site_conditions(conn: sa.Connection, *, unit: str | None,
+                     kinds: tuple[str, ...] | None,
                      category: str | None = None) -> list[sa.ColumnElement[bool]]:
-    conditions = []
+    """Valid sites (`validity.usable`) of the unit, kinds and item category."""
+    conditions = usable(conn, resource_sites)
     conditions.extend(unit_scope(resource_sites.c.unit_code, unit))
     if kinds:
         conditions.append(resource_sites.c.kind.in_(kinds))
@@ -71,7 +76,7 @@ def list_resource_sites(conn: sa.Connection, *, as_of: dt.date, unit: str | None
     empty where it does not apply. No rows: no site in the filter.
     """
     rs = resource_sites.c
-    sites, last_checked_on = _sites_with_last_check(as_of)
+    sites, last_checked_on = _sites_with_last_check(conn, as_of)
     stmt = (
         sa.select(rs.id, rs.code, rs.name, rs.kind, rs.subkind, rs.level, rs.unit_code, rs.lat,
                   rs.lon, rs.capacity, rs.headcount, rs.area_m2, rs.contact_role,
@@ -79,7 +84,7 @@ def list_resource_sites(conn: sa.Connection, *, as_of: dt.date, unit: str | None
                   check_overdue(last_checked_on, as_of, check_interval_days)
                   .label("check_overdue"))
         .select_from(sites)
-        .where(*_site_conditions(unit=unit, kinds=kinds, category=category))
+        .where(*_site_conditions(conn, unit=unit, kinds=kinds, category=category))
         .order_by(rs.kind, rs.unit_code, rs.id)
     )
     df = frame(conn, stmt)
@@ -93,14 +98,14 @@ def summarize_sites_by_kind(conn: sa.Connection, *, as_of: dt.date, unit: str | 
                             ) -> pd.DataFrame:
     """Per kind: sites, headcount (teams), capacity (shelters), check_overdue."""
     rs = resource_sites.c
-    sites, last_checked_on = _sites_with_last_check(as_of)
+    sites, last_checked_on = _sites_with_last_check(conn, as_of)
     stmt = (
         sa.select(rs.kind, sa.func.count().label("sites"), sum_of(rs.headcount, "headcount"),
                   sum_of(rs.capacity, "capacity"),
                   count_where(check_overdue(last_checked_on, as_of, check_interval_days),
                               "check_overdue"))
         .select_from(sites)
-        .where(*_site_conditions(unit=unit, kinds=None, category=category))
+        .where(*_site_conditions(conn, unit=unit, kinds=None, category=category))
         .group_by(rs.kind)
         .order_by(rs.kind)
     )
@@ -114,14 +119,14 @@ def summarize_sites_by_unit(conn: sa.Connection, *, as_of: dt.date, unit: str | 
     """Per unit and kind: sites, headcount (persons), capacity (persons), check_overdue.
     Only unit/kind pairs with at least one site appear."""
     rs = resource_sites.c
-    sites, last_checked_on = _sites_with_last_check(as_of)
+    sites, last_checked_on = _sites_with_last_check(conn, as_of)
     stmt = (
         sa.select(rs.unit_code, rs.kind, sa.func.count().label("sites"),
                   sum_of(rs.headcount, "headcount"), sum_of(rs.capacity, "capacity"),
                   count_where(check_overdue(last_checked_on, as_of, check_interval_days),
                               "check_overdue"))
         .select_from(sites)
-        .where(*_site_conditions(unit=unit, kinds=kinds, category=category))
+        .where(*_site_conditions(conn, unit=unit, kinds=kinds, category=category))
         .group_by(rs.unit_code, rs.kind)
         .order_by(rs.unit_code, rs.kind)
     )
@@ -134,7 +139,7 @@ def summarize_equipment_by_unit(conn: sa.Connection, *, unit: str | None = None,
     """Per unit and item (of the sites in the filter): category, uom, total quantity and the
     number of sites holding it. With `category`, only items of that category are counted."""
     rs, ri = resource_sites.c, resource_items.c
-    conditions = _site_conditions(unit=unit, kinds=kinds)
+    conditions = [*_site_conditions(conn, unit=unit, kinds=kinds), *usable(conn, resource_items)]
     if category:
         conditions.append(ri.category == category)
     stmt = (
@@ -153,7 +158,8 @@ def list_site_items(conn: sa.Connection, *, site_id: int) -> pd.DataFrame:
     """One site's inventory: item, category, quantity, uom. No rows: nothing recorded."""
     ri = resource_items.c
     stmt = (sa.select(ri.item, ri.category, ri.quantity, ri.uom)
-            .where(ri.site_id == site_id).order_by(ri.category, ri.item))
+            .where(ri.site_id == site_id, *usable(conn, resource_items))
+            .order_by(ri.category, ri.item))
     return frame(conn, stmt)
 
 
@@ -163,7 +169,8 @@ def list_items_of_sites(conn: sa.Connection, *, unit: str | None = None,
     """Inventory rows (site_id, item, category, quantity, uom) of the sites in the filter, or of
     the given `site_ids`; used to show each site's key equipment on the map and in lists."""
     rs, ri = resource_sites.c, resource_items.c
-    conditions = _site_conditions(unit=unit, kinds=kinds, category=category)
+    conditions = [*_site_conditions(conn, unit=unit, kinds=kinds, category=category),
+                  *usable(conn, resource_items)]
     if site_ids is not None:
         conditions.append(rs.id.in_(site_ids))
     stmt = (
@@ -187,7 +194,7 @@ def list_sites_in_box(conn: sa.Connection, *, min_lat: float, max_lat: float, mi
         sa.select(rs.id, rs.name, rs.kind, rs.subkind, rs.level, rs.unit_code, rs.lat, rs.lon,
                   rs.headcount, rs.capacity, rs.area_m2, rs.contact_role)
         .where(rs.lat.between(min_lat, max_lat), rs.lon.between(min_lon, max_lon),
-               *_site_conditions(unit=None, kinds=kinds, category=category))
+               *_site_conditions(conn, unit=None, kinds=kinds, category=category))
         .order_by(rs.id)
     )
     return frame(conn, stmt)
@@ -198,5 +205,5 @@ def list_enterprise_locations(conn: sa.Connection, *, unit: str | None = None) -
     ordered by unit and name. `unit` None or the city code = all units."""
     e = enterprises.c
     stmt = sa.select(e.id, e.name, e.unit_code, e.sector_code, e.lat, e.lon)
-    stmt = stmt.where(*unit_scope(e.unit_code, unit))
+    stmt = stmt.where(*unit_scope(e.unit_code, unit), *usable(conn, enterprises))
     return frame(conn, stmt.order_by(e.unit_code, e.name, e.id))

@@ -45,6 +45,7 @@ from data_access.schema import (
     townships,
     units,
 )
+from data_access.validity import usable
 
 STATUSES = ("met", "warning", "missed", "no_data")
 SECTIONS = ("一", "二", "三", "四", "五", "六")
@@ -155,7 +156,7 @@ def _one_row(conn: sa.Connection, stmt: sa.Select) -> dict[str, int]:
 
 
 def _count_units(conn: sa.Connection, unit: str | None, kinds: tuple[str, ...] | None) -> int:
-    conditions = unit_scope(units.c.code, unit)
+    conditions = [*unit_scope(units.c.code, unit), *usable(conn, units)]
     if kinds:
         conditions.append(units.c.kind.in_(kinds))
     return int(conn.execute(sa.select(sa.func.count()).select_from(units).where(*conditions))
@@ -186,7 +187,8 @@ def measure_leadership(conn: sa.Connection, *, as_of: dt.date,
         sa.select(la.unit_code, month,
                   count_where(la.kind == "meeting", "meetings"),
                   count_where(la.kind == "grassroots_visit", "visits"))
-        .where(la.held_on >= year_start(as_of), la.held_on <= last_day, *unit_scope(la.unit_code, unit))
+        .where(la.held_on >= year_start(as_of), la.held_on <= last_day,
+               *unit_scope(la.unit_code, unit), *usable(conn, leadership_activities))
         .group_by(la.unit_code, month)
         .subquery()
     )
@@ -203,13 +205,15 @@ def count_gas_events(conn: sa.Connection, *, as_of: dt.date,
     (gas_over_limit) and coal-and-gas outbursts (outburst)."""
     ge = coal_gas_events.c
     mines = int(conn.execute(sa.select(sa.func.count()).select_from(coal_mines)
-                             .where(*unit_scope(coal_mines.c.unit_code, unit))).scalar())
+                             .where(*unit_scope(coal_mines.c.unit_code, unit),
+                                    *usable(conn, coal_mines))).scalar())
     events = _one_row(conn, sa.select(
         count_where(ge.kind == "gas_over_limit", "gas_over_limit"),
         count_where(ge.kind == "outburst", "outburst"),
     ).select_from(coal_gas_events.join(coal_mines, ge.mine_id == coal_mines.c.id))
         .where(ge.occurred_on >= year_start(as_of), ge.occurred_on <= as_of,
-               *unit_scope(coal_mines.c.unit_code, unit)))
+               *unit_scope(coal_mines.c.unit_code, unit), *usable(conn, coal_gas_events),
+               *usable(conn, coal_mines)))
     return {"mines": mines, **events}
 
 
@@ -219,12 +223,13 @@ def count_high_risk_oil_gas(conn: sa.Connection, *, as_of: dt.date,
     assessment on or before `as_of` is 高风险 or 较高风险 (high_risk)."""
     oa = oil_gas_storage_assessments.c
     latest = latest_rows(oil_gas_storage_assessments, key=oa.enterprise_id, day=oa.assessed_on,
-                         as_of=as_of, columns=(oa.enterprise_id, oa.risk_level))
+                         as_of=as_of, columns=(oa.enterprise_id, oa.risk_level),
+                         where=tuple(usable(conn, oil_gas_storage_assessments)))
     return _one_row(conn, sa.select(
         sa.func.count().label("assessed"),
         count_where(latest.c.risk_level.in_(HIGH_OIL_GAS_RISK), "high_risk"),
     ).select_from(latest.join(enterprises, latest.c.enterprise_id == enterprises.c.id))
-        .where(*unit_scope(enterprises.c.unit_code, unit)))
+        .where(*unit_scope(enterprises.c.unit_code, unit), *usable(conn, enterprises)))
 
 
 def measure_major_hazard_sources(conn: sa.Connection, *, as_of: dt.date,
@@ -236,7 +241,8 @@ def measure_major_hazard_sources(conn: sa.Connection, *, as_of: dt.date,
     done = (
         sa.select(ev.source_id, count_where(ev.kind == "training", "trainings"),
                   count_where(ev.kind == "inspection", "inspections"))
-        .where(ev.held_on >= year_start(as_of), ev.held_on <= as_of)
+        .where(ev.held_on >= year_start(as_of), ev.held_on <= as_of,
+               *usable(conn, major_hazard_source_events))
         .group_by(ev.source_id)
         .subquery()
     )
@@ -246,7 +252,8 @@ def measure_major_hazard_sources(conn: sa.Connection, *, as_of: dt.date,
         count_where(done.c.trainings > 0, "trained"),
         count_where(done.c.inspections > 0, "inspected"),
     ).select_from(major_hazard_sources.outerjoin(done, done.c.source_id == mhs.id))
-        .where(mhs.registered_on <= as_of, *unit_scope(mhs.unit_code, unit)))
+        .where(mhs.registered_on <= as_of, *unit_scope(mhs.unit_code, unit),
+               *usable(conn, major_hazard_sources)))
 
 
 def measure_inspection_plan(conn: sa.Connection, *, as_of: dt.date,
@@ -256,11 +263,13 @@ def measure_inspection_plan(conn: sa.Connection, *, as_of: dt.date,
     ip = inspection_progress.c
     planned = conn.execute(
         sa.select(sum_of(inspection_plans.c.planned_inspections, "planned"))
-        .where(inspection_plans.c.year == as_of.year, *unit_scope(inspection_plans.c.unit_code, unit))
+        .where(inspection_plans.c.year == as_of.year,
+               *unit_scope(inspection_plans.c.unit_code, unit), *usable(conn, inspection_plans))
     ).scalar()
     latest = latest_rows(inspection_progress, key=ip.unit_code, day=ip.reported_on, as_of=as_of,
                          columns=(ip.done_to_date,),
-                         where=(ip.reported_on >= year_start(as_of), *unit_scope(ip.unit_code, unit)))
+                         where=(ip.reported_on >= year_start(as_of), *unit_scope(ip.unit_code, unit),
+                                *usable(conn, inspection_progress)))
     done = conn.execute(sa.select(sum_of(latest.c.done_to_date, "done"))).scalar()
     return {"planned": int(planned), "done": int(done)}
 
@@ -272,11 +281,12 @@ def measure_risk_census(conn: sa.Connection, *, as_of: dt.date,
     rc = risk_census_progress.c
     reports = latest_rows(risk_census_progress, key=rc.unit_code, day=rc.reported_on,
                           as_of=as_of, columns=(rc.unit_code, rc.completion_pct),
-                          where=tuple(unit_scope(rc.unit_code, unit)))
+                          where=(*unit_scope(rc.unit_code, unit),
+                                 *usable(conn, risk_census_progress)))
     latest = _one_row(conn, sa.select(
         sa.func.count().label("reported"), sum_of(reports.c.completion_pct, "pct_sum"),
     ).select_from(reports.join(units, units.c.code == reports.c.unit_code))
-        .where(units.c.kind.in_(CENSUS_UNIT_KINDS)))
+        .where(units.c.kind.in_(CENSUS_UNIT_KINDS), *usable(conn, units)))
     return {"units": _count_units(conn, unit, CENSUS_UNIT_KINDS), **latest}
 
 
@@ -289,7 +299,8 @@ def measure_drills(conn: sa.Connection, *, as_of: dt.date,
         sa.select(sa.func.count(sa.distinct(dr.unit_code)))
         .select_from(drills.join(units, units.c.code == dr.unit_code))
         .where(dr.kind == "comprehensive", dr.held_on >= year_start(as_of), dr.held_on <= as_of,
-               units.c.kind.in_(REQUIRED_DRILL_KINDS), *unit_scope(dr.unit_code, unit))
+               units.c.kind.in_(REQUIRED_DRILL_KINDS), *unit_scope(dr.unit_code, unit),
+               *usable(conn, drills), *usable(conn, units))
     ).scalar()
     return {"required": _count_units(conn, unit, REQUIRED_DRILL_KINDS), "held": int(held)}
 
@@ -300,13 +311,14 @@ def measure_township_staffing(conn: sa.Connection, *, as_of: dt.date,
     and those whose latest report shows at least 3 staff (staffed)."""
     ts = township_staffing.c
     latest = latest_rows(township_staffing, key=ts.township_id, day=ts.reported_on,
-                         as_of=as_of, columns=(ts.township_id, ts.staff))
+                         as_of=as_of, columns=(ts.township_id, ts.staff),
+                         where=tuple(usable(conn, township_staffing)))
     return _one_row(conn, sa.select(
         sa.func.count().label("townships"),
         sa.func.count(latest.c.staff).label("reported"),
         count_where(latest.c.staff >= MIN_TOWNSHIP_STAFF, "staffed"),
     ).select_from(townships.outerjoin(latest, latest.c.township_id == townships.c.id))
-        .where(*unit_scope(townships.c.unit_code, unit)))
+        .where(*unit_scope(townships.c.unit_code, unit), *usable(conn, townships)))
 
 
 MONITORING_COUNTS = ("commit_required", "commit_on_time", "sources_required",
@@ -327,7 +339,7 @@ def summarize_hazchem_monitoring(conn: sa.Connection, *, as_of: dt.date, unit: s
     is 0). One row of totals, or one row per unit with `by_unit` (adds unit_code). An empty frame
     means no current report in scope."""
     hm = hazchem_monitoring_weekly.c
-    scope = unit_scope(hm.unit_code, unit)
+    scope = [*unit_scope(hm.unit_code, unit), *usable(conn, hazchem_monitoring_weekly)]
     week = (sa.select(sa.func.max(hm.week_ending))
             .where(hm.week_ending <= as_of,
                    hm.week_ending > as_of - dt.timedelta(days=MONITORING_FRESH_DAYS), *scope)
@@ -354,7 +366,7 @@ def measure_standardization(conn: sa.Connection, *, unit: str | None = None) -> 
         sa.func.count().label("enterprises"),
         count_where(sa.and_(en.std_grade.is_not(None), en.std_grade <= en.required_std_grade),
                     "met"),
-    ).where(*unit_scope(en.unit_code, unit)))
+    ).where(*unit_scope(en.unit_code, unit), *usable(conn, enterprises)))
 
 
 def count_cyber_incidents(conn: sa.Connection, *, as_of: dt.date,
@@ -365,7 +377,7 @@ def count_cyber_incidents(conn: sa.Connection, *, as_of: dt.date,
         sa.func.count().label("all"),
         count_where(ci.severity.in_(SERIOUS_CYBER_SEVERITIES), "serious"),
     ).where(ci.occurred_on >= year_start(as_of), ci.occurred_on <= as_of,
-            *unit_scope(ci.unit_code, unit)))
+            *unit_scope(ci.unit_code, unit), *usable(conn, cyber_incidents)))
 
 
 def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None

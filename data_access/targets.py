@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from data_access import vocab
 from data_access._sql import frame
 from data_access.schema import targets
+from data_access.validity import usable
 
 # Metric codes in the `targets` table and what they mean.
 METRICS = vocab.TARGET_METRICS
@@ -24,7 +25,7 @@ def list_targets(conn: sa.Connection, *, year: int, metrics: tuple[str, ...]) ->
     stmt = (
         sa.select(targets.c.unit_code, targets.c.sector_code, targets.c.metric,
                   targets.c.direction, targets.c.value)
-        .where(targets.c.year == year, targets.c.metric.in_(metrics))
+        .where(targets.c.year == year, targets.c.metric.in_(metrics), *usable(conn, targets))
         .order_by(targets.c.id)
     )
     return frame(conn, stmt)

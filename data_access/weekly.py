@@ -32,6 +32,7 @@ from data_access.schema import (
     resource_sites,
     working_faces,
 )
+from data_access.validity import usable
 
 REVIEW_INTERVAL_DAYS = 7
 TASK_CHANGES = ("completed", "newly_overdue")
@@ -104,7 +105,8 @@ def count_hazard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
     for column, total, of_major in ((hd.found_on, "found", "major_opened"),
                                     (hd.closed_on, "closed", "major_closed")):
         stmt = sa.select(sa.func.count().label(total), count_where(major, of_major)).where(
-            _in_week(column, since, as_of), *unit_scope(hd.unit_code, unit))
+            _in_week(column, since, as_of), *unit_scope(hd.unit_code, unit),
+            *usable(conn, hidden_dangers))
         counts.update(frame(conn, stmt).iloc[0].to_dict())
     return {name: int(counts[name]) for name in ("found", "closed", "major_opened",
                                                  "major_closed")}
@@ -130,9 +132,10 @@ def list_major_hazard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.
                 rectification.hazard_state_expression(as_of).label("state"), hd.description,
                 column.label("changed_on"),
             )
-            .select_from(hidden_dangers.join(enterprises, hd.enterprise_id == enterprises.c.id))
+            .select_from(hidden_dangers.outerjoin(enterprises,
+                                                  hd.enterprise_id == enterprises.c.id))
             .where(hd.level == "major", _in_week(column, since, as_of),
-                   *unit_scope(hd.unit_code, unit))
+                   *unit_scope(hd.unit_code, unit), *usable(conn, hidden_dangers))
         )
 
     union = sa.union_all(part("opened", hd.found_on), part("closed", hd.closed_on)).subquery()
@@ -153,7 +156,8 @@ def list_faces_accepted(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
                   wf.face_type, wf.plan_year, wf.planned_completion_on, wf.accepted_on,
                   sa.case((wf.accepted_on > wf.planned_completion_on, 1), else_=0).label("late"))
         .select_from(working_faces.join(coal_mines, wf.mine_id == coal_mines.c.id))
-        .where(_in_week(wf.accepted_on, since, as_of), *unit_scope(coal_mines.c.unit_code, unit))
+        .where(_in_week(wf.accepted_on, since, as_of), *unit_scope(coal_mines.c.unit_code, unit),
+               *usable(conn, working_faces), *usable(conn, coal_mines))
         .order_by(wf.accepted_on, wf.id)
     )
     df = frame(conn, stmt)
@@ -170,7 +174,8 @@ def list_milestones_achieved(conn: sa.Connection, *, since: dt.date, as_of: dt.d
         sa.select(coal_mines.c.name.label("mine"), coal_mines.c.unit_code, mm.programme,
                   mm.name, mm.planned_on, mm.achieved_on)
         .select_from(mine_milestones.join(coal_mines, mm.mine_id == coal_mines.c.id))
-        .where(_in_week(mm.achieved_on, since, as_of), *unit_scope(coal_mines.c.unit_code, unit))
+        .where(_in_week(mm.achieved_on, since, as_of), *unit_scope(coal_mines.c.unit_code, unit),
+               *usable(conn, mine_milestones), *usable(conn, coal_mines))
         .order_by(mm.achieved_on, mm.id)
     )
     return frame(conn, stmt)
@@ -183,7 +188,8 @@ def list_drills_held(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
     dr = drills.c
     stmt = (
         sa.select(dr.held_on, dr.unit_code, dr.kind, dr.title, dr.participants)
-        .where(_in_week(dr.held_on, since, as_of), *unit_scope(dr.unit_code, unit))
+        .where(_in_week(dr.held_on, since, as_of), *unit_scope(dr.unit_code, unit),
+               *usable(conn, drills))
         .order_by(dr.held_on, dr.id)
     )
     return frame(conn, stmt)
@@ -197,9 +203,10 @@ def count_site_check_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.d
     overdue in the week (newly_overdue: overdue at `as_of`, not yet at `since`), both from the
     dated check log."""
     rs = resource_sites.c
-    now, before = last_checks(as_of, "now"), last_checks(since, "before")
+    now, before = last_checks(conn, as_of, "now"), last_checks(conn, since, "before")
     in_week = (sa.select(resource_checks.c.site_id)
-               .where(_in_week(resource_checks.c.checked_on, since, as_of)))
+               .where(_in_week(resource_checks.c.checked_on, since, as_of),
+                      *usable(conn, resource_checks)))
     stmt = (
         sa.select(
             count_where(rs.id.in_(in_week), "checked"),
@@ -209,7 +216,7 @@ def count_site_check_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.d
                         "newly_overdue"))
         .select_from(resource_sites.outerjoin(now, now.c.site_id == rs.id)
                      .outerjoin(before, before.c.site_id == rs.id))
-        .where(*unit_scope(rs.unit_code, unit))
+        .where(*unit_scope(rs.unit_code, unit), *usable(conn, resource_sites))
     )
     row = frame(conn, stmt).iloc[0]
     return {name: int(value) for name, value in row.items()}

@@ -25,6 +25,7 @@ from ui.labels import ACCIDENT_CONTROL_COLUMNS as CONTROL_COLUMNS
 from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
 from ui.labels import ACCIDENT_TEXT as T
 from ui.labels import GRADE_ORDER, GRADES, MESSAGES
+from ui.quality import render_quality_notice
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
 
@@ -81,6 +82,7 @@ def breakdown(col, kind: str, title: str, rows, counts, *, names: dict[str, str]
 ctx, filters = page_context()
 page_header("事故控制", ctx, filters)
 render_week_changes("accidents", ctx, filters)
+render_quality_notice("accidents")
 if has_data(ctx, "accidents"):
     as_of, year, previous = filters.as_of, filters.year, filters.previous_review
     sector_codes = list(ctx.sectors["code"])

@@ -21,6 +21,7 @@ from ui.labels import (
     PROGRAMME_MINE_STATES,
     PROGRAMMES,
 )
+from ui.quality import render_quality_notice
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
 
@@ -31,6 +32,7 @@ NOT_SET = "未设定"
 ctx, filters = page_context()
 page_header("智能化建设", ctx, filters)
 render_week_changes("mining", ctx, filters)
+render_quality_notice("mining")
 if not has_data(ctx, "working_faces", "coal_mines"):
     st.stop()
 unit, as_of = filters.unit_or_none, filters.as_of

@@ -9,6 +9,7 @@ from ui.figures.overview import build_scorecard_html, monitoring_table
 from ui.format import cn_date, count, pct
 from ui.labels import MESSAGES, SCORECARD_RULES, SCORECARD_TABLE_NAMES
 from ui.labels import OVERVIEW_TEXT as T
+from ui.quality import render_quality_section
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_brief_downloads, render_week_changes
 
@@ -104,3 +105,4 @@ if missing:
         tables="、".join(SCORECARD_TABLE_NAMES[t] for t in missing)))
 else:
     render_scorecard()
+render_quality_section()

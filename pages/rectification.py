@@ -17,6 +17,7 @@ from ui.figures import rectification as figs
 from ui.filters import CITY_CODE
 from ui.format import cn_date, count, pct
 from ui.labels import HAZARD_SCOPE_LABELS, RECTIFICATION_TEXT, TASK_STATUSES
+from ui.quality import render_quality_notice
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
 
@@ -31,6 +32,7 @@ TEXT = RECTIFICATION_TEXT
 ctx, filters = page_context()
 page_header("专项整治", ctx, filters)
 render_week_changes("rectification", ctx, filters)
+render_quality_notice("rectification")
 if not has_data(ctx, "key_tasks", "hidden_dangers"):
     st.stop()
 

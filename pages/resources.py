@@ -14,6 +14,7 @@ from ui.downloads import excel_bytes
 from ui.figures import resources as fig
 from ui.format import cn_date, count
 from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
+from ui.quality import render_quality_notice
 from ui.settings import map_style_url
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
@@ -78,6 +79,7 @@ def nearest_sites(point: tuple[float, float], category: str | None, limit: int) 
 ctx, filters = page_context()
 page_header("应急资源", ctx, filters)
 render_week_changes("resources", ctx, filters)
+render_quality_notice("resources")
 if has_data(ctx, "resource_sites"):
     unit = filters.unit_or_none
     c1, c2, c3 = st.columns([3, 1.2, 1], vertical_alignment="bottom")

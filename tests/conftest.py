@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from data_access import db, schema
+from tests.scratch_db import recreate_database, scratch_name
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = {
@@ -124,27 +125,6 @@ def schema_tables() -> list[str]:
     return [t.name for t in schema.TABLES_IN_LOAD_ORDER]
 
 
-def _scratch_url(url: str) -> str:
-    """The same server, a database of the tests' own beside the configured one."""
-    parsed = sa.engine.make_url(url)
-    return parsed.set(database=f"{parsed.database}_scratch").render_as_string(hide_password=False)
-
-
-def _create_database(url: str) -> None:
-    parsed = sa.engine.make_url(url)
-    admin = sa.create_engine(parsed.set(database=parsed.database.removesuffix("_scratch")),
-                             isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if parsed.get_backend_name() == "postgresql":
-            if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                {"n": parsed.database}).first():
-                conn.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
-        else:
-            conn.execute(sa.text(f"CREATE DATABASE IF NOT EXISTS `{parsed.database}` "
-                                 "CHARACTER SET utf8mb4"))
-    admin.dispose()
-
-
 @pytest.fixture(params=list(BACKENDS))
 def scratch_engine(request, sample_sqlite_path, tmp_path):
     """A fresh copy of the sample that a test may change, on each backend in turn (servers:
@@ -155,15 +135,8 @@ def scratch_engine(request, sample_sqlite_path, tmp_path):
         copy.write_bytes(sample_sqlite_path.read_bytes())
         engine = db.create_bureau_engine(f"sqlite:///{copy}")
     else:
-        url = os.environ.get(variable)
-        if not url:
-            pytest.skip(f"{variable} is not set")
-        scratch = _scratch_url(url)
-        _create_database(scratch)
-        engine = db.create_bureau_engine(scratch)
-        existing = sa.MetaData()
-        existing.reflect(engine)
-        existing.drop_all(engine)
+        url = recreate_database(request.param, scratch_name(request.param, "scratch"))
+        engine = db.create_bureau_engine(url.render_as_string(hide_password=False))
         db.load_into(engine)
     yield engine
     engine.dispose()

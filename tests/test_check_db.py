@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from data_access import check_db, quality, schema
 from tests.conftest import ROOT
-from tests.scratch_db import recreate_database, scratch_name
+from tests.scratch_db import copy_sample, relaxed_metadata, scratch_url
 from tests.sqlcheck import scalar
 
 # The sample's as-of date: every record of something that happened lies on or before it.
@@ -145,60 +145,10 @@ def expected_counts(dialect: str) -> dict[str, str]:
     }
 
 
-def relaxed_metadata(*, leave_out: tuple[str, ...] = (),
-                     retype: dict[str, sa.types.TypeEngine] | None = None) -> sa.MetaData:
-    """The data model as a database behind views may have it: no keys or constraints, every
-    column nullable, text unbounded. `leave_out` names tables or `table.column`s to omit;
-    `retype` gives `table.column`s another type."""
-    retype = retype or {}
-    metadata = sa.MetaData()
-    for table in schema.TABLES_IN_LOAD_ORDER:
-        if table.name in leave_out:
-            continue
-        columns = []
-        for column in table.columns:
-            name = f"{table.name}.{column.name}"
-            if name in leave_out:
-                continue
-            kind = sa.Text() if isinstance(column.type, sa.String) else column.type
-            columns.append(sa.Column(column.name, retype.get(name, kind), nullable=True))
-        sa.Table(table.name, metadata, *columns)
-    return metadata
-
-
-def copy_sample(sample_url: str, url: str, metadata: sa.MetaData) -> None:
-    """Create `metadata`'s tables at `url` and copy the sample's rows into them."""
-    source, target = sa.create_engine(sample_url), sa.create_engine(url)
-    try:
-        metadata.create_all(target)
-        with source.connect() as read, target.begin() as write:
-            for table in metadata.sorted_tables:
-                model = schema.metadata.tables[table.name]
-                rows = read.execute(sa.select(*(model.c[c.name] for c in table.columns)))
-                values = [{c.name: _as_stored(c, v) for c, v in zip(table.columns, row)}
-                          for row in rows]
-                if values:
-                    write.execute(table.insert(), values)
-    finally:
-        source.dispose()
-        target.dispose()
-
-
-def _as_stored(column: sa.Column, value: object) -> object:
-    return str(value) if isinstance(column.type, sa.Text) and value is not None else value
-
-
-def _scratch_url(backend: str, suffix: str, tmp_path_factory) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp(suffix) / 'copy.sqlite'}"
-    url = recreate_database(backend, scratch_name(backend, suffix))
-    return url.render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def broken_url(request, sample_sqlite_url, tmp_path_factory) -> str:
     """A copy of the sample without constraints, broken by BREAKS."""
-    url = _scratch_url(request.param, "broken", tmp_path_factory)
+    url = scratch_url(request.param, "broken", tmp_path_factory)
     copy_sample(sample_sqlite_url, url, relaxed_metadata())
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -293,7 +243,7 @@ def _vague_drills_view(dialect: str, *, bad: bool) -> str:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_structure_problems_are_reported_and_their_rules_skipped(
         backend, sample_sqlite_url, tmp_path_factory):
-    url = _scratch_url(backend, "structure", tmp_path_factory)
+    url = scratch_url(backend, "structure", tmp_path_factory)
     metadata = relaxed_metadata(leave_out=("cyber_incidents", "hidden_dangers.congress_reported_on"),
                                 retype={"accidents.deaths": sa.Text()})
     copy_sample(sample_sqlite_url, url, metadata)

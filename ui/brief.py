@@ -34,13 +34,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from data_access import accident_rules as rules
 from data_access import accidents, catalog, forecast, mining, rectification, targets, weekly
 from data_access._sql import CITY_CODE, year_start
 from data_access.scorecard import LINES_BY_CODE, SECTIONS, STATUSES
+from ui.downloads import excel_book
 from ui.figures.accidents import build_control_bars, build_cumulative_trend
 from ui.figures.mining import build_trajectory
 from ui.figures.overview import STATUS_HEX, format_change, format_target, format_value
@@ -869,32 +868,7 @@ def excel_sheets(data: BriefData) -> dict[str, pd.DataFrame]:
 
 def render_xlsx(data: BriefData) -> bytes:
     """The tables behind the brief, one sheet each, Chinese headers, numbers as numbers."""
-    out = io.BytesIO()
-    header_fill = PatternFill("solid", fgColor="E7ECF2")
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, df in excel_sheets(data).items():
-            df.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-                cell.fill = header_fill
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-            for index, column in enumerate(df.columns, start=1):
-                values = [str(column)] + [str(v) for v in df[column].head(200)]
-                width = max(_display_width(v) for v in values)
-                sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8),
-                                                                              60)
-            for header in ("指标使用率",):
-                if header in df.columns:
-                    col = get_column_letter(list(df.columns).index(header) + 1)
-                    for cell in sheet[col][1:]:
-                        cell.number_format = "0.0%"
-    return out.getvalue()
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return excel_book(excel_sheets(data), percent_columns=("指标使用率",))
 
 
 def build_brief(conn, *, as_of: dt.date, since: dt.date | None = None, unit: str | None = None,

@@ -12,6 +12,7 @@ back is used at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ import pandas as pd
 import streamlit as st
 
 from data_access import catalog, db, versioning
+from ui.safe import plain
 
 QUERY_TTL_SECONDS = 300
+NAME_LIMIT = 40  # characters of a unit or sector name shown
 CONTEXT_TTL_SECONDS = 60
 
 
@@ -75,21 +78,26 @@ class DataContext:
     health: catalog.DatabaseHealth
     schema_state: versioning.SchemaState
 
+    @functools.cached_property
+    def unit_names(self) -> dict[str, str]:
+        """Unit code → name as plain text (`safe.plain`; the code where the name is missing).
+        Markdown and HTML still need `safe.md` / `safe.html_text`."""
+        return _names(self.units)
+
+    @functools.cached_property
+    def sector_names(self) -> dict[str, str]:
+        return _names(self.sectors)
+
     def unit_name(self, code: str | None) -> str:
-        names = dict(zip(self.units["code"], self.units["name"]))
-        return names.get(code, code or "")
+        return self.unit_names.get(code, plain(code or ""))
 
     def sector_name(self, code: str | None) -> str:
-        names = dict(zip(self.sectors["code"], self.sectors["name"]))
-        return names.get(code, code or "")
+        return self.sector_names.get(code, plain(code or ""))
 
-    @property
-    def unit_names(self) -> dict[str, str]:
-        return dict(zip(self.units["code"], self.units["name"]))
 
-    @property
-    def sector_names(self) -> dict[str, str]:
-        return dict(zip(self.sectors["code"], self.sectors["name"]))
+def _names(table: pd.DataFrame) -> dict[str, str]:
+    return {code: plain(name if isinstance(name, str) and name.strip() else code, NAME_LIMIT)
+            for code, name in zip(table["code"], table["name"])}
 
 
 @st.cache_data(ttl=CONTEXT_TTL_SECONDS, show_spinner=False)

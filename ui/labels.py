@@ -481,3 +481,20 @@ ADMIN_TEXT = {
                       "编码列可从下拉列表选择;第2行为示例,导入时自动跳过。下拉列表中的单位、行业和科室取自当前数据库。",
     "download_template": "下载导入模板(Excel)",
 }
+
+# ---- 数据质量 (rows the figures leave out) ---------------------------------------------------
+QUALITY_TEXT = {
+    "notice": "数据质量:{tables}中有 {rows} 条记录因数据问题未计入本页统计(点击查看)",
+    "explain": "以下记录的关键字段(日期、单位、行业、等级、数量、编号等)缺失、超出范围、代码无法识别、"
+               "引用不存在或编号重复,本页各项数字均未计入;请在源数据中更正后重新导入。",
+    "table_line": "**{table}**:{rows} 条",
+    "problem_line": "- {problem}:{count} 条(例:{examples})",
+    "download": "下载未计入的记录(Excel)",
+    "file_name": "数据质量_未计入记录.xlsx",
+    "problems": "问题",
+    "none_sheet": "无",
+    "section": "数据质量",
+    "all_clean": "各数据表的关键字段均通过检查,所有记录都计入了统计。",
+    "section_summary": "{count} 张数据表中共有 {rows} 条记录因数据问题未计入统计。",
+    "section_details": "逐表查看问题和示例",
+}

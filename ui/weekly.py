@@ -11,7 +11,6 @@ Text from the database is escaped before it goes into Markdown.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -19,6 +18,7 @@ import streamlit as st
 
 from data_access import weekly
 from ui.data import DataContext, get_engine, query
+from ui.downloads import XLSX_MIME
 from ui.figures.overview import format_value
 from ui.filters import Filters
 from ui.format import cn_date
@@ -31,17 +31,12 @@ from ui.labels import (
     SCORECARD_STATUSES,
     WEEKLY_TEXT,
 )
+from ui.safe import md
 
 SECTIONS = ("overview", "accidents", "rectification", "mining", "resources")
 MAX_ITEMS = 8
 T = WEEKLY_TEXT
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def md(text) -> str:
-    """Database text made safe for Markdown (no links, emphasis or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
 def short_date(day) -> str:
