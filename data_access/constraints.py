@@ -7,6 +7,10 @@ rules find the rows of a database that break it (`quality`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+from data_access import geo
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 # A record of something that happened may be dated at most this many days after today (a
@@ -66,3 +70,49 @@ def ordered_date_pairs(table: str) -> tuple[tuple[str, str], ...]:
     stages = STAGE_DATES.get(table, ())
     return (*DATE_ORDER.get(table, ()),
             *((a, b) for i, a in enumerate(stages) for b in stages[i + 1:]))
+
+
+def row_problems(table: str, values: dict[str, object], today: dt.date,
+                 label: Callable[[str], str] = str) -> list[tuple[str, str]]:
+    """(column, Chinese reason) for each impossible value of one row of `table`, read into
+    Python types: amounts and counts below zero, percentages outside 0–100, years outside
+    2000 … next year, dates before 2000 or (for what happened) after the day after tomorrow,
+    dates in the wrong order, a part larger than its whole, coordinates outside Changzhi.
+    `label` names another column in a reason (a file's header for it)."""
+    found = []
+    for column, value in values.items():
+        reason = _value_problem(table, column, value, today)
+        if reason:
+            found.append((column, reason))
+    for earlier, later in ordered_date_pairs(table):
+        a, b = values.get(earlier), values.get(later)
+        if a is not None and b is not None and b < a:
+            found.append((later, f"早于{label(earlier)}({a})"))
+    for part, whole in PARTS_OF_WHOLE.get(table, ()):
+        a, b = values.get(part), values.get(whole)
+        if a is not None and b is not None and a > b:
+            found.append((part, f"大于{label(whole)}({b})"))
+    lat, lon = values.get("lat"), values.get("lon")
+    if lat is not None and lon is not None and not geo.in_city_bounds(float(lat), float(lon)):
+        found.append(("lat", f"坐标(纬度{lat},经度{lon})不在长治市范围内"))
+    return found
+
+
+def _value_problem(table: str, column: str, value: object, today: dt.date) -> str | None:
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if day < EARLIEST_DATE:
+            return f"早于{EARLIEST_DATE.year}年"
+        if (table, column) not in PLANNED_DATES and day > latest_allowed_date(today):
+            return "晚于今天"
+        return None
+    if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
+        return None
+    if column in YEAR_COLUMNS:
+        first, last = EARLIEST_DATE.year, latest_allowed_year(today)
+        return None if first <= value <= last else f"年度应在{first}到{last}之间"
+    if is_percent(column) and not 0 <= value <= 100:
+        return "应在0到100之间"
+    if value < 0 and column not in NOT_AMOUNTS:
+        return "不能为负数"
+    return None

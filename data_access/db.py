@@ -120,7 +120,8 @@ def _is_current(path: Path) -> bool:
 
 
 def load_into(engine: sa.Engine, csv_dir: Path = SAMPLE_CSV_DIR, *, replace: bool = False,
-              progress: loader.Progress | None = None) -> dict[str, int]:
+              progress: loader.Progress | None = None,
+              allow_partial: bool = False) -> dict[str, int]:
     """Bring the schema on `engine` to the code's revision (migrations, which never drop
     data), then load every CSV in `csv_dir` in one transaction; returns rows per table.
 
@@ -132,7 +133,8 @@ def load_into(engine: sa.Engine, csv_dir: Path = SAMPLE_CSV_DIR, *, replace: boo
     """
     versioning.upgrade_database(engine)
     with engine.begin() as conn:
-        return loader.load_csv_dir(conn, csv_dir, replace=replace, progress=progress)
+        return loader.load_csv_dir(conn, csv_dir, replace=replace, progress=progress,
+                                   allow_partial=allow_partial)
 
 
 def describe_error(error: sa.exc.SQLAlchemyError) -> str:

@@ -9,8 +9,8 @@ drop data), then every file is checked, then the rows are written in one transac
 
 --replace deletes the dashboard's rows and inserts the files' in that same transaction: a bad
 file, a database error or a killed process leaves the previous data exactly as it was. Without
-it, tables that already hold rows are refused. --progress prints a line to stderr after each
-batch written. Every problem is reported in Chinese, with exit status 1 and nothing changed.
+it, tables that already hold rows are refused. A folder without every table's file is refused
+unless --allow-partial. --progress prints a line to stderr after each batch written. Every problem is reported in Chinese, with exit status 1 and nothing changed.
 """
 
 from __future__ import annotations
@@ -45,13 +45,17 @@ def main() -> None:
                         help="replace the dashboard's rows with the files' (one transaction)")
     parser.add_argument("--progress", action="store_true",
                         help="print a line to stderr after each batch written")
+    parser.add_argument("--allow-partial", action="store_true",
+                        help="load a folder without every table's file (with --replace those "
+                             "tables are left empty)")
     args = parser.parse_args()
     if not args.url:
         fail("请用 --url 指定数据库地址,或设置环境变量 DATABASE_URL。")
     engine = db.create_bureau_engine(args.url)
     try:
         counts = db.load_into(engine, args.csv_dir, replace=args.replace,
-                              progress=print_progress if args.progress else None)
+                              progress=print_progress if args.progress else None,
+                              allow_partial=args.allow_partial)
     except loader.LoadError as error:
         fail(f"未导入任何数据:发现 {len(error.problems)} 处问题,请修正后重新导入。",
              [str(problem) for problem in error.problems])

@@ -4,9 +4,12 @@ Values are converted by the declared column type, so the same CSV loads into SQL
 PostgreSQL and MariaDB. Empty cells become NULL.
 
 Every file is checked row by row before anything is written: unknown columns, missing required
-values, values that are not dates or numbers, unit codes that are not Changzhi units, and
-coordinates outside Changzhi are reported with file, line and a Chinese message, and then
-nothing is loaded at all (`LoadError`), so a bad file never leaves half a dataset behind.
+values, values that are not dates or numbers, unknown codes, text longer than its column,
+impossible values (`constraints.row_problems`: negative deaths, future dates, dates out of
+order, coordinates outside Changzhi …), a key repeated within a file, and a reference to a row
+that neither the files nor the database hold; each is reported with file, line and a Chinese
+message, and then nothing is loaded at all (`LoadError`), so a bad file never leaves half a
+dataset behind. A folder that lacks some tables' files is refused unless that is allowed.
 
 Loading replaces rows with DML only (DELETE, then INSERT) inside the caller's one transaction:
 MariaDB commits implicitly before any DDL, so a DROP or TRUNCATE would make the old data
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +29,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_access import geo, schema
+from data_access import constraints, schema, vocab
 from data_access.importing.commit import finish_batch, start_batch
 
 BATCH_ROWS = 5000
@@ -123,8 +127,57 @@ _TYPE_NAMES = {bool: "布尔值(true/false)", int: "整数", float: "数值", De
                dt.datetime.fromisoformat: "日期时间(YYYY-MM-DD HH:MM)"}
 
 
-def _check_row(table: sa.Table, path: Path, line: int, row: dict[str, str],
-               known_units: set[str]) -> Iterator[Problem]:
+class _Keys:
+    """The keys seen so far in the files, to find a key repeated within a file and a reference
+    to a row that neither the files nor (without replace) the database hold."""
+
+    def __init__(self, conn: sa.Connection | None) -> None:
+        self.conn = conn  # None: the database's rows are about to be replaced
+        self.seen: dict[tuple[str, tuple[str, ...]], dict[tuple, int]] = {}
+        self.loaded: dict[str, set] = {}  # "table.column" → the values of that column in the file
+
+    def repeated(self, table: sa.Table, values: dict, line: int) -> list[tuple[str, int]]:
+        """(key columns, earlier line) for each of the table's keys this row repeats."""
+        found = []
+        for names in _keys_of(table):
+            key = tuple(values.get(n) for n in names)
+            if None in key:
+                continue
+            earlier = self.seen.setdefault((table.name, names), {}).setdefault(key, line)
+            if earlier != line:
+                found.append(("+".join(names), earlier))
+        return found
+
+    def remember(self, table: sa.Table, values: dict) -> None:
+        for column in _referenced_columns(table):
+            self.loaded.setdefault(f"{table.name}.{column}", set()).add(values.get(column))
+
+    def exists(self, target: sa.Column, value: object, in_files: bool) -> bool:
+        if in_files:
+            return value in self.loaded.get(f"{target.table.name}.{target.name}", set())
+        if self.conn is None:
+            return False
+        return self.conn.execute(sa.select(sa.literal(1)).select_from(target.table)
+                                 .where(target == value).limit(1)).first() is not None
+
+
+@functools.cache
+def _keys_of(table: sa.Table) -> list[tuple[str, ...]]:
+    keys = [tuple(c.name for c in table.primary_key.columns)]
+    keys += [tuple(c.name for c in u.columns) for u in table.constraints
+             if isinstance(u, sa.UniqueConstraint)]
+    keys += [(c.name,) for c in table.columns if c.unique]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+@functools.cache
+def _referenced_columns(table: sa.Table) -> set[str]:
+    return {fk.column.name for other in schema.TABLES_IN_LOAD_ORDER
+            for fk in other.foreign_keys if fk.column.table is table}
+
+
+def _check_row(table: sa.Table, path: Path, line: int, row: dict[str, str], keys: _Keys,
+               files: set[str], today: dt.date) -> Iterator[Problem]:
     values = {}
     for column in table.columns:
         text = row.get(column.name)
@@ -138,17 +191,39 @@ def _check_row(table: sa.Table, path: Path, line: int, row: dict[str, str],
             values[column.name] = convert(text)
         except (ValueError, ArithmeticError):
             kind = _TYPE_NAMES.get(convert, "正确格式")
-            yield Problem(path.name, line, column.name, f"“{text}”不是{kind}")
-    unit = values.get("unit_code")
-    if unit is not None and table.name != "units" and unit not in known_units:
-        yield Problem(path.name, line, "unit_code", f"单位代码“{unit}”不是长治市的县区或功能区")
-    lat, lon = values.get("lat"), values.get("lon")
-    if isinstance(lat, float) and isinstance(lon, float) and not geo.in_city_bounds(lat, lon):
-        yield Problem(path.name, line, "lat/lon", f"坐标({lat}, {lon})不在长治市范围内")
+            yield Problem(path.name, line, column.name, f"“{_short(text)}”不是{kind}")
+            continue
+        length = getattr(column.type, "length", None)
+        if isinstance(column.type, sa.String) and length and len(text) > length:
+            yield Problem(path.name, line, column.name, f"超过{length}个字符(共{len(text)}个)")
+        codes = vocab.CODED_COLUMNS.get((table.name, column.name))
+        if codes is not None and values[column.name] not in codes:
+            yield Problem(path.name, line, column.name,
+                          f"“{_short(text)}”不是可选的代码({'/'.join(map(str, codes))})")
+    for column, reason in constraints.row_problems(table.name, values, today):
+        yield Problem(path.name, line, column, reason)
+    for names, earlier in keys.repeated(table, values, line):
+        yield Problem(path.name, line, names, f"与第{earlier}行重复(应唯一)")
+    for fk in table.foreign_keys:
+        value, target = values.get(fk.parent.name), fk.column
+        in_files = target.table.name in files
+        if value is not None and not keys.exists(target, value, in_files):
+            where = f"{target.table.name}.csv" if in_files else "数据库"
+            reason = (f"单位代码“{_short(str(value))}”不是长治市的县区或功能区"
+                      if target.table is schema.units else
+                      f"“{_short(str(value))}”在{where}中不存在({target.table.name}.{target.name})")
+            yield Problem(path.name, line, fk.parent.name, reason)
+    keys.remember(table, values)
 
 
-def check_csv(table: sa.Table, path: Path, known_units: set[str]) -> list[Problem]:
-    """Every problem in one file (at most MAX_PROBLEMS); an empty list means it will load."""
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def check_csv(table: sa.Table, path: Path, keys: _Keys, files: set[str],
+              today: dt.date) -> list[Problem]:
+    """Every problem in one file (at most MAX_PROBLEMS); an empty list means it will load.
+    Files are checked in load order, so that references to earlier files can be checked."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -161,7 +236,7 @@ def check_csv(table: sa.Table, path: Path, known_units: set[str]) -> list[Proble
                 if None in row:
                     problems.append(Problem(path.name, line, "", "列数多于表头"))
                     continue
-                problems.extend(_check_row(table, path, line, row, known_units))
+                problems.extend(_check_row(table, path, line, row, keys, files, today))
                 if len(problems) >= MAX_PROBLEMS:
                     break
             return problems
@@ -169,18 +244,6 @@ def check_csv(table: sa.Table, path: Path, known_units: set[str]) -> list[Proble
         return [Problem(path.name, 0, "", "文件不是 UTF-8 编码(请在 Excel 中另存为“CSV UTF-8”)")]
     except csv.Error as exc:
         return [Problem(path.name, 0, "", f"不是有效的 CSV 文件:{exc}")]
-
-
-def _units_in(csv_dir: Path, conn: sa.Connection | None) -> set[str]:
-    """Unit codes the files may refer to: units.csv's, else the database's (none when `conn` is
-    None, i.e. the database's rows are about to be replaced)."""
-    path = csv_dir / "units.csv"
-    if path.exists():
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return {row.get("code", "") for row in csv.DictReader(handle)}
-    if conn is None:
-        return set()
-    return set(conn.execute(sa.select(schema.units.c.code)).scalars())
 
 
 def _has_rows(conn: sa.Connection, table: sa.Table) -> bool:
@@ -209,7 +272,8 @@ def sync_id_sequences(conn: sa.Connection, tables: list[sa.Table]) -> None:
 
 
 def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
-                 progress: Progress | None = None) -> dict[str, int]:
+                 progress: Progress | None = None, allow_partial: bool = False,
+                 today: dt.date | None = None) -> dict[str, int]:
     """Check every file, then load them all in table order; returns rows per table. Run it
     inside one transaction, on a schema at the code's revision.
 
@@ -217,7 +281,9 @@ def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
     file to load; TablesNotEmptyError, without `replace`, when a table to be loaded already
     holds rows. With `replace`, every dashboard table's rows are deleted before the files' are
     inserted, so when the caller's transaction commits the files replace the old data at once,
-    and when it does not (an error, a killed process) the old data is untouched.
+    and when it does not (an error, a killed process) the old data is untouched. A folder
+    without some tables' files is refused unless `allow_partial` (with `replace`, those tables
+    would be left empty).
     """
     present = [(t, csv_dir / f"{t.name}.csv") for t in schema.TABLES_IN_LOAD_ORDER
                if (csv_dir / f"{t.name}.csv").exists()]
@@ -228,8 +294,16 @@ def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
         filled = [table.name for table, _ in present if _has_rows(conn, table)]
         if filled:
             raise TablesNotEmptyError(filled)
-    known_units = _units_in(csv_dir, None if replace else conn)
-    problems = [p for table, path in present for p in check_csv(table, path, known_units)]
+    missing = [t.name for t in schema.TABLES_IN_LOAD_ORDER
+               if not (csv_dir / f"{t.name}.csv").exists()]
+    problems = [] if allow_partial else [
+        Problem(f"{name}.csv", 0, "", "缺少该表的文件;如确需只导入部分表,请加 --allow-partial"
+                "(替换时缺少文件的表将被清空)") for name in missing]
+    keys = _Keys(None if replace else conn)
+    files = {table.name for table, _ in present}
+    today = today or dt.date.today()
+    problems += [p for table, path in present
+                 for p in check_csv(table, path, keys, files, today)]
     if problems:
         raise LoadError(problems)
     if replace:

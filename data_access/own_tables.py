@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr)
                 return 1
             created = create_own_tables(conn)
-            counts = loader.load_csv_dir(conn, args.csv_dir) if args.csv_dir else {}
+            counts = (loader.load_csv_dir(conn, args.csv_dir, allow_partial=True)
+                      if args.csv_dir else {})
     except loader.LoadError as error:
         print(f"未导入任何数据:发现 {len(error.problems)} 处问题,请修正后重新导入。", file=sys.stderr)
         for problem in error.problems:

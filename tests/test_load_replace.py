@@ -5,7 +5,6 @@ they were (row counts and a SHA-256 over the rows in primary-key order)."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 import signal
 import subprocess
@@ -16,7 +15,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_access import db, loader, schema
+from data_access import db, loader
+from tests.checksums import table_checksums
 from tests.conftest import BACKENDS, ROOT, load_sample, server_url
 
 GENERATED_HIDDEN_DANGERS = 300_000
@@ -43,23 +43,14 @@ def loaded(request, tmp_path_factory):
 
 
 def fingerprint(url: str) -> dict[str, tuple[int, str]]:
-    """Per dashboard table: its row count and a SHA-256 over its rows in primary-key order,
-    every value as text. Opened afresh, so SQLite rolls back a killed writer's hot journal."""
+    """Per dashboard table: its row count and checksum (`tests.checksums`). Opened afresh, so
+    SQLite rolls back a killed writer's hot journal."""
     engine = db.create_bureau_engine(url)
-    result = {}
     try:
         with engine.connect() as conn:
-            for table in schema.TABLES_IN_LOAD_ORDER:
-                digest, count = hashlib.sha256(), 0
-                rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns))
-                for row in rows:
-                    text = "\x1f".join("\\N" if v is None else str(v) for v in row)
-                    digest.update(text.encode("utf-8") + b"\x1e")
-                    count += 1
-                result[table.name] = (count, digest.hexdigest())
+            return table_checksums(conn)
     finally:
         engine.dispose()
-    return result
 
 
 def _load_cli(url: str, csv_dir: Path, *extra: str) -> list[str]:

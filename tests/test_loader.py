@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,10 @@ def csv_dir(tmp_path):
     target = tmp_path / "csv"
     shutil.copytree(db.SAMPLE_CSV_DIR, target)
     return target
+
+
+def _check(table, path):
+    return loader.check_csv(table, path, loader._Keys(None), {table.name}, dt.date(2022, 11, 25))
 
 
 def _write(path, *lines):
@@ -57,17 +62,18 @@ def test_impossible_coordinates_and_unknown_columns_are_refused(csv_dir):
     sites[1] = ",".join(fields)
     (csv_dir / "resource_sites.csv").write_text("\n".join(sites) + "\n", encoding="utf-8")
     _write(csv_dir / "sectors.csv", "code,name,sort_order,colour", "coal,煤矿,0,black")
-    problems = [str(p) for p in loader.check_csv(
-        loader.schema.resource_sites, csv_dir / "resource_sites.csv", {"140403"})]
-    assert any("不在长治市范围内" in p and "第2行" in p for p in problems)
-    problems = loader.check_csv(loader.schema.sectors, csv_dir / "sectors.csv", set())
+    with pytest.raises(loader.LoadError) as caught:
+        db.load_into(sa.create_engine("sqlite://"), csv_dir)
+    problems = [str(p) for p in caught.value.problems]
+    assert any("resource_sites.csv 第2行" in p and "不在长治市范围内" in p for p in problems)
+    problems = _check(loader.schema.sectors, csv_dir / "sectors.csv")
     assert [p.message for p in problems] == ["表头中有数据库没有的列"]
     assert problems[0].column == "colour"
 
 
 def test_a_file_that_is_not_utf8_gets_a_clear_message(csv_dir):
     (csv_dir / "sectors.csv").write_bytes("code,name,sort_order\ncoal,煤矿,0\n".encode("gbk"))
-    problems = loader.check_csv(loader.schema.sectors, csv_dir / "sectors.csv", set())
+    problems = _check(loader.schema.sectors, csv_dir / "sectors.csv")
     assert len(problems) == 1 and "UTF-8" in problems[0].message
 
 

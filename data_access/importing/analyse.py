@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from data_access import catalog, constraints, geo, schema, vocab
+from data_access import catalog, constraints, schema, vocab
 from data_access._sql import CITY_CODE
 from data_access.accident_rules import grade_for
 from data_access.importing import parse
@@ -232,10 +232,7 @@ def read_value(spec: SheetSpec, f: Field, cell: object, today: dt.date) -> objec
     if f.kind == FLOAT:
         return parse.parse_float(cell)
     if f.kind in (DATE, DATETIME):
-        value = parse.parse_date(cell) if f.kind == DATE else parse.parse_datetime(cell)
-        if value is not None:
-            _check_date_range(spec, f, value, today)
-        return value
+        return parse.parse_date(cell) if f.kind == DATE else parse.parse_datetime(cell)
     if f.kind == BOOL:
         return parse.parse_bool(cell)
     if f.kind == CODE:
@@ -249,42 +246,12 @@ def read_value(spec: SheetSpec, f: Field, cell: object, today: dt.date) -> objec
     return parse.parse_text(cell)  # REF
 
 
-def _check_date_range(spec: SheetSpec, f: Field, value: dt.date, today: dt.date) -> None:
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if day < constraints.EARLIEST_DATE:
-        raise parse.BadValue(f"早于{constraints.EARLIEST_DATE.year}年,请核对")
-    if (spec.table, f.column) not in constraints.PLANNED_DATES and \
-            day > constraints.latest_allowed_date(today):
-        raise parse.BadValue("晚于今天,请核对")
-
-
-def _check_number(column: str, value: object, today: dt.date) -> str | None:
-    if not isinstance(value, int | Decimal) or isinstance(value, bool):
-        return None
-    if column in constraints.YEAR_COLUMNS:
-        first, last = constraints.EARLIEST_DATE.year, constraints.latest_allowed_year(today)
-        return None if first <= value <= last else f"年度应在{first}到{last}之间"
-    if constraints.is_percent(column) and not 0 <= value <= 100:
-        return "应在0到100之间"
-    if value < 0 and column not in constraints.NOT_AMOUNTS:
-        return "不能为负数"
-    return None
-
-
-def _row_checks(spec: SheetSpec, values: dict[str, object]) -> list[tuple[str, str]]:
-    """(column, reason) for what is wrong with a row as a whole."""
-    found = []
-    for earlier, later in constraints.ordered_date_pairs(spec.table):
-        a, b = values.get(earlier), values.get(later)
-        if a is not None and b is not None and b < a:
-            found.append((later, f"早于{spec.field(earlier).header}({a})"))
-    for part, whole in constraints.PARTS_OF_WHOLE.get(spec.table, ()):
-        a, b = values.get(part), values.get(whole)
-        if a is not None and b is not None and a > b:
-            found.append((part, f"大于{spec.field(whole).header}({b})"))
-    lat, lon = values.get("lat"), values.get("lon")
-    if lat is not None and lon is not None and not geo.in_city_bounds(lat, lon):
-        found.append(("lat", f"坐标(纬度{lat},经度{lon})不在长治市范围内"))
+def _row_checks(spec: SheetSpec, values: dict[str, object],
+                today: dt.date) -> list[tuple[str, str]]:
+    """(column, reason) for what is impossible in a row (`constraints.row_problems`) or
+    contradicts its stated 状态."""
+    found = constraints.row_problems(spec.table, values, today,
+                                     label=lambda column: spec.field(column).header)
     state = values.get("state")
     if state is not None:
         reason = _state_conflict(state, values)
@@ -407,15 +374,11 @@ def _read_rows(spec: SheetSpec, sheet: RawSheet, report: FileReport, problems: _
                 problems.add(Problem(sheet.file, sheet.sheet, number, header, "", "必填项为空"))
                 ok = False
                 continue
-            reason = _check_number(f.column, value, today)
-            if reason:
-                problems.add(Problem(sheet.file, sheet.sheet, number, header, _shown(cell), reason))
-                ok = False
             if f.kind == REF and value is not None:
                 refs[f.column] = value
             values[f.column] = value
         if ok:
-            for column, reason in _row_checks(spec, values):
+            for column, reason in _row_checks(spec, values, today):
                 problems.add(Problem(sheet.file, sheet.sheet, number, spec.field(column).header,
                                      _shown(values.get(column)), reason))
                 ok = False
