@@ -4,6 +4,7 @@ conditional counts, and the date arithmetic of a reporting period."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -19,12 +20,26 @@ def unit_scope(column: sa.ColumnElement, unit: str | None) -> list[sa.ColumnElem
     return [] if unit is None or unit == CITY_CODE else [column == unit]
 
 
+# Characters that change how text around them displays without showing themselves: the
+# bidirectional controls (U+202E turns "exe.doc" into "cod.exe"), zero-width characters and the
+# byte-order mark. They carry no meaning in the bureau's data.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff]")
+
+
+def visible(value: object) -> object:
+    """A text without invisible formatting characters; other values as they are."""
+    return INVISIBLE.sub("", value) if isinstance(value, str) else value
+
+
 def frame(conn: sa.Connection, stmt: sa.Executable, params: dict | None = None) -> pd.DataFrame:
     """Run `stmt` and return its rows; Decimal values (MariaDB's SUM, NUMERIC columns)
-    become int where every value is whole, else float."""
+    become int where every value is whole, else float; texts lose invisible formatting
+    characters (`visible`)."""
     result = conn.execute(stmt, params or {})
     df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     for column in df.columns:
+        if df[column].dtype == object:
+            df[column] = df[column].map(visible)
         values = df[column].dropna()
         if len(values) and all(isinstance(v, Decimal) for v in values):
             whole = all(v == v.to_integral_value() for v in values)

@@ -26,6 +26,7 @@ from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
 from ui.labels import ACCIDENT_TEXT as T
 from ui.labels import GRADE_ORDER, GRADES, MESSAGES
 from ui.quality import render_quality_notice
+from ui.safe import md
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
 
@@ -172,7 +173,7 @@ if has_data(ctx, "accidents"):
     # ---- the accidents behind the figures -------------------------------------------------
     scope_name = "、".join([ctx.unit_name(unit) if unit else "全市",
                            ctx.sector_name(sector) if sector else T["all_sectors"]])
-    st.subheader(f"事故明细:{scope_name}")
+    st.subheader(f"事故明细:{md(scope_name)}")
     if len(mismatches):
         st.warning(figures.quality_note(mismatches, unit_names=ctx.unit_names, grades=GRADES,
                                         text=T), icon=":material/fact_check:")

@@ -18,6 +18,7 @@ from ui.filters import CITY_CODE
 from ui.format import cn_date, count, pct
 from ui.labels import HAZARD_SCOPE_LABELS, RECTIFICATION_TEXT, TASK_STATUSES
 from ui.quality import render_quality_notice
+from ui.safe import md
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
 
@@ -52,7 +53,7 @@ def task_lines(rows) -> None:
         st.caption(TEXT["none_this_week"])
     for row in rows.itertuples():
         progress = 0 if row.progress_pct != row.progress_pct else int(row.progress_pct)
-        st.markdown(f"**{row.code}** {row.title}  \n:gray[时限{row.deadline.month}月"
+        st.markdown(f"**{md(row.code)}** {md(row.title)}  \n:gray[时限{row.deadline.month}月"
                     f"{row.deadline.day}日 · 进度{progress}% / 时间进度{row.expected_pct}%]")
 
 
@@ -70,7 +71,7 @@ with left.container(border=True):
     cols[4].metric("临期", count(tasks["due_soon"].sum(), "项"), help=TEXT["due_soon_rule"])
 with right.container(border=True):
     scope_name = "全市" if unit is None else ctx.unit_name(unit)
-    st.markdown(f"**隐患排查治理** · {scope_name}本年")
+    st.markdown(f"**隐患排查治理** · {md(scope_name)}本年")
     rate = hazards["closed"] / hazards["found"] if hazards["found"] else None
     cols = st.columns(6)
     cols[0].metric("发现隐患", count(hazards["found"], "项"))

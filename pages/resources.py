@@ -15,6 +15,7 @@ from ui.figures import resources as fig
 from ui.format import cn_date, count
 from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
 from ui.quality import render_quality_notice
+from ui.safe import md, plain
 from ui.settings import map_style_url
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
@@ -37,7 +38,7 @@ def search_point(ctx, unit: str | None) -> tuple[tuple[float, float] | None, str
         firms = firms.set_index(firms["id"].astype(int))
         firm = st.selectbox("企业", list(firms.index), index=None, placeholder="选择或输入企业名称",
                             key="resources.near_enterprise",
-                            format_func=lambda i: f"{firms.at[i, 'name']}"
+                            format_func=lambda i: f"{plain(firms.at[i, 'name'])}"
                                                   f"({ctx.unit_name(firms.at[i, 'unit_code'])})")
         if firm in firms.index:
             row = firms.loc[firm]
@@ -132,15 +133,15 @@ if has_data(ctx, "resource_sites"):
         if point and near.empty:
             st.info(RESOURCE_TEXT["no_nearest"])
         elif point:
-            st.markdown(f"**距“{point_name}”最近的救援队伍、物资储备库和装备库**(直线距离)")
+            st.markdown(f"**距“{md(point_name)}”最近的救援队伍、物资储备库和装备库**(直线距离)")
             show_table(fig.nearest_table(near, equipment=near_equipment,
                                          unit_names=ctx.unit_names), column_config={
                 "直线距离(公里)": st.column_config.NumberColumn(format="%.1f", width="small"),
                 "重点装备": st.column_config.TextColumn(width="large")})
 
     site_options = list(dict.fromkeys([*sites["id"].astype(int), *near_shaped["id"]]))
-    names = {**dict(zip(sites["id"].astype(int), sites["name"])),
-             **dict(zip(near_shaped["id"], near_shaped["name"]))}
+    names = {**dict(zip(sites["id"].astype(int), map(plain, sites["name"]))),
+             **(dict(zip(near["id"].astype(int), map(plain, near["name"]))) if len(near) else {})}
     clicked = fig.selected_site_id(fig.map_selection(st.session_state.get("resources.map")))
     st.session_state["resources.site"] = fig.resolve_site_choice(
         clicked=clicked, last_clicked=st.session_state.get("resources.map_seen"),

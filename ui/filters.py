@@ -15,6 +15,7 @@ import streamlit as st
 
 from data_access._sql import CITY_CODE
 from ui.data import DataContext
+from ui.safe import md
 
 AS_OF_KEY = "global.as_of"
 YEAR_KEY = "global.year"
@@ -90,10 +91,10 @@ def _initialise(ctx: DataContext) -> None:
     params = st.query_params
     as_of = parse_as_of(params.get("as_of"), earliest=earliest, latest=latest)
     if params.get("as_of") and as_of is None:
-        notices.append(f"链接中的日期“{params.get('as_of')}”无效或超出数据范围,已改用 {latest}。")
+        notices.append(f"链接中的日期“{md(params.get('as_of'), 20)}”无效或超出数据范围,已改用 {latest}。")
     unit = parse_unit(params.get("unit"), list(ctx.units["code"]))
     if params.get("unit") and unit is None:
-        notices.append(f"链接中的单位代码“{params.get('unit')}”不存在,已改为全市。")
+        notices.append(f"链接中的单位代码“{md(params.get('unit'), 20)}”不存在,已改为全市。")
     st.session_state[STATE_AS_OF] = as_of or latest
     st.session_state[STATE_UNIT] = unit or CITY_CODE
     st.session_state[STATE_NOTICES] = notices

@@ -20,9 +20,13 @@ import html
 import re
 import unicodedata
 
+from data_access._sql import INVISIBLE
+
 DEFAULT_LIMIT = 80
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'])")
+# Markdown also turns bare addresses into links after escapes are resolved (GFM autolink
+# literals: http://…, https://…, www.…, name@host); a zero-width space keeps them text.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|@)")
 
 
 def plain(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
@@ -30,7 +34,7 @@ def plain(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
     `limit` characters (None: no limit)."""
     if value is None:
         return ""
-    text = _INVISIBLE.sub("", str(value))
+    text = INVISIBLE.sub("", str(value))
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     text = " ".join(text.split())
     if limit is not None and len(text) > limit:
@@ -39,8 +43,10 @@ def plain(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
 
 
 def md(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
-    """The value for Markdown: every Markdown and Streamlit directive character escaped."""
-    return _MARKDOWN.sub(r"\\\1", plain(value, limit))
+    """The value for Markdown: every Markdown and Streamlit directive character escaped, and
+    no address that Markdown would turn into a link."""
+    escaped = _MARKDOWN.sub(r"\\\1", plain(value, limit))
+    return _AUTOLINK.sub("\\1\u200b", escaped)
 
 
 def html_text(value: object, limit: int | None = DEFAULT_LIMIT) -> str:

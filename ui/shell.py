@@ -11,6 +11,7 @@ from ui.filters import Filters
 from ui.format import cn_date
 from ui.kiosk import KioskSettings
 from ui.labels import MESSAGES, SAMPLE_BADGE, SAMPLE_BADGE_HELP, TABLE_NAMES
+from ui.safe import md
 
 CONTEXT_KEY = "dashboard.context"
 FILTERS_KEY = "dashboard.filters"
@@ -57,7 +58,7 @@ def page_header(title: str, ctx: DataContext, filters: Filters) -> None:
     with right:
         sample_badge(ctx)
     scope = "全市" if filters.unit_or_none is None else ctx.unit_name(filters.unit)
-    st.caption(f"{scope} · 统计期 {filters.year}年1月1日至{cn_date(filters.as_of)}")
+    st.caption(f"{md(scope)} · 统计期 {filters.year}年1月1日至{cn_date(filters.as_of)}")
 
 
 def has_data(ctx: DataContext, *tables: str) -> bool:

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from data_access.accident_rules import progress_within
 from ui.downloads import csv_bytes, excel_bytes
+from ui.safe import html_text, md
 from ui.theme import LAST_YEAR_COLOUR, STATUS_COLOURS, THIS_YEAR_COLOUR, apply_theme
 
 ROW_HEIGHT = 30
@@ -37,7 +38,7 @@ def build_control_bars(df: pd.DataFrame, *, names: dict[str, str], progress: flo
     top, coloured by status, with the time-progress line. `customdata` holds the code, so a
     selected bar names its unit or sector; `selected` is drawn solid, the others lighter."""
     shares = [0.0 if pd.isna(s) else s * 100 for s in df["share"]]
-    labels = [names.get(code, code) for code in df["code"]]
+    labels = [html_text(names.get(code, code), 30) for code in df["code"]]
     opacity = [1.0 if selected in (None, code) else 0.45 for code in df["code"]]
     texts = [bar_text(row, unit) for _, row in df.iterrows()]
     fig = go.Figure(go.Bar(
@@ -189,8 +190,8 @@ def quality_note(mismatches: pd.DataFrame, *, unit_names: dict[str, str],
                  grades: dict[str, str], text: dict[str, str], shown: int = 3) -> str:
     """The data-quality note (markdown) for records whose reported grade differs from the rule."""
     items = [text["quality_item"].format(
-        code=r.code, date=f"{r.occurred_at.year}年{r.occurred_at.month}月{r.occurred_at.day}日",
-        unit=unit_names.get(r.unit_code, r.unit_code), reported=grades[r.grade],
+        code=md(r.code), date=f"{r.occurred_at.year}年{r.occurred_at.month}月{r.occurred_at.day}日",
+        unit=md(unit_names.get(r.unit_code, r.unit_code)), reported=grades[r.grade],
         rule=grades[r.rule_grade], deaths=r.deaths, injuries=r.serious_injuries,
         loss=f"{float(r.direct_loss_wan):g}") for r in mismatches.head(shown).itertuples()]
     lines = [text["quality_note"].format(count=len(mismatches)), *(f"- {i}" for i in items)]

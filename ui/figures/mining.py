@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from data_access.forecast import Forecast
 from ui.format import cn_date
 from ui.labels import FACE_STAGES, FACE_TYPES, MILESTONE_STATES
+from ui.safe import html_text
 from ui.theme import LAST_YEAR_COLOUR, SERIES_COLOURS, STATUS_COLOURS, THIS_YEAR_COLOUR, apply_theme
 
 TYPE_COLOURS = {"mining": SERIES_COLOURS[0], "heading": SERIES_COLOURS[5]}
@@ -137,7 +138,7 @@ def build_trajectory(by_month: pd.DataFrame, forecast: Forecast, *, as_of: dt.da
 def build_unit_lag_bars(by_unit: pd.DataFrame, unit_names: dict[str, str], *,
                         height: int = 300) -> go.Figure:
     """Per unit: faces built, not built but not yet due, and late, stacked horizontally."""
-    df = by_unit.assign(unit=by_unit["unit_code"].map(unit_names).fillna(by_unit["unit_code"]),
+    df = by_unit.assign(unit=[html_text(unit_names.get(c, c), 30) for c in by_unit["unit_code"]],
                         pending=by_unit["planned"] - by_unit["accepted"] - by_unit["late"])
     fig = go.Figure()
     for column, label, colour in (("accepted", "已建成", STATUS_COLOURS["green"]),
@@ -167,7 +168,7 @@ def build_milestone_timeline(milestones: pd.DataFrame, *, as_of: dt.date,
     """One row per mine, a marker per milestone at its planned date, coloured by its state as of
     `as_of`; a vertical line marks the as-of date. `order`: (mine, programme) pairs, top first."""
     df = milestones.assign(
-        row=[milestone_row(name, p, programme_names)
+        row=[milestone_row(html_text(name, 30), p, programme_names)
              for name, p in zip(milestones["mine"], milestones["programme"])],
         achieved_text=[cn_date(d) if d is not None and not pd.isna(d) else "未完成"
                        for d in milestones["achieved_on"]])
@@ -181,7 +182,7 @@ def build_milestone_timeline(milestones: pd.DataFrame, *, as_of: dt.date,
             mode="markers", name=label,
             marker={"color": MILESTONE_COLOURS[state], "symbol": MILESTONE_SYMBOLS[state],
                     "size": 13, "line": {"width": 2, "color": MILESTONE_COLOURS[state]}},
-            customdata=list(zip(part["name"], part["achieved_text"])),
+            customdata=list(zip(map(html_text, part["name"]), part["achieved_text"])),
             hovertemplate="%{y}<br>%{customdata[0]}<br>计划 %{x|%Y年%m月%d日}"
                           "<br>完成 %{customdata[1]}<extra></extra>")
     fig.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1,
@@ -189,7 +190,7 @@ def build_milestone_timeline(milestones: pd.DataFrame, *, as_of: dt.date,
     fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", text=f"截至{as_of.month}月{as_of.day}日",
                        showarrow=False, yanchor="bottom", font={"color": THIS_YEAR_COLOUR})
     if order:
-        rows = [milestone_row(m, p, programme_names) for m, p in order]
+        rows = [milestone_row(html_text(m, 30), p, programme_names) for m, p in order]
         fig.update_yaxes(categoryorder="array", categoryarray=[r for r in rows if r in set(df["row"])])
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%-m月", dtick="M1", title=None)

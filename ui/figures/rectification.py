@@ -24,6 +24,7 @@ from ui.labels import (
     RECTIFICATION_COLUMNS,
     TASK_STATUSES,
 )
+from ui.safe import html_text
 from ui.theme import SERIES_COLOURS, STATUS_COLOURS, apply_theme
 
 TASK_STATUS_COLOURS = {"completed": STATUS_COLOURS["green"], "in_progress": SERIES_COLOURS[0],
@@ -84,7 +85,7 @@ def build_task_status_by_sector(counts: pd.DataFrame, sector_names: dict[str, st
     for status in TASK_STATUS_ORDER:
         rows = counts[counts["status"] == status].set_index("sector_code")["tasks"]
         values = [int(rows.get(s, 0)) for s in sectors]
-        fig.add_bar(y=[sector_names[s] for s in sectors], x=values, orientation="h",
+        fig.add_bar(y=[html_text(sector_names[s], 30) for s in sectors], x=values, orientation="h",
                     name=TASK_STATUSES[status], marker_color=TASK_STATUS_COLOURS[status],
                     text=[v or "" for v in values], textposition="inside",
                     hovertemplate=f"%{{y}} · {TASK_STATUSES[status]}:%{{x}}项<extra></extra>")
@@ -135,7 +136,7 @@ def build_hazards_by_place(summary: pd.DataFrame, *, dimension: str, names: dict
     column = "unit_code" if dimension == "unit" else "sector_code"
     rows = with_closure_rate(summary).set_index(column)
     keys = [k for k in names if k in rows.index]
-    labels = [f"{names[k]}  {pct(rows.at[k, 'closure_rate'])}" for k in keys]
+    labels = [f"{html_text(names[k], 30)}  {pct(rows.at[k, 'closure_rate'])}" for k in keys]
     parts = {
         "closed": [int(rows.at[k, "closed"]) for k in keys],
         "open_in_time": [int(rows.at[k, "open"] - rows.at[k, "overdue"]) for k in keys],

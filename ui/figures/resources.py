@@ -19,6 +19,7 @@ import pydeck as pdk
 from data_access.geo import is_coordinate
 from ui.format import cn_date
 from ui.labels import RESOURCE_TEXT, SITE_KINDS, SITE_LEVELS, SITE_SUBKINDS, TEAM_TYPES
+from ui.safe import html_text, md
 from ui.theme import FONT_FAMILY
 
 KIND_COLOURS = {"warehouse": (28, 131, 225), "team": (230, 57, 57), "shelter": (33, 170, 84),
@@ -119,7 +120,8 @@ def check_text(row: Mapping, as_of) -> str:
 def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
                 unit_names: Mapping[str, str], as_of) -> pd.DataFrame:
     """The records the map draws: one per site with position, colour, radius and every
-    tooltip field filled (an empty string where not applicable)."""
+    tooltip field filled (an empty string where not applicable). The tooltip is HTML, so every
+    text from the data is escaped (`safe.html_text`)."""
     columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius",
                "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
                "contact_role", "check_text", "distance_text"]
@@ -127,7 +129,7 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
         return pd.DataFrame(columns=columns)
     out = pd.DataFrame(index=sites.index)
     out["id"] = sites["id"].astype(int)
-    out["name"] = sites["name"].astype(str)
+    out["name"] = [html_text(n) for n in sites["name"]]
     out["kind"] = sites["kind"].astype(str)
     out["team_type"] = [team_type(s) if k == "team" else ""
                         for k, s in zip(sites["kind"], sites["subkind"])]
@@ -139,13 +141,14 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
         column = SIZE_COLUMN.get(kind, "area_m2")
         if column in group:
             out.loc[group.index, "radius"] = radius_px(group[column])
-    out["kind_label"] = [kind_label(k, s) for k, s in zip(sites["kind"], sites["subkind"])]
-    out["level_label"] = [SITE_LEVELS.get(v, v) for v in sites["level"]]
-    out["unit_name"] = [unit_names.get(u, u) for u in sites["unit_code"]]
+    out["kind_label"] = [html_text(kind_label(k, s)) for k, s in zip(sites["kind"], sites["subkind"])]
+    out["level_label"] = [html_text(SITE_LEVELS.get(v, v)) for v in sites["level"]]
+    out["unit_name"] = [html_text(unit_names.get(u, u)) for u in sites["unit_code"]]
     records = sites.to_dict("records")
     out["size_text"] = [size_text(r["kind"], r) for r in records]
-    out["equipment_text"] = [equipment.get(int(i), "暂无记录") for i in sites["id"]]
-    out["contact_role"] = sites["contact_role"].fillna("").astype(str)
+    out["equipment_text"] = [html_text(equipment.get(int(i), "暂无记录"), 200)
+                             for i in sites["id"]]
+    out["contact_role"] = [html_text(r) for r in sites["contact_role"]]
     out["check_text"] = [check_text(r, as_of) if "last_checked_on" in r else "" for r in records]
     out["distance_text"] = [f"<br/>直线距离:{d:.1f} 公里" for d in sites["distance_km"]] \
         if "distance_km" in sites else ""
@@ -393,14 +396,14 @@ def misplaced_table(sites: pd.DataFrame, *, unit_names: Mapping[str, str]) -> pd
 
 def site_card(site: Mapping, *, unit_names: Mapping[str, str]) -> str:
     """A few markdown lines about one site (a row of `list_resource_sites` or a nearest row)."""
-    lines = [f"**{site['name']}**",
-             f"{kind_label(site['kind'], site['subkind'])} · "
-             f"{SITE_LEVELS.get(site['level'], site['level'])} · "
-             f"{unit_names.get(site['unit_code'], site['unit_code'])}"]
+    lines = [f"**{md(site['name'])}**",
+             f"{md(kind_label(site['kind'], site['subkind']))} · "
+             f"{md(SITE_LEVELS.get(site['level'], site['level']))} · "
+             f"{md(unit_names.get(site['unit_code'], site['unit_code']))}"]
     size = size_text(site["kind"], site)
     if size:
         lines.append(size)
-    lines.append(f"联系人岗位:{site['contact_role']}")
+    lines.append(f"联系人岗位:{md(site['contact_role'])}")
     if "last_checked_on" in site and "check_overdue" in site and not pd.isna(site.get("check_overdue")):
         lines.append(check_text(site, None).replace("(超期)", " :red[(超期)]"))
     return "  \n".join(lines)
