@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from data_access import db, schema
+from tests.pg_cluster import throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = {
@@ -167,3 +168,12 @@ def scratch_engine(request, sample_sqlite_path, tmp_path):
         db.load_into(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def throwaway_postgres():
+    """A PostgreSQL cluster of the tests' own with the sample (tests/pg_cluster.py), for the
+    tests that stop or freeze the server. A test that stops or freezes it starts or thaws it
+    again before it ends."""
+    with throwaway_cluster() as cluster:
+        yield cluster
