@@ -1,8 +1,9 @@
 """Statement timeouts: on an engine made for the app's pages, every statement is stopped after a
 set time by the database itself.
 
-- PostgreSQL: `statement_timeout`, set for the session when the connection starts (so a
-  rolled-back transaction does not undo it).
+- PostgreSQL: `statement_timeout`, set and committed for the session when the connection is
+  made (so a rolled-back transaction does not undo it; a SET, unlike a startup option, also
+  passes a connection pooler such as PgBouncer).
 - MariaDB: `max_statement_time` (seconds); MySQL: `max_execution_time` (milliseconds, SELECT
   only). Which server it is is asked on each new connection. PyMySQL also gets a `read_timeout`,
   so a connection to a server that stopped answering ends by itself.
@@ -64,8 +65,6 @@ def connect_args(url: str, seconds: float | None) -> dict:
     if seconds is None:
         return {}
     backend = sa.engine.make_url(url)
-    if backend.get_backend_name() == "postgresql":
-        return {"options": f"-c statement_timeout={_milliseconds(seconds)}"}
     if backend.get_driver_name() == "pymysql":
         return {"read_timeout": math.ceil(client_deadline(seconds)) + READ_TIMEOUT_MARGIN_S}
     if backend.get_backend_name() == "sqlite":
@@ -82,10 +81,12 @@ def pool_args(url: str, seconds: float | None) -> dict:
 
 
 def install(engine: sa.Engine, seconds: float | None) -> None:
-    """The per-connection part: MariaDB/MySQL session variables, SQLite's progress handler."""
+    """The per-connection part: session settings, or SQLite's progress handler."""
     if seconds is None:
         return
-    if engine.dialect.name in ("mysql", "mariadb"):
+    if engine.dialect.name == "postgresql":
+        sa.event.listen(engine, "connect", _postgres_limit(seconds))
+    elif engine.dialect.name in ("mysql", "mariadb"):
         sa.event.listen(engine, "connect", _mysql_limit(seconds))
     elif engine.dialect.name == "sqlite":
         _install_sqlite_clock(engine, seconds)
@@ -93,6 +94,17 @@ def install(engine: sa.Engine, seconds: float | None) -> None:
 
 def _milliseconds(seconds: float) -> int:
     return max(1, round(seconds * 1000))
+
+
+def _postgres_limit(seconds: float) -> Callable:
+    def limit(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET statement_timeout = {_milliseconds(seconds)}")
+        finally:
+            cursor.close()
+        dbapi_connection.commit()
+    return limit
 
 
 def _mysql_limit(seconds: float) -> Callable:

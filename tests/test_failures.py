@@ -69,6 +69,10 @@ def test_statement_timeout_stops_a_query_and_leaves_the_connection_usable(backen
             assert classify(stopped.value) == Failure(failures.TIMEOUT)
             conn.rollback()
             assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        with engine.connect() as conn:  # back from the pool (rolled back): still limited
+            with pytest.raises(sa.exc.DBAPIError) as stopped:
+                conn.exec_driver_sql(ENDLESS).fetchall()
+            assert classify(stopped.value) == Failure(failures.TIMEOUT)
     finally:
         engine.dispose()
 
@@ -180,8 +184,7 @@ def test_client_deadline_is_longer_than_the_server_limit():
 
 
 def test_timeout_driver_arguments():
-    assert timeouts.connect_args("postgresql+psycopg://u@h/d", 8) == {
-        "options": "-c statement_timeout=8000"}
+    assert timeouts.connect_args("postgresql+psycopg://u@h/d", 8) == {}  # a SET on connect
     assert timeouts.connect_args("mysql+pymysql://u@h/d", 8)["read_timeout"] > \
         timeouts.client_deadline(8)
     assert timeouts.connect_args("sqlite:///x", 8) == {"timeout": 8}
