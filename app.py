@@ -44,7 +44,7 @@ ADMIN_PAGES = {
 
 def stop_with(message: str) -> None:
     st.title(APP_TITLE)
-    st.error(message, icon="🛑")
+    st.error(message, icon=":material/error:")
     st.stop()
 
 
@@ -64,7 +64,7 @@ def render_sidebar(ctx: data.DataContext) -> Filters:
     try:
         filters = render_global_filters(ctx)
     except Exception as error:
-        st.sidebar.warning(describe(error, "filters_failed"), icon="⚠️")
+        st.sidebar.warning(describe(error, "filters_failed"), icon=":material/warning:")
         filters = default_filters(ctx)
     with st.sidebar:
         missing = startup.missing_tables_notice(ctx)

@@ -221,7 +221,8 @@ def run_until(at: AppTest, done, runs: int = 60) -> AppTest:
 
 
 def stale_notices(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning if STALE.fullmatch(w.value)]
+    return [STALE.search(h.proto.body).group() for h in at.get("html")
+            if 'class="stale-bar"' in h.proto.body and STALE.search(h.proto.body)]
 
 
 def test_a_page_keeps_its_last_figures_while_the_database_is_stopped(monkeypatch,

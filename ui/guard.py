@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import html
 import logging
 from collections.abc import Callable, Iterator
 
@@ -24,6 +25,7 @@ from ui.data import DATABASE_ERRORS, stale_since
 from ui.format import read_time
 from ui.labels import MESSAGES, SCORECARD_TABLE_NAMES, TABLE_NAMES
 from ui.settings import query_timeout_s
+from ui.theme import NOTICE_BACKGROUND, NOTICE_EDGE, NOTICE_TEXT
 
 log = logging.getLogger("dashboard")
 SIMPLE_MESSAGES = {failures.UNREACHABLE: "db_unreachable", failures.AUTH_FAILED: "db_auth_failed",
@@ -66,7 +68,7 @@ def describe(error: BaseException, fallback: str) -> str:
 
 
 def show_error(message: str) -> None:
-    st.error(message, icon="🛑")
+    st.error(message, icon=":material/error:")
 
 
 def run_guarded(render: Callable[[], None], show: Callable[[str], None] = show_error) -> None:
@@ -98,7 +100,7 @@ def guarded_callback(callback: Callable[..., None]) -> Callable[..., None]:
         try:
             callback(*args, **kwargs)
         except Exception as error:
-            st.warning(describe(error, "action_failed"), icon="⚠️")
+            st.warning(describe(error, "action_failed"), icon=":material/warning:")
     return run
 
 
@@ -111,7 +113,11 @@ def stale_text() -> str | None:
 
 
 def stale_notice(slot) -> None:
-    """Fill `slot` (an `st.empty()` above the page) with the stale bar when needed."""
+    """Fill `slot` (an `st.empty()` above the page) with the stale bar when needed: dark text
+    on a light amber bar."""
     text = stale_text()
     if text:
-        slot.warning(text, icon=":material/history:")
+        slot.html(f'<div class="stale-bar" style="background:{NOTICE_BACKGROUND};'
+                  f"color:{NOTICE_TEXT};border-left:0.4rem solid {NOTICE_EDGE};"
+                  'border-radius:0.5rem;padding:0.6rem 1rem;font-weight:600">'
+                  f"{html.escape(text)}</div>")

@@ -30,16 +30,12 @@ from ui.labels import APP_TITLE, GRADE_ORDER, GRADES, SAMPLE_BADGE, SITE_KINDS, 
 from ui.labels import SCREEN_TEXT as T
 from ui.shell import kiosk_settings
 from ui.startup import context_or_problem
+from ui.theme import NOTICE_BACKGROUND, NOTICE_EDGE, NOTICE_TEXT
 
 BACKGROUND = "#0b1220"
 PANEL = "#131c2e"
 TEXT = "#e8eef6"
 MUTED = "#9fb0c6"
-# Notices: near-black on light amber, readable across a room on the dark screen.
-NOTICE_BACKGROUND = "#fff4d6"
-NOTICE_EDGE = "#ffc933"
-NOTICE_TEXT = "#141414"
-
 
 def screen_style(scale: float) -> str:
     """The screen's CSS; `scale` enlarges type and spacing for big screens at 100% scaling."""
