@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from data_access import db
-from data_access.failures import DatabaseUnavailable, QueryTimeout
+from data_access.failures import DatabaseUnavailable, QueryTimeout, classify
 from tests.test_failures import ENDLESS
 from ui import reads
 
@@ -162,3 +162,14 @@ def test_last_good_copies_bounds_and_does_not_repickle():
     small = reads.LastGood(max_bytes=200)
     small.put("big", "x" * 1000, t1)
     assert small.get("big") is None
+
+
+def test_what_counts_as_the_database_not_answering():
+    def stops(error: BaseException) -> bool:
+        return reads.stops_the_database(error, classify(error))
+
+    refused = sa.exc.OperationalError("SELECT 1", {}, Exception("Connection refused"))
+    stopped_by_server = sa.exc.OperationalError("SELECT 1", {}, Exception("interrupted"))
+    assert stops(QueryTimeout("late")) and stops(refused)
+    assert not stops(stopped_by_server)
+    assert not stops(sa.exc.TimeoutError("pool busy")), "a busy pool is not a dead database"

@@ -5,7 +5,7 @@
   driver nor a server-side timeout ends the wait). A read that finishes after its run gave up
   discards its connection instead of returning it to the pool.
 - `DatabaseGuard` does every read of one engine that way. Once the database stopped answering
-  (a deadline passed, a pool checkout timed out, or it is unreachable), later reads fail at once
+  (a deadline passed, or it is unreachable), later reads fail at once
   with `DatabaseUnavailable` instead of each waiting out its deadline; before each of them, one
   short probe (`SELECT 1`) is tried, at most one at a time, and the first that gets through
   ends the outage. So a run during an outage waits at most one deadline or one probe, and the
@@ -75,10 +75,9 @@ def on_connection(engine: sa.Engine, read: Callable[[sa.Connection], T]
 
 
 def stops_the_database(error: BaseException, failure: Failure) -> bool:
-    """Whether `error` means the database is not answering at all (rather than one statement
-    failing or being stopped by the server's own timeout)."""
-    return (isinstance(error, QueryTimeout | sa.exc.TimeoutError)
-            or failure.kind == UNREACHABLE)
+    """Whether `error` means the database is not answering at all, rather than one statement
+    failing, being stopped by the server's own timeout, or waiting for a busy pool."""
+    return isinstance(error, QueryTimeout) or failure.kind == UNREACHABLE
 
 
 def _probe(conn: sa.Connection) -> None:
