@@ -25,9 +25,6 @@ COLUMN_MISSING = "column_missing"
 TIMEOUT = "timeout"
 OTHER = "other"
 
-# Kinds that mean the server cannot be used at all (as opposed to one query's problem).
-CONNECTION_KINDS = frozenset({UNREACHABLE, AUTH_FAILED, DATABASE_MISSING, DRIVER_MISSING})
-
 
 @dataclass(frozen=True)
 class Failure:
@@ -103,8 +100,6 @@ def classify(error: BaseException) -> Failure:
         return Failure(DRIVER_MISSING, name=error.module)
     if isinstance(error, sa.exc.NoSuchModuleError):
         return Failure(DRIVER_MISSING, name=str(error).rsplit(":", 1)[-1].strip())
-    if isinstance(error, ModuleNotFoundError):
-        return Failure(DRIVER_MISSING, name=error.name)
     driver_error = getattr(error, "orig", None) or error
     message = _first_line(driver_error)
     kind = _kind_by_code(driver_error) or _kind_by_message(message)
