@@ -31,6 +31,12 @@ def visible(value: object) -> object:
     return INVISIBLE.sub("", value) if isinstance(value, str) else value
 
 
+def relation_names(conn: sa.Connection) -> set[str]:
+    """Tables and views: a bureau may serve the dashboard read-only views over its own system."""
+    inspector = sa.inspect(conn)
+    return set(inspector.get_table_names()) | set(inspector.get_view_names())
+
+
 def frame(conn: sa.Connection, stmt: sa.Executable, params: dict | None = None) -> pd.DataFrame:
     """Run `stmt` and return its rows; Decimal values (MariaDB's SUM, NUMERIC columns)
     become int where every value is whole, else float; texts lose invisible formatting

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access._sql import frame
+from data_access._sql import frame, relation_names
 from data_access.schema import (
     accidents,
     dataset_info,
@@ -34,12 +34,6 @@ class DatabaseHealth:
     @property
     def ok(self) -> bool:
         return not self.missing_tables and not self.empty_tables
-
-
-def relation_names(conn: sa.Connection) -> set[str]:
-    """Tables and views: a bureau may serve the dashboard read-only views over its own system."""
-    inspector = sa.inspect(conn)
-    return set(inspector.get_table_names()) | set(inspector.get_view_names())
 
 
 def check_database(conn: sa.Connection) -> DatabaseHealth:

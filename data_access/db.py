@@ -18,7 +18,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_access import loader, versioning
+from data_access import loader, timeouts, versioning
+from data_access.failures import DriverMissing
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -66,14 +67,28 @@ def resolve_database(
     return DatabaseTarget(f"sqlite:///{SAMPLE_DB_PATH}", "embedded_sample")
 
 
-def create_bureau_engine(url: str) -> sa.Engine:
-    """One engine per process; pooled, with liveness checks so a restarted server is survived."""
-    if url.startswith("sqlite"):
-        return sa.create_engine(url, connect_args={"check_same_thread": False})
-    return sa.create_engine(
-        url, pool_pre_ping=True, pool_recycle=1800, pool_size=5, max_overflow=5,
-        connect_args=_connect_timeout_args(url),
-    )
+def create_bureau_engine(url: str, *, statement_timeout_s: float | None = None) -> sa.Engine:
+    """One engine per process; pooled, with liveness checks so a restarted server is survived.
+
+    With `statement_timeout_s` (the app's pages), the database stops every statement after that
+    many seconds and a pool checkout waits no longer (`timeouts.py`); command-line tools, loads
+    and imports leave it None. A driver that is not installed raises `DriverMissing`.
+    """
+    try:
+        if url.startswith("sqlite"):
+            engine = sa.create_engine(url, connect_args={
+                "check_same_thread": False, **timeouts.connect_args(url, statement_timeout_s)})
+        else:
+            engine = sa.create_engine(
+                url, pool_pre_ping=True, pool_recycle=1800, pool_size=5, max_overflow=5,
+                connect_args={**_connect_timeout_args(url),
+                              **timeouts.connect_args(url, statement_timeout_s)},
+                **timeouts.pool_args(url, statement_timeout_s),
+            )
+    except ImportError as exc:
+        raise DriverMissing(exc.name or str(exc)) from exc
+    timeouts.install(engine, statement_timeout_s)
+    return engine
 
 
 def _connect_timeout_args(url: str) -> dict:
@@ -143,10 +158,10 @@ def describe_error(error: sa.exc.SQLAlchemyError) -> str:
     return detail.splitlines()[0] if detail else type(error).__name__
 
 
-def open_engine(target: DatabaseTarget) -> sa.Engine:
+def open_engine(target: DatabaseTarget, *, statement_timeout_s: float | None = None) -> sa.Engine:
     if target.is_embedded_sample:
         ensure_sample_database()
-    return create_bureau_engine(target.url)
+    return create_bureau_engine(target.url, statement_timeout_s=statement_timeout_s)
 
 
 def open_target(url: str | None = None) -> sa.Engine:

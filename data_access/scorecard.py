@@ -27,6 +27,7 @@ from data_access._sql import (
     unit_scope,
     year_start,
 )
+from data_access.catalog import relation_names
 from data_access.schema import (
     coal_gas_events,
     coal_mines,
@@ -380,70 +381,114 @@ def count_cyber_incidents(conn: sa.Connection, *, as_of: dt.date,
             *unit_scope(ci.unit_code, unit), *usable(conn, cyber_incidents)))
 
 
-def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None
+def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None, missing: set[str]
               ) -> dict[str, tuple[float | None, float | None]]:
-    """(numerator, denominator) per rate line; (count, None) per zero line; None = no data."""
-    lead = measure_leadership(conn, as_of=as_of, unit=unit)
-    gas = count_gas_events(conn, as_of=as_of, unit=unit)
-    oil = count_high_risk_oil_gas(conn, as_of=as_of, unit=unit)
-    mhs = measure_major_hazard_sources(conn, as_of=as_of, unit=unit)
-    plan = measure_inspection_plan(conn, as_of=as_of, unit=unit)
-    census = measure_risk_census(conn, as_of=as_of, unit=unit)
-    drill = measure_drills(conn, as_of=as_of, unit=unit)
-    staff = measure_township_staffing(conn, as_of=as_of, unit=unit)
-    std = measure_standardization(conn, unit=unit)
-    cyber = count_cyber_incidents(conn, as_of=as_of, unit=unit)
-    monitoring = summarize_hazchem_monitoring(conn, as_of=as_of, unit=unit)
-    mon = monitoring.iloc[0] if len(monitoring) else None
+    """(numerator, denominator) per rate line; (count, None) per zero line; None = no data.
+    A measure whose table is in `missing` is not computed: its lines have no data."""
+    def measured(name: str, **kwargs) -> dict | pd.DataFrame | None:
+        fn, tables = MEASURES[name]
+        return None if missing.intersection(tables) else fn(conn, unit=unit, **kwargs)
+
+    lead = measured("leadership", as_of=as_of)
+    gas = measured("gas", as_of=as_of)
+    oil = measured("oil_gas", as_of=as_of)
+    mhs = measured("major_hazard_sources", as_of=as_of)
+    plan = measured("inspection_plan", as_of=as_of)
+    census = measured("risk_census", as_of=as_of)
+    drill = measured("drills", as_of=as_of)
+    staff = measured("township_staffing", as_of=as_of)
+    std = measured("standardization")
+    cyber = measured("cyber", as_of=as_of)
+    monitoring = measured("monitoring", as_of=as_of)
+    mon = monitoring.iloc[0] if monitoring is not None and len(monitoring) else None
 
     def monitored(numerator: str, denominator: str | None = None):
         if mon is None:
             return (None, None)
         return (int(mon[numerator]), None if denominator is None else int(mon[denominator]))
 
-    has_mines = gas["mines"] > 0
-    led = lead["active_unit_months"] > 0  # no record at all: nothing was reported, not 0%
-    return {
-        "monthly_meetings": (lead["meeting_months_met"] if led else None, lead["unit_months"]),
-        "leader_visits": (lead["visit_months_met"] if led else None, lead["unit_months"]),
-        "gas_over_limit": (gas["gas_over_limit"] if has_mines else None, None),
-        "coal_outburst": (gas["outburst"] if has_mines else None, None),
-        "oil_gas_high_risk": (oil["high_risk"] if oil["assessed"] else None, None),
-        "mhs_training": (mhs["trained"], mhs["sources"]),
-        "mhs_inspection": (mhs["inspected"], mhs["sources"]),
-        "inspection_plan": (plan["done"], plan["planned"]),
-        "risk_census": (census["pct_sum"] if census["reported"] else None, 100 * census["units"]),
-        "comprehensive_drills": (drill["held"], drill["required"]),
-        "township_staffing": (staff["staffed"] if staff["reported"] else None,
-                              staff["townships"]),
+    values = {line.code: (None, None) for line in LINES}
+    if lead is not None:
+        led = lead["active_unit_months"] > 0  # no record at all: nothing was reported, not 0%
+        values["monthly_meetings"] = (lead["meeting_months_met"] if led else None,
+                                      lead["unit_months"])
+        values["leader_visits"] = (lead["visit_months_met"] if led else None, lead["unit_months"])
+    if gas is not None:
+        has_mines = gas["mines"] > 0
+        values["gas_over_limit"] = (gas["gas_over_limit"] if has_mines else None, None)
+        values["coal_outburst"] = (gas["outburst"] if has_mines else None, None)
+    if oil is not None:
+        values["oil_gas_high_risk"] = (oil["high_risk"] if oil["assessed"] else None, None)
+    if mhs is not None:
+        values["mhs_training"] = (mhs["trained"], mhs["sources"])
+        values["mhs_inspection"] = (mhs["inspected"], mhs["sources"])
+    if plan is not None:
+        values["inspection_plan"] = (plan["done"], plan["planned"])
+    if census is not None:
+        values["risk_census"] = (census["pct_sum"] if census["reported"] else None,
+                                 100 * census["units"])
+    if drill is not None:
+        values["comprehensive_drills"] = (drill["held"], drill["required"])
+    if staff is not None:
+        values["township_staffing"] = (staff["staffed"] if staff["reported"] else None,
+                                       staff["townships"])
+    values.update({
         "hazchem_commitment": monitored("commit_on_time", "commit_required"),
         "hazchem_connection": monitored("sources_connected", "sources_required"),
         "hazchem_online": monitored("points_online", "points_connected"),
         "hazchem_alarm_clearance": monitored("alarms_cleared", "alarms"),
         "hazchem_alarms_over_24h": monitored("alarms_over_24h"),
-        "standardization": (std["met"], std["enterprises"]),
-        "cyber_incidents": (cyber["serious"], None),
-    }
+    })
+    if std is not None:
+        values["standardization"] = (std["met"], std["enterprises"])
+    if cyber is not None:
+        values["cyber_incidents"] = (cyber["serious"], None)
+    return values
 
 
-SCORECARD_TABLES = tuple(t.name for t in (
-    leadership_activities, coal_gas_events, oil_gas_storage_assessments, major_hazard_sources,
-    major_hazard_source_events, inspection_plans, inspection_progress, risk_census_progress,
-    drills, townships, township_staffing, hazchem_monitoring_weekly, cyber_incidents))
-
-
+# Each measure, with the tables it reads beyond `units` (which every page needs), and the
+# measure behind each line: a line whose table is missing (an older deployment, a view not yet
+# made) shows 无数据 and names the table, while the other lines are computed.
+MEASURES = {
+    "leadership": (measure_leadership, ("leadership_activities",)),
+    "gas": (count_gas_events, ("coal_gas_events", "coal_mines")),
+    "oil_gas": (count_high_risk_oil_gas, ("oil_gas_storage_assessments", "enterprises")),
+    "major_hazard_sources": (measure_major_hazard_sources,
+                             ("major_hazard_sources", "major_hazard_source_events")),
+    "inspection_plan": (measure_inspection_plan, ("inspection_plans", "inspection_progress")),
+    "risk_census": (measure_risk_census, ("risk_census_progress",)),
+    "drills": (measure_drills, ("drills",)),
+    "township_staffing": (measure_township_staffing, ("townships", "township_staffing")),
+    "standardization": (measure_standardization, ("enterprises",)),
+    "cyber": (count_cyber_incidents, ("cyber_incidents",)),
+    "monitoring": (summarize_hazchem_monitoring, ("hazchem_monitoring_weekly",)),
+}
+LINE_MEASURES = {
+    "monthly_meetings": "leadership", "leader_visits": "leadership",
+    "gas_over_limit": "gas", "coal_outburst": "gas", "oil_gas_high_risk": "oil_gas",
+    "mhs_training": "major_hazard_sources", "mhs_inspection": "major_hazard_sources",
+    "inspection_plan": "inspection_plan", "risk_census": "risk_census",
+    "comprehensive_drills": "drills", "township_staffing": "township_staffing",
+    "hazchem_commitment": "monitoring", "hazchem_connection": "monitoring",
+    "hazchem_online": "monitoring", "hazchem_alarm_clearance": "monitoring",
+    "hazchem_alarms_over_24h": "monitoring", "standardization": "standardization",
+    "cyber_incidents": "cyber",
+}
 def list_missing_tables(conn: sa.Connection) -> tuple[str, ...]:
-    """The scorecard's tables this database lacks (an older deployment): empty when all exist."""
-    present = set(sa.inspect(conn).get_table_names())
-    return tuple(name for name in SCORECARD_TABLES if name not in present)
+    """The scorecard's tables (or views) this database lacks: empty when all exist."""
+    present = relation_names(conn)
+    wanted = dict.fromkeys(table for _, tables in MEASURES.values() for table in tables)
+    return tuple(name for name in wanted if name not in present)
 
 
 def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
                       unit: str | None = None) -> pd.DataFrame:
     """Every line of LINES, in order: code, section, rule, unit, value (a fraction for rates, a
     count for zero lines, None for no data), numerator, denominator, target, expected (the
-    time-proportional share for progress lines), status."""
-    measures = _measures(conn, as_of, unit)
+    time-proportional share for progress lines), status, and missing_tables (the tables the
+    line needs that the database lacks; then the line has no data)."""
+    missing = set(list_missing_tables(conn))
+    measures = _measures(conn, as_of, unit, missing)
     rows = []
     for line in LINES:
         numerator, denominator = measures[line.code]
@@ -455,6 +500,8 @@ def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
             "expected": (line.target * year_elapsed_share(as_of)
                          if line.rule == "progress" else None),
             "status": line_status(line, value, as_of=as_of),
+            "missing_tables": tuple(t for t in MEASURES[LINE_MEASURES[line.code]][1]
+                                    if t in missing),
         })
     return pd.DataFrame(rows)
 

@@ -24,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access import quality, schema
-from data_access._sql import count_where, frame
+from data_access._sql import count_where, frame, relation_names
 
 # Per table, the columns whose validity decides whether a row counts at all.
 CORE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -138,10 +138,11 @@ def _identity(table: sa.Table) -> tuple[str, ...]:
 
 def summarize_set_aside(conn: sa.Connection, *, tables: tuple[str, ...]) -> list[SetAside]:
     """For each of `tables`, the rows the figures leave out and why (one pass per table; the
-    examples are read only for rules that found something). Tables with nothing set aside are
-    left out of the result."""
+    examples are read only for rules that found something). Tables with nothing set aside, and
+    tables the database lacks (a page names those itself), are left out of the result."""
     found = []
-    for name in tables:
+    present = relation_names(conn)
+    for name in (t for t in tables if t in present):
         table = schema.metadata.tables[name]
         rules = active_rules(conn, table)
         if not rules:

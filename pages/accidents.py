@@ -21,6 +21,7 @@ from ui.figures import accidents as figures
 from ui.filters import CITY_CODE, page_param, set_page_param
 from ui.filters import STATE_UNIT as UNIT_STATE  # the global unit filter's value
 from ui.format import cn_date, pct
+from ui.guard import guarded_callback, section
 from ui.labels import ACCIDENT_CONTROL_COLUMNS as CONTROL_COLUMNS
 from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
 from ui.labels import ACCIDENT_TEXT as T
@@ -37,6 +38,7 @@ BADGE = {"red": "red", "amber": "orange", "green": "green", "grey": "gray"}
 LIST_LIMIT = 500
 
 
+@guarded_callback
 def on_chart_select(chart_key: str, state_key: str, allowed: list[str], empty: str) -> None:
     """Chart selection → filter state. A callback runs before the rerun, so it may set the
     sector selectbox drawn later, and the global unit filter, which the sidebar then shows."""
@@ -46,6 +48,7 @@ def on_chart_select(chart_key: str, state_key: str, allowed: list[str], empty: s
     st.session_state[state_key] = code or empty
 
 
+@guarded_callback
 def reset_drilldown() -> None:
     st.session_state[UNIT_STATE], st.session_state[SECTOR_KEY] = CITY_CODE, ALL
 
@@ -104,96 +107,110 @@ if has_data(ctx, "accidents"):
         days=366 if calendar.isleap(year) else 365), help=T["status_rule"])
 
     # ---- headline: by grade, total accidents, deaths --------------------------------------
-    goals = query(targets.list_targets, year=year, metrics=METRICS)
-    by_grade = query(accidents.summarize_accidents, by="grade", as_of=as_of, **scope)
-    last_by_grade = query(accidents.summarize_accidents, by="grade",
-                          as_of=same_day_last_year(as_of), **scope)
-    now = query(accidents.count_accidents, as_of=as_of, **scope)
-    last = query(accidents.count_accidents, as_of=same_day_last_year(as_of), **scope)
-    cols = st.columns([1, 1, 1, 1, 1, 1.6])
-    for col, grade in zip(cols, GRADE_ORDER):
-        used = int(by_grade.loc[by_grade["grade"] == grade, "accidents"].sum())
-        limit = targets.pick_target(goals, f"accidents_{grade}", unit=unit, sector=sector)
-        tile(col, f"{GRADES[grade]}事故", used, limit,
-             int(last_by_grade.loc[last_by_grade["grade"] == grade, "accidents"].sum()),
-             rules.control_status(used, limit, progress, zero_controlled=grade in ZERO_CONTROLLED),
-             "起", help_text="零控制:发生即超标" if grade in ZERO_CONTROLLED else None)
-    total_limit = targets.pick_target(goals, "accidents_total", unit=unit, sector=sector)
-    tile(cols[4], "事故总起数", now["accidents"], total_limit, last["accidents"],
-         rules.control_status(now["accidents"], total_limit, progress), "起")
-    death_limit = targets.pick_target(goals, "deaths", unit=unit, sector=sector)
-    death_status = rules.control_status(now["deaths"], death_limit, progress)
-    death_share = rules.consumption(now["deaths"], death_limit)
-    with cols[5].container(border=True, height="stretch"):
-        st.metric("死亡人数", f"{now['deaths']}人", delta=now["deaths"] - last["deaths"],
-                  delta_color="inverse", delta_description=T["same_period"])
-        st.markdown(f":{BADGE[death_status.colour]}-badge[{death_status.label}] "
-                    + T["last_year"].format(value=f"{last['deaths']}人"))
-        st.progress(min(death_share or 0.0, 1.0), text=T["deaths_unset"] if death_share is None
-                    else T["deaths_used"].format(share=pct(death_share), used=now["deaths"],
-                                                 limit=f"{death_limit:.0f}"))
-        st.progress(progress, text=T["time_used"].format(share=pct(progress)))
-    mismatches = query(accidents.list_grade_mismatches, as_of=as_of, **scope)
-    if len(mismatches):
-        st.markdown(":orange-badge[:material/fact_check: 数据质量] "
-                    + T["quality_pointer"].format(count=len(mismatches)))
+    with section():
+        goals = query(targets.list_targets, year=year, metrics=METRICS)
+        by_grade = query(accidents.summarize_accidents, by="grade", as_of=as_of, **scope)
+        last_by_grade = query(accidents.summarize_accidents, by="grade",
+                              as_of=same_day_last_year(as_of), **scope)
+        now = query(accidents.count_accidents, as_of=as_of, **scope)
+        last = query(accidents.count_accidents, as_of=same_day_last_year(as_of), **scope)
+        cols = st.columns([1, 1, 1, 1, 1, 1.6])
+        for col, grade in zip(cols, GRADE_ORDER):
+            used = int(by_grade.loc[by_grade["grade"] == grade, "accidents"].sum())
+            limit = targets.pick_target(goals, f"accidents_{grade}", unit=unit, sector=sector)
+            tile(col, f"{GRADES[grade]}事故", used, limit,
+                 int(last_by_grade.loc[last_by_grade["grade"] == grade, "accidents"].sum()),
+                 rules.control_status(used, limit, progress,
+                                      zero_controlled=grade in ZERO_CONTROLLED),
+                 "起", help_text="零控制:发生即超标" if grade in ZERO_CONTROLLED else None)
+        total_limit = targets.pick_target(goals, "accidents_total", unit=unit, sector=sector)
+        tile(cols[4], "事故总起数", now["accidents"], total_limit, last["accidents"],
+             rules.control_status(now["accidents"], total_limit, progress), "起")
+        death_limit = targets.pick_target(goals, "deaths", unit=unit, sector=sector)
+        death_status = rules.control_status(now["deaths"], death_limit, progress)
+        death_share = rules.consumption(now["deaths"], death_limit)
+        with cols[5].container(border=True, height="stretch"):
+            st.metric("死亡人数", f"{now['deaths']}人", delta=now["deaths"] - last["deaths"],
+                      delta_color="inverse", delta_description=T["same_period"])
+            st.markdown(f":{BADGE[death_status.colour]}-badge[{death_status.label}] "
+                        + T["last_year"].format(value=f"{last['deaths']}人"))
+            st.progress(min(death_share or 0.0, 1.0),
+                        text=T["deaths_unset"] if death_share is None
+                        else T["deaths_used"].format(share=pct(death_share), used=now["deaths"],
+                                                     limit=f"{death_limit:.0f}"))
+            st.progress(progress, text=T["time_used"].format(share=pct(progress)))
+        mismatches = query(accidents.list_grade_mismatches, as_of=as_of, **scope)
+        if len(mismatches):
+            st.markdown(":orange-badge[:material/fact_check: 数据质量] "
+                        + T["quality_pointer"].format(count=len(mismatches)))
 
     # ---- by unit and by sector: the whole city, now and at the previous review -----------
-    st.caption(T["week_caption"].format(previous=cn_date(previous), end=cn_date(as_of),
-                                        start=cn_date(max(previous, year_start(as_of)))))
-    week = {"progress": progress, "previous_progress": rules.progress_within(year, previous)}
-    rows = {}
-    unit_codes = [c for c in ctx.units["code"] if c != CITY_CODE]
-    for by, codes in (("unit", unit_codes), ("sector", sector_codes)):
-        current = query(accidents.summarize_accidents, by=f"{by}_code", as_of=as_of)
-        before = query(accidents.summarize_accidents, by=f"{by}_code", as_of=previous,
-                       start=year_start(as_of))
-        # Sectors have death indicators only; units have both.
-        for metric, column in (("deaths", "deaths"), ("accidents_total", "accidents")):
-            rows[by, column] = rules.breakdown_rows(current, before, goals, codes=codes, by=by,
-                                                    metric=metric, column=column, **week)
-    height = 60 + 30 * max(len(rows["unit", "deaths"]), len(rows["sector", "deaths"]))
-    unit_col, sector_col = st.columns(2, gap="large")
-    breakdown(unit_col, "unit", "各单位死亡控制指标", rows["unit", "deaths"],
-              rows["unit", "accidents"], names=ctx.unit_names, state_key=UNIT_STATE,
-              empty=CITY_CODE, chosen=unit, progress=progress, height=height)
-    breakdown(sector_col, "sector", "各行业死亡控制指标", rows["sector", "deaths"], None,
-              names=ctx.sector_names, state_key=SECTOR_KEY, empty=ALL, chosen=sector,
-              progress=progress, height=height)
+    with section():
+        goals = query(targets.list_targets, year=year, metrics=METRICS)
+        st.caption(T["week_caption"].format(previous=cn_date(previous), end=cn_date(as_of),
+                                            start=cn_date(max(previous, year_start(as_of)))))
+        week = {"progress": progress, "previous_progress": rules.progress_within(year, previous)}
+        rows = {}
+        unit_codes = [c for c in ctx.units["code"] if c != CITY_CODE]
+        for by, codes in (("unit", unit_codes), ("sector", sector_codes)):
+            current = query(accidents.summarize_accidents, by=f"{by}_code", as_of=as_of)
+            before = query(accidents.summarize_accidents, by=f"{by}_code", as_of=previous,
+                           start=year_start(as_of))
+            # Sectors have death indicators only; units have both.
+            for metric, column in (("deaths", "deaths"), ("accidents_total", "accidents")):
+                rows[by, column] = rules.breakdown_rows(current, before, goals, codes=codes,
+                                                        by=by, metric=metric, column=column,
+                                                        **week)
+        height = 60 + 30 * max(len(rows["unit", "deaths"]), len(rows["sector", "deaths"]))
+        unit_col, sector_col = st.columns(2, gap="large")
+        breakdown(unit_col, "unit", "各单位死亡控制指标", rows["unit", "deaths"],
+                  rows["unit", "accidents"], names=ctx.unit_names, state_key=UNIT_STATE,
+                  empty=CITY_CODE, chosen=unit, progress=progress, height=height)
+        breakdown(sector_col, "sector", "各行业死亡控制指标", rows["sector", "deaths"], None,
+                  names=ctx.sector_names, state_key=SECTOR_KEY, empty=ALL, chosen=sector,
+                  progress=progress, height=height)
 
     # ---- trend ----------------------------------------------------------------------------
     st.subheader("累计趋势:本年与上年")
-    this_months = query(accidents.summarize_accidents, by="month", as_of=as_of, **scope)
-    last_months = query(accidents.summarize_accidents, by="month",
-                        as_of=dt.date(year - 1, 12, 31), **scope)
-    st.plotly_chart(figures.build_cumulative_trend(this_months, last_months, as_of=as_of,
-                                                   death_indicator=death_limit),
-                    key="accidents.trend", config={"displayModeBar": False})
+    with section():
+        death_limit = targets.pick_target(query(targets.list_targets, year=year, metrics=METRICS),
+                                          "deaths", unit=unit, sector=sector)
+        this_months = query(accidents.summarize_accidents, by="month", as_of=as_of, **scope)
+        last_months = query(accidents.summarize_accidents, by="month",
+                            as_of=dt.date(year - 1, 12, 31), **scope)
+        st.plotly_chart(figures.build_cumulative_trend(this_months, last_months, as_of=as_of,
+                                                       death_indicator=death_limit),
+                        key="accidents.trend", config={"displayModeBar": False})
 
     # ---- the accidents behind the figures -------------------------------------------------
-    scope_name = "、".join([ctx.unit_name(unit) if unit else "全市",
-                           ctx.sector_name(sector) if sector else T["all_sectors"]])
-    st.subheader(f"事故明细:{md(scope_name)}")
-    if len(mismatches):
-        st.warning(figures.quality_note(mismatches, unit_names=ctx.unit_names, grades=GRADES,
-                                        text=T), icon=":material/fact_check:")
-    listed = query(accidents.list_accidents, as_of=as_of, limit=LIST_LIMIT, **scope)
-    if listed.empty:
-        st.info(MESSAGES["no_data"])
-    else:
-        table = figures.accident_list_table(listed, unit_names=ctx.unit_names,
-                                            sector_names=ctx.sector_names, grades=GRADES,
-                                            mismatch=T["grade_mismatch"])
-        st.caption(T["list_caption"].format(count=now["accidents"])
-                   if now["accidents"] <= LIST_LIMIT
-                   else T["list_truncated"].format(count=now["accidents"], shown=LIST_LIMIT))
-        st.dataframe(table, hide_index=True, key="accidents.list",
-                     column_config={**LIST_COLUMNS, "grade_check": st.column_config.TextColumn(
-                         LIST_COLUMNS["grade_check"], width="medium")})
-        csv_bytes, xlsx_bytes = figures.export_files(table, LIST_COLUMNS)
-        stem = f"事故明细_{scope_name}_{as_of.isoformat()}"
-        a, b, _ = st.columns([1, 1, 6])
-        a.download_button("下载 CSV", csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
-                          on_click="ignore", key="accidents.csv", icon=":material/download:")
-        b.download_button("下载 Excel", xlsx_bytes, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
-                          on_click="ignore", key="accidents.xlsx", icon=":material/download:")
+    with section():
+        scope_name = "、".join([ctx.unit_name(unit) if unit else "全市",
+                               ctx.sector_name(sector) if sector else T["all_sectors"]])
+        st.subheader(f"事故明细:{md(scope_name)}")
+        now = query(accidents.count_accidents, as_of=as_of, **scope)
+        mismatches = query(accidents.list_grade_mismatches, as_of=as_of, **scope)
+        if len(mismatches):
+            st.warning(figures.quality_note(mismatches, unit_names=ctx.unit_names, grades=GRADES,
+                                            text=T), icon=":material/fact_check:")
+        listed = query(accidents.list_accidents, as_of=as_of, limit=LIST_LIMIT, **scope)
+        if listed.empty:
+            st.info(MESSAGES["no_data"])
+        else:
+            table = figures.accident_list_table(listed, unit_names=ctx.unit_names,
+                                                sector_names=ctx.sector_names, grades=GRADES,
+                                                mismatch=T["grade_mismatch"])
+            st.caption(T["list_caption"].format(count=now["accidents"])
+                       if now["accidents"] <= LIST_LIMIT
+                       else T["list_truncated"].format(count=now["accidents"], shown=LIST_LIMIT))
+            st.dataframe(table, hide_index=True, key="accidents.list", column_config={
+                **LIST_COLUMNS, "grade_check": st.column_config.TextColumn(
+                    LIST_COLUMNS["grade_check"], width="medium")})
+            csv_bytes, xlsx_bytes = figures.export_files(table, LIST_COLUMNS)
+            stem = f"事故明细_{scope_name}_{as_of.isoformat()}"
+            a, b, _ = st.columns([1, 1, 6])
+            a.download_button("下载 CSV", csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
+                              on_click="ignore", key="accidents.csv",
+                              icon=":material/download:")
+            b.download_button("下载 Excel", xlsx_bytes, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+                              on_click="ignore", key="accidents.xlsx",
+                              icon=":material/download:")

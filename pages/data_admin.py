@@ -9,7 +9,7 @@ import streamlit as st
 from data_access.importing import analyse, commit, report
 from data_access.importing.read import SourceFile
 from data_access.importing.templates import TEMPLATE_NAME, build_template
-from ui.data import data_changed, get_engine
+from ui.data import data_changed, get_admin_engine
 from ui.downloads import XLSX_MIME, excel_bytes
 from ui.labels import ADMIN_TEXT as T
 from ui.shell import page_context, page_header
@@ -33,7 +33,7 @@ for kind, message in st.session_state.pop(FLASH_KEY, []):
 
 
 def template_bytes() -> bytes:
-    with get_engine().connect() as conn:
+    with get_admin_engine().connect() as conn:
         return build_template(conn)
 
 
@@ -70,7 +70,7 @@ def show_plan(plan: analyse.Plan) -> None:
                          key="admin.warnings")
     st.dataframe(report.summary_table(plan, ctx.unit_names), hide_index=True,
                  key="admin.summary")
-    with get_engine().connect() as conn:
+    with get_admin_engine().connect() as conn:
         names = report.reference_names(conn, list(plan.tables.values()))
     for name, changes in plan.tables.items():
         if not (changes.new or changes.changed or changes.removed):
@@ -101,7 +101,7 @@ def client_address() -> str | None:
 
 def confirm(plan: analyse.Plan) -> None:
     try:
-        batch = commit.commit_plan(get_engine(), plan, user=None, client=client_address())
+        batch = commit.commit_plan(get_admin_engine(), plan, user=None, client=client_address())
     except commit.ImportRefused as exc:
         st.session_state[FLASH_KEY] = [("error", str(exc))]
     else:
@@ -127,7 +127,7 @@ def render_import() -> None:
     fingerprint = (tuple(f.sha256 for f in files), tuple(tables), scope)
     if st.button(T["analyse"], type="primary", disabled=not files, key="admin.analyse",
                  icon=":material/fact_check:"):
-        with st.spinner(T["analysing"]), get_engine().connect() as conn:
+        with st.spinner(T["analysing"]), get_admin_engine().connect() as conn:
             plan = analyse.analyse(conn, files, complete=declared_scopes(tables, scope))
         st.session_state[PLAN_KEY] = (fingerprint, plan)
     held = st.session_state.get(PLAN_KEY)
@@ -144,7 +144,7 @@ def render_import() -> None:
 
 
 def render_history() -> None:
-    with get_engine().connect() as conn:
+    with get_admin_engine().connect() as conn:
         batches = commit.list_batches(conn)
         undoable = commit.latest_undoable(conn)
     if not batches:
@@ -166,7 +166,7 @@ def render_history() -> None:
     sure = st.checkbox(T["undo_sure"], key="admin.undo_sure")
     if st.button(T["undo"], disabled=not sure, key="admin.undo", icon=":material/undo:"):
         try:
-            commit.undo_latest(get_engine(), user=None)
+            commit.undo_latest(get_admin_engine(), user=None)
         except commit.ImportRefused as exc:
             st.session_state[FLASH_KEY] = [("error", str(exc))]
         else:

@@ -7,8 +7,9 @@ from data_access import accidents, mining, rectification, resources, scorecard, 
 from ui.data import query
 from ui.figures.overview import build_scorecard_html, monitoring_table
 from ui.format import cn_date, count, pct
-from ui.labels import MESSAGES, SCORECARD_RULES, SCORECARD_TABLE_NAMES
+from ui.guard import section
 from ui.labels import OVERVIEW_TEXT as T
+from ui.labels import SCORECARD_RULES
 from ui.quality import render_quality_section
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_brief_downloads, render_week_changes
@@ -31,7 +32,7 @@ def tile(page: str, title: str, icon: str):
 
 def render_tiles() -> None:
     cols = st.columns(4)
-    with cols[0], tile("pages/accidents.py", T["tile_accidents"], ":material/warning:"):
+    with cols[0], tile("pages/accidents.py", T["tile_accidents"], ":material/warning:"), section():
         totals = query(accidents.count_accidents, as_of=as_of, unit=unit)
         limit = targets.pick_target(query(targets.list_targets, year=filters.year,
                                           metrics=("deaths",)), "deaths", unit=unit)
@@ -40,7 +41,8 @@ def render_tiles() -> None:
         right.metric(T["deaths"], count(totals["deaths"], "人"))
         st.caption(T["deaths_unset"] if not limit else T["deaths_indicator"].format(
             limit=f"{limit:.0f}", share=pct(totals["deaths"] / limit)))
-    with cols[1], tile("pages/rectification.py", T["tile_rectification"], ":material/checklist:"):
+    with cols[1], tile("pages/rectification.py", T["tile_rectification"],
+                       ":material/checklist:"), section():
         tasks = query(rectification.list_key_tasks, as_of=as_of)
         hazards = query(rectification.summarize_hidden_dangers, as_of=as_of, unit=unit).iloc[0]
         left, right = st.columns(2)
@@ -50,7 +52,8 @@ def render_tiles() -> None:
         right.metric(T["closure_rate"], pct(int(hazards["closed"]) / found if found else None))
         st.caption(T["tasks_overdue"].format(count=int((tasks["status"] == "overdue").sum()))
                    + " · " + T["hazards_overdue"].format(count=int(hazards["overdue"])))
-    with cols[2], tile("pages/mining.py", T["tile_mining"], ":material/precision_manufacturing:"):
+    with cols[2], tile("pages/mining.py", T["tile_mining"],
+                       ":material/precision_manufacturing:"), section():
         faces = query(mining.count_faces_by_stage, as_of=as_of, unit=unit)
         target = targets.pick_target(query(targets.list_targets, year=filters.year,
                                            metrics=("intelligent_faces",)),
@@ -61,7 +64,7 @@ def render_tiles() -> None:
         right.metric(T["faces_late"], count(int(faces["late"].sum()), "处"))
         st.caption(T["faces_target_unset"] if not target else T["faces_target"].format(
             target=f"{target:.0f}", share=pct(built / target)))
-    with cols[3], tile("pages/resources.py", T["tile_resources"], ":material/map:"):
+    with cols[3], tile("pages/resources.py", T["tile_resources"], ":material/map:"), section():
         sites = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
         teams = sites[sites["kind"] == "team"]
         left, right = st.columns(2)
@@ -72,8 +75,7 @@ def render_tiles() -> None:
 
 
 def render_scorecard() -> None:
-    st.subheader(T["scorecard"], anchor=False)
-    st.caption(T["scorecard_caption"].format(previous=cn_date(filters.previous_review)))
+    """The scorecard's lines; a line whose table is missing says so and shows 无数据."""
     current = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)
     previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
     lines = scorecard.compare_weeks(current, previous)
@@ -86,6 +88,9 @@ def render_scorecard() -> None:
             for rule in ("rate", "progress", "zero"):
                 st.markdown(f"- {SCORECARD_RULES[rule]}")
             st.caption(T["rules_colours"])
+
+
+def render_monitoring() -> None:
     monitoring = query(scorecard.summarize_hazchem_monitoring, as_of=as_of, unit=unit,
                        by_unit=True)
     week = cn_date(monitoring["week_ending"].iloc[0]) if len(monitoring) else "—"
@@ -99,10 +104,11 @@ def render_scorecard() -> None:
 
 if has_data(ctx, "accidents", "key_tasks", "hidden_dangers", "working_faces", "resource_sites"):
     render_tiles()
-missing = query(scorecard.list_missing_tables)
-if missing:
-    st.info(MESSAGES["db_not_initialised"].format(
-        tables="、".join(SCORECARD_TABLE_NAMES[t] for t in missing)))
-else:
+st.subheader(T["scorecard"], anchor=False)
+st.caption(T["scorecard_caption"].format(previous=cn_date(filters.previous_review)))
+with section():
     render_scorecard()
-render_quality_section()
+with section():
+    render_monitoring()
+with section():
+    render_quality_section()

@@ -16,6 +16,7 @@ from ui.downloads import csv_bytes, excel_bytes
 from ui.figures import rectification as figs
 from ui.filters import CITY_CODE
 from ui.format import cn_date, count, pct
+from ui.guard import guarded_callback, section
 from ui.labels import HAZARD_SCOPE_LABELS, RECTIFICATION_TEXT, TASK_STATUSES
 from ui.quality import render_quality_notice
 from ui.safe import md
@@ -38,13 +39,12 @@ if not has_data(ctx, "key_tasks", "hidden_dangers"):
     st.stop()
 
 as_of, unit = filters.as_of, filters.unit_or_none
-tasks = query(rect.list_key_tasks, as_of=as_of, previous_review=filters.previous_review)
-# The totals are the sum of the by-unit rows: one scan of the ledger serves the headline and the
-# default by-unit chart below (the same cached query).
-hazards = query(rect.summarize_hidden_dangers, as_of=as_of, by="unit_code", unit=unit).drop(
-    columns="unit_code").sum()
-carried = query(rect.summarize_carried_over, as_of=as_of, unit=unit).iloc[0]
 since = cn_date(filters.previous_review)
+
+
+def key_tasks():
+    """The key-task checklist as of the date (one cached query for the strip and the tab)."""
+    return query(rect.list_key_tasks, as_of=as_of, previous_review=filters.previous_review)
 
 
 def task_lines(rows) -> None:
@@ -59,7 +59,8 @@ def task_lines(rows) -> None:
 
 # ---- headline strip ----------------------------------------------------------------------
 left, right = st.columns([4, 7])
-with left.container(border=True):
+with left.container(border=True), section():
+    tasks = key_tasks()
     st.markdown(f"**重点任务** · 共{len(tasks)}项 · 本周完成"
                 f"{int(tasks['completed_since_review'].sum())}项、新增逾期"
                 f"{int(tasks['newly_overdue'].sum())}项",
@@ -69,7 +70,12 @@ with left.container(border=True):
     for col, status in zip(cols, ("completed", "in_progress", "not_started", "overdue")):
         col.metric(TASK_STATUSES[status], count(status_counts.get(status, 0), "项"))
     cols[4].metric("临期", count(tasks["due_soon"].sum(), "项"), help=TEXT["due_soon_rule"])
-with right.container(border=True):
+with right.container(border=True), section():
+    # The totals are the sum of the by-unit rows: one scan of the ledger serves the headline
+    # and the default by-unit chart below (the same cached query).
+    hazards = query(rect.summarize_hidden_dangers, as_of=as_of, by="unit_code", unit=unit).drop(
+        columns="unit_code").sum()
+    carried = query(rect.summarize_carried_over, as_of=as_of, unit=unit).iloc[0]
     scope_name = "全市" if unit is None else ctx.unit_name(unit)
     st.markdown(f"**隐患排查治理** · {md(scope_name)}本年")
     rate = hazards["closed"] / hazards["found"] if hazards["found"] else None
@@ -89,7 +95,8 @@ task_tab, hazard_tab = st.tabs([TEXT["tasks_tab"], TEXT["hazards_tab"]], key="re
                                bind="query-params")
 
 # ---- key tasks ---------------------------------------------------------------------------
-with task_tab:
+with task_tab, section():
+    tasks = key_tasks()
     if tasks.empty:
         st.info(TEXT["no_tasks"])
     else:
@@ -160,6 +167,7 @@ for name, key in DRILL_KEYS.items():  # values left from another date or unit fa
         st.session_state[key] = drill_options[name][0]
 
 
+@guarded_callback
 def apply_drill(chart_key: str) -> None:
     drill = figs.drill_from_selection(st.session_state.get(chart_key))
     if drill is None:
@@ -241,5 +249,5 @@ def render_hazard_tab() -> None:
 # Only the open tab runs: the ledger's aggregates are the page's heaviest queries, so they are
 # not computed while the key-task checklist is on screen (the tab is kept in the URL).
 if hazard_tab.open:
-    with hazard_tab:
+    with hazard_tab, section():
         render_hazard_tab()

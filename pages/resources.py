@@ -13,6 +13,7 @@ from ui.data import query
 from ui.downloads import excel_bytes
 from ui.figures import resources as fig
 from ui.format import cn_date, count
+from ui.guard import section
 from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
 from ui.quality import render_quality_notice
 from ui.safe import md, plain
@@ -97,17 +98,19 @@ if has_data(ctx, "resource_sites"):
                                    help="最近一次清点检查早于此天数(或从未检查)即为超期"))
     layer_kinds = kinds or ("none",)  # nothing chosen draws nothing (None would mean all kinds)
     common = {"unit": unit, "category": category}
-    by_kind = query(resources.summarize_sites_by_kind, as_of=filters.as_of,
-                    check_interval_days=interval, **common).set_index("kind")
-    stat = {k: by_kind.get(k, pd.Series(dtype=int)).to_dict()
-            for k in ("sites", "headcount", "capacity", "check_overdue")}
-    cols = st.columns(7)
-    for col, kind in zip(cols[:4], SITE_KINDS):
-        col.metric(SITE_KINDS[kind], count(stat["sites"].get(kind, 0), "支" if kind == "team" else "处"))
-    cols[4].metric("救援人员", count(stat["headcount"].get("team", 0), "人"))
-    cols[5].metric("避难场所可容纳", count(stat["capacity"].get("shelter", 0), "人"))
-    cols[6].metric("清点检查超期", count(sum(stat["check_overdue"].values()), "处"),
-                   help=f"最近清点检查早于 {interval} 天或从未检查的点位(全部类别)")
+    with section():
+        by_kind = query(resources.summarize_sites_by_kind, as_of=filters.as_of,
+                        check_interval_days=interval, **common).set_index("kind")
+        stat = {k: by_kind.get(k, pd.Series(dtype=int)).to_dict()
+                for k in ("sites", "headcount", "capacity", "check_overdue")}
+        cols = st.columns(7)
+        for col, kind in zip(cols[:4], SITE_KINDS):
+            col.metric(SITE_KINDS[kind],
+                       count(stat["sites"].get(kind, 0), "支" if kind == "team" else "处"))
+        cols[4].metric("救援人员", count(stat["headcount"].get("team", 0), "人"))
+        cols[5].metric("避难场所可容纳", count(stat["capacity"].get("shelter", 0), "人"))
+        cols[6].metric("清点检查超期", count(sum(stat["check_overdue"].values()), "处"),
+                       help=f"最近清点检查早于 {interval} 天或从未检查的点位(全部类别)")
 
     sites = query(resources.list_resource_sites, as_of=filters.as_of, kinds=layer_kinds,
                   check_interval_days=interval, **common)

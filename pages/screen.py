@@ -1,13 +1,17 @@
 """大屏: the meeting-room screen (`/?kiosk=1&rotate=30&refresh=5`). Dark, no widgets, one view
-at a time, rotating by wall-clock time; the database is re-read every `refresh` minutes."""
+at a time, rotating by wall-clock time; the database is re-read every `refresh` minutes.
+
+Whatever the database does, the header, clock and rotation stay: while it is unavailable the
+view shows its last good figures under a "数据更新于 HH:MM,数据库暂不可用" bar, or, without
+them, says why; the next turn tries the database again."""
 
 import time
 
 import streamlit as st
 
 from ui import screen
-from ui.data import set_cache_epoch
-from ui.guard import run_guarded
+from ui.data import begin_run, set_cache_epoch
+from ui.guard import run_guarded, section, stale_text
 from ui.kiosk import refresh_epoch, view_index
 from ui.shell import kiosk_settings, page_context
 
@@ -18,19 +22,26 @@ screen.apply_screen_style()
 
 
 def show_current_view() -> None:
+    begin_run()
     now = time.time()
     set_cache_epoch(refresh_epoch(now, settings.refresh_min))
-    ctx, filters = screen.load_screen_context()
     view = views[view_index(now, settings.rotate_s, len(views))]
+    # The context first: while a frozen database is waited for, the previous view stays whole.
+    ctx, filters, problem = screen.load_screen_context()
     screen.header(view.title, ctx, filters)
-    view.render(ctx, filters)
+    if problem:
+        screen.failure_panel(problem)
+    else:
+        with section(show=screen.failure_panel):
+            view.render(ctx, filters)
+    screen.stale_bar(stale_text())
 
 
 @st.fragment(run_every=settings.rotate_s)
 def rotating_view() -> None:
-    # Reruns of a fragment bypass the page's guard: guard each one, so that a database outage
-    # shows the Chinese message and the next turn tries again.
-    run_guarded(show_current_view)
+    # Reruns of a fragment bypass the page's guard: guard each one, so that nothing ends in
+    # Streamlit's error screen and the next turn tries again.
+    run_guarded(show_current_view, show=screen.failure_panel)
 
 
 rotating_view()

@@ -8,6 +8,7 @@ as passed.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from data_access import db, schema
+from tests.pg_cluster import throwaway_cluster
 from tests.scratch_db import recreate_database, scratch_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,6 +119,11 @@ def open_page(at: AppTest, page: str, **params: str) -> AppTest:
     return at
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as the reader sees it: escapes resolved, zero-width spaces dropped."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
+
+
 def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -140,3 +147,12 @@ def scratch_engine(request, sample_sqlite_path, tmp_path):
         db.load_into(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def throwaway_postgres():
+    """A PostgreSQL cluster of the tests' own with the sample (tests/pg_cluster.py), for the
+    tests that stop or freeze the server. A test that stops or freezes it starts or thaws it
+    again before it ends."""
+    with throwaway_cluster() as cluster:
+        yield cluster

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from data_access import accident_rules as rules
-from tests.conftest import metric_values, open_page
+from tests.conftest import metric_values, open_page, shown
 from tests.sqlcheck import day_bounds, rows, scalar
 from ui.figures.accidents import export_files
 from ui.labels import ACCIDENT_LIST_COLUMNS
@@ -160,7 +160,7 @@ def test_unit_chart_shows_consumption_per_unit(app, sample_conn):
 
 def test_grade_check_note_lists_the_disagreeing_records(app, sample_conn):
     at = open_page(app, "accidents", as_of=AS_OF.isoformat())
-    note = " ".join(w.value for w in at.warning)
+    note = shown(" ".join(w.value for w in at.warning))
     disagreeing = rows(sample_conn, """
         SELECT code FROM accidents WHERE occurred_at >= :start AND occurred_at < :end AND (
             (grade = 'general' AND (deaths >= 3 OR serious_injuries >= 10

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.conftest import metric_values, open_page
+from tests.conftest import metric_values, open_page, shown
 from tests.sqlcheck import rows, scalar
 from ui.format import count, pct
 
@@ -103,11 +103,12 @@ def review_lists(at) -> dict[str, set[str]]:
     """Task codes under each review heading, in page order."""
     lists, current = {}, None
     for block in at.markdown:
-        heading = re.match(r"\*\*(临期任务|本周完成|本周新增逾期)\*\*", block.value)
+        text = shown(block.value)
+        heading = re.match(r"\*\*(临期任务|本周完成|本周新增逾期)\*\*", text)
         if heading:
             current = heading.group(1)
             lists[current] = set()
-        elif current and (code := re.match(r"\*\*([A-Z]{2}-\d{2})\*\*", block.value)):
+        elif current and (code := re.match(r"\*\*([A-Z]{2}-\d{2})\*\*", text)):
             lists[current].add(code.group(1))
     return lists
 

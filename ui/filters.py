@@ -15,6 +15,7 @@ import streamlit as st
 
 from data_access._sql import CITY_CODE
 from ui.data import DataContext
+from ui.guard import guarded_callback
 from ui.safe import md
 
 AS_OF_KEY = "global.as_of"
@@ -46,6 +47,11 @@ class Filters:
         if self.unit != CITY_CODE:
             params["unit"] = self.unit
         return params
+
+
+def default_filters(ctx: DataContext) -> Filters:
+    """The whole city as of the latest data."""
+    return Filters(as_of=ctx.latest_date or dt.date.today(), unit=CITY_CODE)
 
 
 def parse_as_of(text: str | None, *, earliest: dt.date, latest: dt.date) -> dt.date | None:
@@ -109,16 +115,19 @@ def follow_latest(as_of: dt.date, previous_latest: dt.date, latest: dt.date) -> 
     return min(as_of, latest)
 
 
+@guarded_callback
 def _on_year_change(latest: dt.date) -> None:
     st.session_state[STATE_NOTICES] = []
     st.session_state[STATE_AS_OF] = year_end_as_of(st.session_state[YEAR_KEY], latest)
 
 
+@guarded_callback
 def _on_as_of_change() -> None:
     st.session_state[STATE_NOTICES] = []
     st.session_state[STATE_AS_OF] = st.session_state[AS_OF_KEY]
 
 
+@guarded_callback
 def _on_unit_change() -> None:
     st.session_state[STATE_NOTICES] = []
     st.session_state[STATE_UNIT] = st.session_state[UNIT_KEY]

@@ -18,3 +18,10 @@ def count(value: float | int | None, unit: str) -> str:
 def pct(value: float | None, digits: int = 1) -> str:
     """0.923 → 92.3%; None reads 无数据."""
     return "无数据" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def read_time(read_at: dt.datetime, now: dt.datetime) -> str:
+    """When figures were read: 14:05 today, 11月24日 14:05 on an earlier day."""
+    if read_at.date() == now.date():
+        return f"{read_at:%H:%M}"
+    return f"{read_at.month}月{read_at.day}日 {read_at:%H:%M}"

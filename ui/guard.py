@@ -1,25 +1,123 @@
-"""Run a page so that a user never sees a traceback: database trouble and unexpected errors
-become a clear Chinese message, and the details go to the server log."""
+"""Run a page so that a user never sees a traceback or Streamlit's English error screen: database
+trouble and unexpected errors become a clear Chinese message — for the whole page, or for one
+section of it while the rest of the page renders — and the details go to the server log.
+
+- `run_guarded(render)`: a whole page (or a fragment run).
+- `with section():` one part of a page; an error inside it replaces that part with its message.
+- `guarded_callback(fn)`: a widget callback, which Streamlit runs before the script.
+- `stale_notice(slot)`: "数据更新于 HH:MM,数据库暂不可用" when the run showed last good figures.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import functools
+import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-import sqlalchemy.exc
 import streamlit as st
 
-from ui.labels import MESSAGES
+from data_access import failures
+from data_access.failures import Failure
+from ui.data import DATABASE_ERRORS, stale_since
+from ui.format import read_time
+from ui.labels import MESSAGES, SCORECARD_TABLE_NAMES, TABLE_NAMES
+from ui.settings import query_timeout_s
+from ui.theme import NOTICE_BACKGROUND, NOTICE_EDGE, NOTICE_TEXT
 
 log = logging.getLogger("dashboard")
+SIMPLE_MESSAGES = {failures.UNREACHABLE: "db_unreachable", failures.AUTH_FAILED: "db_auth_failed",
+                   failures.DATABASE_MISSING: "db_missing", failures.OTHER: "query_failed"}
 
 
-def run_guarded(render: Callable[[], None]) -> None:
+def table_label(name: str | None) -> str:
+    """“隐患台账”(hidden_dangers); an unknown table by its own name; nothing for no name."""
+    if not name:
+        return ""
+    chinese = TABLE_NAMES.get(name) or SCORECARD_TABLE_NAMES.get(name)
+    return f"“{chinese}”({name})" if chinese else f" {name} "
+
+
+def failure_message(failure: Failure) -> str:
+    """The Chinese message for a database failure, naming the table, column or driver."""
+    if failure.kind == failures.TABLE_MISSING:
+        return MESSAGES["table_missing"].format(table=table_label(failure.table))
+    if failure.kind == failures.COLUMN_MISSING:
+        return MESSAGES["column_missing"].format(table=table_label(failure.table),
+                                                 column=failure.column or "")
+    if failure.kind == failures.DRIVER_MISSING:
+        return MESSAGES["driver_missing"].format(driver=failure.name or "")
+    if failure.kind == failures.TIMEOUT:
+        return MESSAGES["query_timeout"].format(seconds=f"{query_timeout_s():g}")
+    return MESSAGES[SIMPLE_MESSAGES[failure.kind]]
+
+
+def describe(error: BaseException, fallback: str) -> str:
+    """The message for any error: a database failure's own, else `fallback` (logged in full)."""
+    if isinstance(error, DATABASE_ERRORS):
+        failure = failures.classify(error)
+        if isinstance(error, failures.DatabaseUnavailable):
+            log.warning("database unavailable (%s): shown without asking it", failure.kind)
+        else:
+            log.error("database error (%s)", failure.kind, exc_info=error)
+        return failure_message(failure)
+    log.error("unexpected error while rendering", exc_info=error)
+    return MESSAGES[fallback]
+
+
+def show_error(message: str) -> None:
+    st.error(message, icon=":material/error:")
+
+
+def run_guarded(render: Callable[[], None], show: Callable[[str], None] = show_error) -> None:
     try:
         render()
-    except sqlalchemy.exc.SQLAlchemyError:
-        log.exception("database error while rendering a page")
-        st.error(MESSAGES["query_failed"], icon="🛑")
-    except Exception:  # the last line of defence: log it, tell the user plainly
-        log.exception("unexpected error while rendering a page")
-        st.error(MESSAGES["page_failed"], icon="⚠️")
+    except Exception as error:  # the last line of defence: log it, tell the user plainly
+        show(describe(error, "page_failed"))
+
+
+@contextlib.contextmanager
+def section(show: Callable[[str], None] = show_error) -> Iterator[None]:
+    """One part of a page. If it fails, what it drew is replaced by `show(message)` — the
+    failure's own Chinese message — and the page goes on with its next part."""
+    slot = st.empty()
+    try:
+        with slot.container():
+            yield
+    except Exception as error:
+        message = describe(error, "section_failed")
+        with slot.container():
+            show(message)
+
+
+def guarded_callback(callback: Callable[..., None]) -> Callable[..., None]:
+    """A widget callback that cannot end in Streamlit's error screen: an error is logged and
+    the user told in Chinese at the top of the page."""
+    @functools.wraps(callback)
+    def run(*args, **kwargs) -> None:
+        try:
+            callback(*args, **kwargs)
+        except Exception as error:
+            st.warning(describe(error, "action_failed"), icon=":material/warning:")
+    return run
+
+
+def stale_text() -> str | None:
+    """"数据更新于 14:05,数据库暂不可用" when this run showed last good figures, else None."""
+    since = stale_since()
+    if since is None:
+        return None
+    return MESSAGES["stale"].format(time=read_time(since, dt.datetime.now()))
+
+
+def stale_notice(slot) -> None:
+    """Fill `slot` (an `st.empty()` above the page) with the stale bar when needed: dark text
+    on a light amber bar."""
+    text = stale_text()
+    if text:
+        slot.html(f'<div class="stale-bar" style="background:{NOTICE_BACKGROUND};'
+                  f"color:{NOTICE_TEXT};border-left:0.4rem solid {NOTICE_EDGE};"
+                  'border-radius:0.5rem;padding:0.6rem 1rem;font-weight:600">'
+                  f"{html.escape(text)}</div>")

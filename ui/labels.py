@@ -65,6 +65,24 @@ MESSAGES = {
                       "请恢复原文件或运行 make sample 重新生成。",
     "page_failed": "本页面暂时无法显示(已记录错误日志)。其他页面不受影响,请稍后刷新或联系科技和信息化科。",
     "query_failed": "查询数据库时出错(已记录错误日志)。请稍后刷新;如持续出现,请联系科技和信息化科。",
+    "db_auth_failed": "业务数据库拒绝登录:数据库地址中的用户名或密码不正确,或该账号无权访问这个数据库。"
+                      "请系统管理员核对环境变量 DATABASE_URL 或 .streamlit/secrets.toml 中的账号和密码,"
+                      "修正后刷新本页。",
+    "db_missing": "数据库服务器上没有数据库地址中指定的数据库(库名有误,或尚未建库)。"
+                  "请系统管理员核对库名,或按 README 建库并导入数据后刷新本页。",
+    "driver_missing": "服务器上没有安装连接这种数据库所需的驱动程序({driver})。请系统管理员安装依赖"
+                      "(pip install -r requirements.txt)或改正数据库地址中的驱动名称,然后重启本程序。",
+    "table_missing": "数据库中缺少数据表{table},这一部分无法显示,页面其他部分不受影响。"
+                     "请系统管理员检查数据库结构(make check-db)并补齐后刷新。",
+    "column_missing": "数据库中的数据表{table}缺少列 {column},这一部分无法显示,页面其他部分不受影响。"
+                      "请系统管理员检查数据库结构(make check-db),补齐这一列(如为视图,请在视图中加上)后刷新。",
+    "query_timeout": "数据库在 {seconds} 秒内没有返回结果(查询超时):数据库可能负载过高或暂时没有响应。"
+                     "请稍后刷新;如持续出现,请联系科技和信息化科。",
+    "section_failed": "这一部分暂时无法显示(已记录错误日志),页面其他部分不受影响。请稍后刷新或联系科技和信息化科。",
+    "filters_failed": "筛选条件暂时无法显示(已记录错误日志),各页面按全市、最新数据显示。",
+    "action_failed": "刚才的操作没有完成(已记录错误日志),请重试或刷新本页。",
+    "tables_missing": "数据库中缺少以下数据表,用到它们的部分无法显示:{tables}。",
+    "stale": "数据更新于 {time},数据库暂不可用",
     "no_data": "所选范围内暂无数据。",
     "target_not_set": "未设定",
 }
@@ -73,6 +91,10 @@ TABLE_NAMES = {
     "units": "单位", "sectors": "行业领域", "accidents": "生产安全事故", "targets": "目标与控制指标",
     "key_tasks": "重点任务清单", "hidden_dangers": "隐患台账", "coal_mines": "煤矿",
     "working_faces": "智能化采掘工作面", "resource_sites": "应急资源点位",
+    "dataset_info": "数据集说明", "departments": "科室", "enterprises": "企业",
+    "task_progress_reports": "重点任务进展", "mine_milestones": "试点示范煤矿建设节点",
+    "resource_items": "应急物资装备", "resource_checks": "物资清点检查",
+    "import_batches": "导入记录", "import_changes": "导入变更明细",
 }
 
 # ---- intelligent mining page (pages/mining.py) ----
@@ -282,7 +304,7 @@ SCORECARD_RULES = {
 }
 SCORECARD_TEXT = {
     "expected": "应达 {share}", "no_history": "无历史", "unchanged": "持平",
-    "points": "个百分点", "no_value": "—",
+    "points": "个百分点", "no_value": "—", "missing_tables": "缺少数据表:{tables}",
 }
 SCORECARD_TABLE_NAMES = {
     "leadership_activities": "安全生产会议与深入基层记录", "coal_gas_events": "煤矿瓦斯事件",
@@ -420,6 +442,7 @@ BRIEF_COLUMNS = {
 # ---- meeting-room screen (大屏) -------------------------------------------------------------
 SCREEN_TEXT = {
     "as_of": "数据截至",
+    "set_aside": "数据质量:{rows}条记录未计入",
     "accidents": "事故起数",
     "deaths": "死亡人数",
     "indicator_used": "死亡指标已用",

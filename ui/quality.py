@@ -12,6 +12,7 @@ from data_access import schema, validity
 from data_access.quality import term
 from ui.data import get_engine, query
 from ui.downloads import XLSX_MIME, excel_book
+from ui.guard import section
 from ui.labels import QUALITY_TEXT as T
 from ui.safe import md
 
@@ -58,9 +59,14 @@ def _download(page: str, tables: tuple[str, ...]) -> None:
 
 
 def render_quality_notice(page: str) -> None:
-    """The page's 数据质量 notice: nothing when every row of its tables is usable."""
-    tables = PAGE_TABLES[page]
-    found = query(validity.summarize_set_aside, tables=tables)
+    """The page's 数据质量 notice: nothing when every row of its tables is usable (a failure
+    to read it, such as a missing table, is this section's alone)."""
+    with section():
+        _notice(page)
+
+
+def _notice(page: str) -> None:
+    found = query(validity.summarize_set_aside, tables=PAGE_TABLES[page])
     if not found:
         return
     total = sum(item.rows for item in found)

@@ -3,6 +3,9 @@
     [data_admin]
     enabled = true          # the 数据管理 page (import, undo, templates); env DASHBOARD_DATA_ADMIN=1
     map_style_url = "…"     # top level: a self-hosted MapLibre style; env MAP_STYLE_URL
+
+    [database]
+    query_timeout = 8       # seconds a page's query may take; env DASHBOARD_QUERY_TIMEOUT
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import os
 from data_access import db
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+DEFAULT_QUERY_TIMEOUT_S = 8.0
+QUERY_TIMEOUT_RANGE_S = (0.5, 600.0)
 
 
 def _secret(*path: str) -> object:
@@ -35,3 +40,20 @@ def map_style_url() -> str | None:
     """Optional basemap style URL; off by default (the map needs no internet)."""
     url = os.environ.get("MAP_STYLE_URL") or _secret("map_style_url")
     return str(url) if url else None
+
+
+def query_timeout_s() -> float:
+    """Seconds any one query of a page may take before the database stops it (and the page shows
+    its last good figures). Malformed: the default; out of range: clamped."""
+    value = os.environ.get("DASHBOARD_QUERY_TIMEOUT") or _secret("database", "query_timeout")
+    return parse_timeout(value)
+
+
+def parse_timeout(value: object) -> float:
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        return DEFAULT_QUERY_TIMEOUT_S
+    if seconds != seconds:  # NaN
+        return DEFAULT_QUERY_TIMEOUT_S
+    return min(max(seconds, QUERY_TIMEOUT_RANGE_S[0]), QUERY_TIMEOUT_RANGE_S[1])

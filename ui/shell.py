@@ -18,7 +18,8 @@ FILTERS_KEY = "dashboard.filters"
 KIOSK_KEY = "dashboard.kiosk"
 
 
-def remember(ctx: DataContext, filters: Filters) -> None:
+def remember(ctx: DataContext | None, filters: Filters | None) -> None:
+    """This run's context and filters for the page (None on the screen without a database)."""
     st.session_state[CONTEXT_KEY] = ctx
     st.session_state[FILTERS_KEY] = filters
 

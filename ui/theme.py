@@ -10,6 +10,11 @@ STATUS_COLOURS = {"green": "#2e9d5b", "amber": "#e0a100", "red": "#d64541", "gre
 SERIES_COLOURS = ("#1f6fb2", "#e07b39", "#2e9d5b", "#8e5cc2", "#d64541", "#5aa9c9", "#b38f00")
 THIS_YEAR_COLOUR = "#1f6fb2"
 LAST_YEAR_COLOUR = "#9aa5b1"
+# Notices that must be read at a glance (the stale-data bar, a failure on the screen): near-black
+# on light amber, on the light pages and the dark screen alike.
+NOTICE_BACKGROUND = "#fff4d6"
+NOTICE_EDGE = "#ffc933"
+NOTICE_TEXT = "#141414"
 
 
 def apply_theme(fig: go.Figure, *, height: int = 360, legend: bool = True) -> go.Figure:

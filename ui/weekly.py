@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import weekly
+from ui import guard
 from ui.data import DataContext, get_engine, query
 from ui.downloads import XLSX_MIME
 from ui.figures.overview import format_value
@@ -199,13 +200,14 @@ def render_week_changes(section: str, ctx: DataContext, filters: Filters, *,
     if section not in RENDERERS:
         raise ValueError(f"unknown section {section!r}")
     since, as_of, unit = filters.previous_review, filters.as_of, filters.unit_or_none
-    counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit)
-    label = f"{week_title(since, as_of)}:{headline(section, counts)}"
-    with st.expander(label, expanded=expanded, icon=":material/update:"):
-        start, end = weekly.week_bounds(since=since, as_of=as_of)
-        st.caption(T["since"].format(previous=cn_date(since), start=cn_date(start),
-                                     end=cn_date(end)))
-        RENDERERS[section](ctx, since, as_of, unit)
+    with guard.section():
+        counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit)
+        label = f"{week_title(since, as_of)}:{headline(section, counts)}"
+        with st.expander(label, expanded=expanded, icon=":material/update:"):
+            start, end = weekly.week_bounds(since=since, as_of=as_of)
+            st.caption(T["since"].format(previous=cn_date(since), start=cn_date(start),
+                                         end=cn_date(end)))
+            RENDERERS[section](ctx, since, as_of, unit)
 
 
 # ---- the weekly brief's downloads (the overview page) -----------------------------------------

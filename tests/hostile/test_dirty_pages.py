@@ -136,3 +136,23 @@ def test_the_as_of_date_is_not_moved_by_rows_dated_in_the_future(monkeypatch, di
     at = _open(monkeypatch, dirty_url, "overview")
     assert at.query_params["as_of"] in ("2022-11-25", ["2022-11-25"])
     assert at.date_input(key="global.as_of").value == AS_OF
+
+
+@pytest.mark.parametrize("view", ["overview", "accidents", "rectification", "mining",
+                                  "resources"])
+def test_every_screen_view_runs_and_says_what_it_set_aside(monkeypatch, dirty_url, dirty_conn,
+                                                           view):
+    import streamlit as st
+
+    monkeypatch.setenv("DATABASE_URL", dirty_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"kiosk": "1", "views": view})
+    at.run()
+    assert not at.exception
+    shown = " ".join(h.body for h in at.get("html"))
+    assert not ENGLISH.search(_texts(at) + shown)
+    expected = sum(_set_aside(dirty_conn, t) for t in PAGE_TABLES["overview"])
+    assert f"数据质量:{expected:,}条记录未计入" in shown
+    assert "evil.example" not in shown or "&lt;" in shown  # data in HTML only escaped

@@ -22,7 +22,9 @@ from ui.labels import (
     SCORECARD_RULES,
     SCORECARD_SECTIONS,
     SCORECARD_STATUSES,
+    SCORECARD_TABLE_NAMES,
     SCORECARD_TEXT,
+    TABLE_NAMES,
 )
 from ui.theme import FONT_FAMILY, STATUS_COLOURS
 
@@ -87,6 +89,14 @@ def format_change(row: pd.Series) -> str:
     return f"{points:+.1f}{SCORECARD_TEXT['points']}".replace("-", "−")
 
 
+def missing_tables_text(tables) -> str:
+    """"缺少数据表:煤矿瓦斯事件" for a line whose tables the database lacks; else empty."""
+    if not isinstance(tables, tuple | list) or not tables:
+        return ""
+    names = "、".join(SCORECARD_TABLE_NAMES.get(t) or TABLE_NAMES.get(t, t) for t in tables)
+    return SCORECARD_TEXT["missing_tables"].format(tables=names)
+
+
 def line_help(code: str, rule: str) -> str:
     return f"{SCORECARD_DEFINITIONS[code]}\n{SCORECARD_RULES[rule]}"
 
@@ -133,6 +143,8 @@ def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
                     "</td></tr>")
         for _, row in part.iterrows():
             counts = format_counts(row)
+            missing = missing_tables_text(row.get("missing_tables"))
+            help_text = line_help(row["code"], row["rule"]) + (f"\n{missing}" if missing else "")
             target = format_target(row)
             if row["rule"] == "progress" and not _missing(row["expected"]):
                 target += f"<small>{e(SCORECARD_TEXT['expected'].format(share=format_share(row['expected'])))}</small>"
@@ -140,10 +152,10 @@ def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
                         if LINES_BY_CODE[row["code"]].has_history else SCORECARD_TEXT["no_value"])
             body.append(
                 f'<tr data-code="{e(row["code"])}" data-status="{e(row["status"])}" '
-                f'title="{e(line_help(row["code"], row["rule"]))}">'
+                f'title="{e(help_text)}">'
                 f'<td class="sc-name">{e(SCORECARD_LINES[row["code"]])}</td>'
                 f'<td class="sc-num"><span class="sc-value">{e(format_value(row))}</span>'
-                f'{f"<small>{e(counts)}</small>" if counts else ""}</td>'
+                f'{f"<small>{e(missing or counts)}</small>" if missing or counts else ""}</td>'
                 f'<td class="sc-target">{target}</td>'
                 f"<td>{_chip(row['status'])}</td>"
                 f'<td class="sc-change">{e(format_change(row))}</td>'
