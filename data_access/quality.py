@@ -204,7 +204,9 @@ def _reference_rules(table: sa.Table) -> Iterable[Rule]:
     position = {name: i for i, name in enumerate(table.columns.keys())}
     for column, target in sorted(links, key=lambda link: position[link[0].name]):
         referenced = target.table.alias("referenced")
-        found = sa.exists().where(referenced.c[target.name] == column)
+        # One hashed look-up of the referenced keys, not a correlated one per row.
+        found = column.in_(sa.select(referenced.c[target.name])
+                           .where(referenced.c[target.name].is_not(None)))
         yield ReferenceRule(
             "broken_reference", table, (column.name,),
             f"引用的记录不存在:{_name(column)}在{term(target.table.comment)}"

@@ -8,9 +8,12 @@ range and in order, key not repeated). Other rows are set aside: every query add
 what was set aside (`summarize_set_aside`, `list_set_aside`). Descriptive values (names, texts,
 a descriptive code) never set a row aside; the pages show them escaped, or 不详 when missing.
 
-Everything is SQL conditions on the rows the query reads anyway. Repeated keys are looked for
-only where the database does not already forbid them (a table without its primary key or unique
-constraint, e.g. a view over another system); whether it does is read once per connection.
+Everything is SQL conditions on the rows the query reads anyway. A rule is left out where the
+database itself already forbids what it looks for — a column it declares NOT NULL, a key its
+primary key or a unique constraint keeps unique, a reference its foreign key enforces (not on
+SQLite, which does not enforce them by default) — so on the dashboard's own database the
+conditions stay few and the ledger's covering indexes still answer its counts alone; on views
+over another system every rule applies. What a database enforces is read once per connection.
 """
 
 from __future__ import annotations
@@ -33,16 +36,15 @@ CORE_COLUMNS: dict[str, tuple[str, ...]] = {
     "sectors": ("code",),
     "enterprises": ("id", "unit_code", "sector_code", "std_grade", "required_std_grade",
                     "has_major_hazard", "is_hazchem"),
-    "accidents": ("id", "code", "occurred_at", "unit_code", "sector_code", "grade", "deaths",
+    "accidents": ("id", "occurred_at", "unit_code", "sector_code", "grade", "deaths",
                   "serious_injuries", "direct_loss_wan"),
     "targets": ("id", "year", "unit_code", "sector_code", "metric", "direction", "value"),
     "key_tasks": ("id", "code", "year", "sector_code", "notice_section",
                   "lead_department_code", "start_on", "deadline"),
     "task_progress_reports": ("id", "task_id", "reported_on", "progress_pct"),
     # The ledger's counts read only these (its covering indexes hold them).
-    "hidden_dangers": ("id", "code", "unit_code", "sector_code", "found_on", "level",
-                       "deadline", "closed_on", "regulator_reported_on",
-                       "congress_reported_on"),
+    "hidden_dangers": ("id", "unit_code", "sector_code", "found_on", "level", "deadline",
+                       "closed_on", "regulator_reported_on", "congress_reported_on"),
     "coal_mines": ("id", "unit_code", "is_green_pilot", "is_intelligent_demo"),
     "mine_milestones": ("id", "mine_id", "programme", "planned_on", "achieved_on"),
     "working_faces": ("id", "code", "mine_id", "face_type", "plan_year",
@@ -69,7 +71,7 @@ CORE_COLUMNS: dict[str, tuple[str, ...]] = {
                                   "alarms_cleared", "alarms_over_24h"),
     "cyber_incidents": ("id", "unit_code", "occurred_on", "severity"),
 }
-GUARANTEES_KEY = "dashboard.unique_keys"  # conn.info: table → key sets the database enforces
+GUARANTEES_KEY = "dashboard.guarantees"  # conn.info: table → what the database enforces
 EXAMPLES = 3
 
 
@@ -85,30 +87,53 @@ def core_rules(table_name: str, day: dt.date) -> tuple[quality.Rule, ...]:
                  if rule.severity == quality.ERROR and set(rule.columns) <= core)
 
 
-def enforced_keys(conn: sa.Connection, table: sa.Table) -> frozenset[tuple[str, ...]]:
-    """The key column sets the database itself keeps unique for `table` (primary key, unique
-    constraints and indexes); none for a view. Read once per database connection."""
+@dataclass(frozen=True)
+class Enforced:
+    """What the database itself keeps true for a table: columns declared NOT NULL, key column
+    sets kept unique (primary key, unique constraints and indexes), and foreign-key columns it
+    enforces. Nothing for a view."""
+
+    not_null: frozenset[str] = frozenset()
+    unique: frozenset[tuple[str, ...]] = frozenset()
+    references: frozenset[str] = frozenset()
+
+
+def enforced(conn: sa.Connection, table: sa.Table) -> Enforced:
+    """What the database enforces for `table`, read once per database connection."""
     known = conn.info.setdefault(GUARANTEES_KEY, {})
     if table.name not in known:
-        inspector = sa.inspect(conn)
-        keys: set[tuple[str, ...]] = set()
-        try:
-            primary = inspector.get_pk_constraint(table.name).get("constrained_columns") or []
-            keys.add(tuple(sorted(primary)))
-            keys |= {tuple(sorted(u["column_names"]))
-                     for u in inspector.get_unique_constraints(table.name)}
-            keys |= {tuple(sorted(i["column_names"])) for i in inspector.get_indexes(table.name)
-                     if i.get("unique")}
-        except (sa.exc.NoSuchTableError, NotImplementedError):
-            keys = set()
-        known[table.name] = frozenset(k for k in keys if k)
+        known[table.name] = _reflect_enforced(conn, table.name)
     return known[table.name]
 
 
+def _reflect_enforced(conn: sa.Connection, name: str) -> Enforced:
+    inspector = sa.inspect(conn)
+    if name in inspector.get_view_names():
+        return Enforced()
+    try:
+        not_null = {c["name"] for c in inspector.get_columns(name) if not c["nullable"]}
+        keys = {tuple(sorted(inspector.get_pk_constraint(name).get("constrained_columns") or []))}
+        keys |= {tuple(sorted(u["column_names"])) for u in inspector.get_unique_constraints(name)}
+        keys |= {tuple(sorted(i["column_names"])) for i in inspector.get_indexes(name)
+                 if i.get("unique")}
+        references = set() if conn.dialect.name == "sqlite" else {
+            column for fk in inspector.get_foreign_keys(name)
+            for column in fk["constrained_columns"]}
+    except (sa.exc.NoSuchTableError, NotImplementedError):
+        return Enforced()
+    return Enforced(frozenset(not_null), frozenset(k for k in keys if k), frozenset(references))
+
+
 def _needs(conn: sa.Connection, table: sa.Table, rule: quality.Rule) -> bool:
-    if not isinstance(rule, quality.DuplicateRule):
-        return True
-    return tuple(sorted(rule.columns)) not in enforced_keys(conn, table)
+    """Whether `rule` can find anything, given what the database enforces itself."""
+    kept = enforced(conn, table)
+    if isinstance(rule, quality.DuplicateRule):
+        return tuple(sorted(rule.columns)) not in kept.unique
+    if isinstance(rule, quality.ReferenceRule):
+        return rule.columns[0] not in kept.references
+    if rule.check == "required":
+        return rule.columns[0] not in kept.not_null
+    return True
 
 
 def active_rules(conn: sa.Connection, table: sa.Table) -> tuple[quality.Rule, ...]:
