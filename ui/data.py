@@ -1,12 +1,15 @@
 """The one place that touches Streamlit's caches.
 
-`get_engine()` holds one pooled engine per database URL for the whole process. `query(fn, **kw)`
+`get_engine()` holds one pooled engine per database URL for the whole process: the pages read
+through it, from the read replica when one is configured (`DATABASE_READ_URL`);
+`get_write_engine()` is the primary, where imports and undo write. `query(fn, **kw)`
 runs any data_access function through a single cached entry point, keyed by the database URL,
 the function and its keyword arguments (dates, codes, tuples: small hashable values), the data
 version and the screen's refresh epoch, with one named TTL. The data version is read once per
 run (one tiny query): every import, undo or full reload changes it, so every page in every
-process shows new data on its next run. Exceptions are never cached, so a database that comes
-back is used at once.
+process shows new data on its next run — with a read replica, on the first run after the
+replica has replayed the change (the version is read where the data are read). Exceptions are
+never cached, so a database that comes back is used at once.
 """
 
 from __future__ import annotations
@@ -32,12 +35,23 @@ def _engine_for(url: str, origin: str):
 
 
 def database_target() -> db.DatabaseTarget:
-    return db.resolve_database()
+    """Where the pages read: the read replica when one is configured, else the primary."""
+    return db.resolve_read_database()
 
 
 def get_engine():
     target = database_target()
     return _engine_for(target.url, target.origin)
+
+
+def get_write_engine():
+    """The primary: imports, undo and the app's own records are written (and checked) here."""
+    target = db.resolve_database()
+    return _engine_for(target.url, target.origin)
+
+
+def read_replica_configured() -> bool:
+    return database_target().url != db.resolve_database().url
 
 
 CACHE_EPOCH_KEY = "data.cache_epoch"
