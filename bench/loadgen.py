@@ -139,6 +139,7 @@ class Render:
     seconds: float
     errors: list[str]
     reconnected: bool = False
+    started: float = field(default_factory=time.monotonic)
 
 
 # ---- HTTP ----------------------------------------------------------------------------------
@@ -280,9 +281,11 @@ class Session:
                 await self.reconnect(time.monotonic())
             except TimeoutError:
                 return Render(self.page, action, time.monotonic() - started,
-                              [f"no script_finished within {RENDER_TIMEOUT_S:.0f} s"])
+                              [f"no script_finished within {RENDER_TIMEOUT_S:.0f} s"],
+                              started=started)
         self.view = view
-        return Render(self.page, action, time.monotonic() - started, view.errors(), reconnected)
+        return Render(self.page, action, time.monotonic() - started, view.errors(), reconnected,
+                      started)
 
     # What a user does.
     async def open(self, page: str, query: str = "") -> Render:
@@ -294,7 +297,7 @@ class Session:
             return Render(page, "open", time.monotonic() - started, [f"HTTP {status} for page"])
         await self.connect()
         render = await self.run("open", self._client_state(page_name=url_path(page)))
-        render.seconds = time.monotonic() - started
+        render.seconds, render.started = time.monotonic() - started, started
         return render
 
     async def switch(self, page: str) -> Render:
@@ -382,6 +385,18 @@ def sample_all(processes: list[ProcessStats]) -> None:
         process.sample(now)
 
 
+def read_machine_cpu() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks (/proc/stat)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)  # idle and iowait are not busy
+
+
+def busy_percent(start: tuple[int, int], end: tuple[int, int]) -> float:
+    """How busy all the machine's cores were between two read_machine_cpu() readings."""
+    total = end[1] - start[1]
+    return 100 * (end[0] - start[0]) / total if total else 0.0
+
+
 def active_sessions(port: int) -> int | None:
     """Sessions connected to the Streamlit process on `port` (its /_stcore/metrics)."""
     url = f"http://127.0.0.1:{port}/_stcore/metrics?families=active_sessions"
@@ -400,8 +415,8 @@ class Config:
     url: str
     sessions: int = 100
     seconds: float = 300.0
-    think: tuple[float, float] = (5.0, 15.0)
-    ramp: float = 30.0
+    think: tuple[float, float] = (20.0, 40.0)
+    ramp: float = 60.0
     seed: int = 42
     replicas: list[dict] = field(default_factory=list)  # [{"port", "pid"}] from state.json
     processes: dict[str, int] = field(default_factory=dict)  # name → pid, besides replicas
@@ -417,19 +432,28 @@ class Report:
     reconnects: list[float] = field(default_factory=list)
     sessions_before_kill: dict[int, int | None] = field(default_factory=dict)
     killed: int | None = None  # the port of the replica killed
+    killed_at: float | None = None  # when (time.monotonic())
     processes: list[ProcessStats] = field(default_factory=list)
+    machine: list[tuple[int, int]] = field(default_factory=list)  # CPU at the start and end
+    started: float = field(default_factory=time.monotonic)
     wall_seconds: float = 0.0
 
     def latency_rows(self) -> list[tuple[str, int, float, float, float]]:
         """(page, renders, p50, p95, max): "open" first, then each page's switches and filter
-        changes, then all of them; renders interrupted by a reconnect are left out."""
+        changes, then all of them, and with a replica killed, those begun before and after;
+        renders interrupted by a reconnect are left out."""
         timed = [r for r in self.renders if not r.errors and not r.reconnected]
         groups: dict[str, list[float]] = defaultdict(list)
         for r in timed:
             groups["open (page + WebSocket + run)" if r.action == "open" else r.page].append(
                 r.seconds)
-        groups["all runs after open"] = [r.seconds for r in timed if r.action != "open"]
-        order = ["open (page + WebSocket + run)", *PAGES, "all runs after open"]
+            if r.action != "open":
+                groups["all runs after open"].append(r.seconds)
+                if self.killed_at is not None:
+                    when = "before" if r.started < self.killed_at else "after"
+                    groups[f"  begun {when} the kill"].append(r.seconds)
+        order = ["open (page + WebSocket + run)", *PAGES, "all runs after open",
+                 "  begun before the kill", "  begun after the kill"]
         return [(name, len(groups[name]), percentile(groups[name], 50),
                  percentile(groups[name], 95), max(groups[name]))
                 for name in order if groups[name]]
@@ -471,7 +495,7 @@ async def kill_replica(config: Config, report: Report) -> None:
     report.sessions_before_kill = {r["port"]: await asyncio.to_thread(active_sessions, r["port"])
                                    for r in config.replicas}
     os.kill(victim["pid"], signal.SIGKILL)
-    report.killed = victim["port"]
+    report.killed, report.killed_at = victim["port"], time.monotonic()
 
 
 async def sample_processes(report: Report, stop: asyncio.Event, every: float) -> None:
@@ -495,9 +519,11 @@ async def run_load(config: Config) -> Report:
     sampler = asyncio.create_task(sample_processes(report, stop, config.sample_every))
     killer = asyncio.create_task(kill_replica(config, report)) \
         if config.kill_after is not None and config.replicas else None
-    started = time.monotonic()
+    report.started = time.monotonic()
+    report.machine.append(read_machine_cpu())
     await asyncio.gather(*(user(i, config, report) for i in range(config.sessions)))
-    report.wall_seconds = time.monotonic() - started
+    report.machine.append(read_machine_cpu())
+    report.wall_seconds = time.monotonic() - report.started
     if killer is not None and not killer.done():
         killer.cancel()
     stop.set()
@@ -536,6 +562,9 @@ def format_report(report: Report) -> str:
             sessions = f"{s['sessions_peak']:>16}" if process.port else ""
             lines.append(f"{process.name:<28}{s['rss_start']:>10.0f}{s['rss_peak']:>7.0f}"
                          f"{s['rss_end']:>7.0f}    {s['cpu_pct']:>7.0f}{sessions}")
+    if len(report.machine) == 2:
+        lines.append(f"machine: {os.cpu_count()} cores, {busy_percent(*report.machine):.0f} % "
+                     "busy over the run (every process, these and any others)")
     return "\n".join(lines)
 
 
@@ -544,8 +573,11 @@ def write_json(report: Report, path: Path) -> None:
         "latency": report.latency_rows(), "errors": dict(report.errors),
         "reconnects": report.reconnects, "killed": report.killed,
         "sessions_before_kill": report.sessions_before_kill,
-        "processes": {p.name: p.summary() for p in report.processes},
-        "renders": [vars(r) for r in report.renders]}, ensure_ascii=False, indent=1))
+        "processes": {p.name: {**p.summary(), "samples": [
+            (t - report.started, *rest) for t, *rest in p.samples]} for p in report.processes},
+        "machine_busy_pct": busy_percent(*report.machine) if len(report.machine) == 2 else None,
+        "renders": [{**vars(r), "started": r.started - report.started} for r in report.renders],
+    }, ensure_ascii=False, indent=1))
 
 
 def main() -> None:
@@ -560,9 +592,9 @@ def main() -> None:
                         help="a server process to measure (repeatable)")
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--minutes", type=float, default=5.0)
-    parser.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0),
+    parser.add_argument("--think", type=float, nargs=2, default=(20.0, 40.0),
                         metavar=("MIN", "MAX"), help="seconds between a user's actions")
-    parser.add_argument("--ramp", type=float, default=30.0, help="seconds to open all sessions")
+    parser.add_argument("--ramp", type=float, default=60.0, help="seconds to open all sessions")
     parser.add_argument("--kill-after", type=float, help="SIGKILL the first replica after S s")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, help="also write the renders and figures here")

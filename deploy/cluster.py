@@ -100,6 +100,7 @@ def main_config(run_dir: Path) -> str:
 def check_ports_free(ports: list[int]) -> None:
     for port in ports:
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
@@ -199,6 +200,7 @@ def _start_nginx(cluster: Cluster, port: int) -> subprocess.Popen:
     config = write_nginx_config(run_dir, [r.port for r in cluster.replicas], port)
     log = run_dir / "nginx-error.log"
     log.unlink(missing_ok=True)
+    (run_dir / "nginx-access.log").unlink(missing_ok=True)
     with log.open("ab") as err:
         return subprocess.Popen([NGINX, "-c", str(config), "-p", str(run_dir)],
                                 stdout=subprocess.DEVNULL, stderr=err)

@@ -113,7 +113,7 @@ def test_the_local_site_differs_from_the_production_file_only_in_ports_and_paths
     install_deploy_tools()
     site = deploy_cluster.SITE.read_text(encoding="utf-8")
     local = deploy_cluster.site_config([9101, 9102, 9103], 9100, tmp_path)
-    assert local.count("max_fails=1 fail_timeout=10s;") == 3
+    assert local.count("max_fails=3 fail_timeout=10s;") == 3
     assert "listen 127.0.0.1:9100;" in local and "listen 80;" not in local
     assert f"{tmp_path}/cache" in local and str(deploy_cluster.LOCATIONS) in local
     rewritten = re.compile(r"server 127\.0\.0\.1|listen |proxy_cache_path|include ")

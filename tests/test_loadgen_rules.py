@@ -74,15 +74,18 @@ def test_page_view_finds_a_filter_by_its_key():
 def test_latency_rows_leave_out_failed_and_reconnected_runs():
     report = lg.Report(lg.Config(url="http://x"))
     report.renders = [
-        lg.Render("overview", "open", 2.0, []),
-        lg.Render("accidents", "switch", 0.4, []),
-        lg.Render("accidents", "unit", 0.2, []),
-        lg.Render("accidents", "switch", 9.0, [], reconnected=True),
-        lg.Render("mining", "switch", 30.0, ["no script_finished within 120 s"]),
+        lg.Render("overview", "open", 2.0, [], started=10.0),
+        lg.Render("accidents", "switch", 0.4, [], started=20.0),
+        lg.Render("accidents", "unit", 0.2, [], started=30.0),
+        lg.Render("accidents", "switch", 9.0, [], reconnected=True, started=40.0),
+        lg.Render("mining", "switch", 30.0, ["no script_finished within 120 s"], started=50.0),
     ]
     rows = {name: (runs, p50, top) for name, runs, p50, _, top in report.latency_rows()}
     assert rows == {"open (page + WebSocket + run)": (1, 2.0, 2.0),
                     "accidents": (2, 0.2, 0.4), "all runs after open": (2, 0.2, 0.4)}
+    report.killed_at = report.renders[2].started
+    rows = {name: runs for name, runs, *_ in report.latency_rows()}
+    assert rows["  begun before the kill"] == 1 and rows["  begun after the kill"] == 1
 
 
 def test_the_default_page_is_opened_at_the_root():
