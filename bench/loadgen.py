@@ -484,6 +484,8 @@ async def user(index: int, config: Config, report: Report) -> None:
                 render = await session.choose(action)
     except SessionLost as lost:
         report.errors[f"session lost ({lost})"] += 1
+    except Exception as error:  # anything else the server made the session meet is an error too
+        report.errors[f"session failed ({type(error).__name__}: {error})"] += 1
     finally:
         report.reconnects.extend(session.reconnects)
         await session.close()
