@@ -107,8 +107,11 @@ class PageView:
     problems: list[str] = field(default_factory=list)
 
     def add(self, msg: ForwardMsg) -> None:
+        path = tuple(msg.metadata.delta_path)
         if msg.delta.WhichOneof("type") == "new_element":
-            self.elements[tuple(msg.metadata.delta_path)] = msg.delta.new_element
+            self.elements[path] = msg.delta.new_element
+        else:  # a block (container, columns …) takes the place
+            self.elements.pop(path, None)
 
     def of_kind(self, kind: str) -> list:
         return [getattr(e, kind) for _, e in sorted(self.elements.items())
@@ -318,9 +321,6 @@ class Session:
     async def think(self, seconds: float) -> None:
         """Wait like a user reading the page; a WebSocket lost meanwhile is re-established at
         once, as the frontend does (no rerun: no run was under way)."""
-        if self.ws is None:
-            await asyncio.sleep(seconds)
-            return
         closed = asyncio.ensure_future(self.ws.wait_closed())
         done, _ = await asyncio.wait({closed}, timeout=seconds)
         if done:

@@ -4,6 +4,7 @@ a run showed and what counts as an error, and the report's latency rows."""
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 from streamlit.proto.Alert_pb2 import Alert
@@ -56,6 +57,12 @@ def test_page_view_keeps_the_latest_element_at_each_path_and_finds_errors():
     view.add(_delta([0, 2], alert={"body": "本周无新增", "format": Alert.INFO}))
     assert view.headings() == ["事故控制"] and view.metrics() == {"死亡人数": "133人"}
     assert view.errors() == []
+    view.add(_delta([0, 5], alert={"body": "正在加载", "format": Alert.INFO}))
+    block = ForwardMsg()
+    block.metadata.delta_path.extend([0, 5])
+    block.delta.add_block.SetInParent()
+    view.add(block)
+    assert len(view.of_kind("alert")) == 1  # the container took the placeholder's place
     view.add(_delta([0, 3], alert={"body": "无法连接业务数据库", "format": Alert.ERROR}))
     view.add(_delta([0, 4], exception={"message": "KeyError: 'x'"}))
     view.problems.append("page not found: overview")
@@ -90,3 +97,11 @@ def test_latency_rows_leave_out_failed_and_reconnected_runs():
 
 def test_the_default_page_is_opened_at_the_root():
     assert lg.url_path("overview") == "" and lg.url_path("mining") == "mining"
+
+
+def test_machine_busy_share_and_this_process_readings():
+    assert lg.busy_percent((100, 400), (250, 600)) == 75.0
+    assert lg.busy_percent((100, 400), (100, 400)) == 0.0
+    rss_mib, cpu_seconds = lg.read_proc(os.getpid())
+    assert rss_mib > 10 and cpu_seconds > 0
+    assert lg.read_proc(2 ** 22 + 1) is None  # above the kernel's highest process id
