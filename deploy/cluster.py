@@ -241,6 +241,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=ROOT / "var" / "cluster", help="运行目录")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in background
     try:
         with serve_cluster(args.replicas, port=args.port, first_port=args.first_port,
                            run_dir=args.dir) as cluster:
