@@ -39,6 +39,7 @@ NGINX = "/usr/sbin/nginx"
 HEADERS_MORE = "/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so"
 NGINX_USER = "www-data"  # the worker processes' user when started as root, as Debian's nginx
 STARTUP_TIMEOUT_S = 120
+LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no http_proxy for localhost
 MAIN_CONFIG = """load_module {headers_more};
 {user}worker_processes auto;
 pid {run_dir}/nginx.pid;
@@ -74,12 +75,11 @@ def streamlit_args(port: int | str) -> list[str]:
     return ["run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"]
 
 
-def site_config(replica_ports: list[int], port: int, run_dir: Path,
-                site: str | None = None) -> str:
+def site_config(replica_ports: list[int], port: int, run_dir: Path) -> str:
     """deploy/nginx/dashboard.conf for this machine: listening on 127.0.0.1:`port`, one
     upstream server per replica port (with the file's parameters), the static cache in the
     run directory and the locations snippet from the repository."""
-    text = SITE.read_text(encoding="utf-8") if site is None else site
+    text = SITE.read_text(encoding="utf-8")
     servers = re.findall(r"^(\s*)server 127\.0\.0\.1:\d+(.*);$", text, flags=re.M)
     if not servers:
         raise ClusterError(f"{SITE} 中没有 upstream server 行")
@@ -111,8 +111,8 @@ def check_ports_free(ports: list[int]) -> None:
 def wait_healthy(url: str, process: subprocess.Popen, log: Path, what: str) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), urllib.request.urlopen(
-                f"{url}/_stcore/health", timeout=5) as response:
+        with contextlib.suppress(OSError), LOCAL.open(f"{url}/_stcore/health",
+                                                      timeout=5) as response:
             if response.status == 200:
                 return
         if process.poll() is not None:
