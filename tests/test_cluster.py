@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import configparser
+import contextlib
 import random
 import re
 import shlex
+import shutil
 import subprocess
 import tempfile
 import urllib.error
@@ -41,14 +43,21 @@ def free_ports(count: int) -> int:
             continue
 
 
+@contextlib.contextmanager
 def start_cluster(sample_sqlite_url: str, replicas: int = 2):
+    """`replicas` processes on the sample behind nginx, on free ports, in a run directory that
+    is removed afterwards."""
     install_deploy_tools()
     run_dir = Path(tempfile.mkdtemp(prefix="dashboard-cluster-"))
     run_dir.chmod(0o755)  # nginx's workers (www-data) write their cache and buffers below it
     first = free_ports(replicas + 1)
-    return deploy_cluster.serve_cluster(replicas, port=first, first_port=first + 1,
-                                        run_dir=run_dir,
-                                        env={"DATABASE_URL": sample_sqlite_url})
+    try:
+        with deploy_cluster.serve_cluster(replicas, port=first, first_port=first + 1,
+                                          run_dir=run_dir,
+                                          env={"DATABASE_URL": sample_sqlite_url}) as running:
+            yield running
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
