@@ -3,14 +3,16 @@ PYTHON_BOOTSTRAP ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+REPLICAS ?= 2
+CLUSTER_PORT ?= 8080
 
-.PHONY: run test setup setup-dev browser lint sample sample-db docs bench brief migrate load \
-	check-db import undo-import templates clean
+.PHONY: run test setup setup-dev browser deploy-tools lint sample sample-db docs bench brief \
+	migrate load check-db import undo-import templates serve-cluster bench-load clean
 
 run: setup sample-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: setup-dev browser
+test: setup-dev browser deploy-tools
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -33,6 +35,10 @@ setup-dev: $(VENV)/.dev
 # Debian's Chromium and CJK fonts for the browser tests (no browser download from the internet).
 browser:
 	@bash .ci/install-browser
+
+# Debian's nginx (with headers-more) and PostgreSQL server programs for the deployment tests.
+deploy-tools:
+	@bash .ci/install-deploy-tools
 
 lint: setup-dev
 	$(PY) -m ruff check .
@@ -88,6 +94,17 @@ undo-import: setup sample-db
 # The import template: out/templates/数据导入模板.xlsx (lists from the app's database).
 templates: setup sample-db
 	$(PY) -m data_access.importing.templates
+
+# The production layout on this machine (docs/deploy.md): nginx on CLUSTER_PORT in front of
+# REPLICAS Streamlit processes on ports 8501, 8502, …; Ctrl-C stops everything.
+serve-cluster: setup sample-db deploy-tools
+	$(PY) -m deploy.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT)
+
+# 100 sessions driven over Streamlit's WebSocket protocol for 5 minutes against REPLICAS
+# processes behind nginx, one of them killed half-way (docs/performance.md).
+bench-load: setup sample-db deploy-tools
+	$(PY) bench/loadgen.py --start-cluster $(REPLICAS) --cluster-port $(CLUSTER_PORT) \
+		--sessions 100 --minutes 5 --kill-after 150
 
 clean:
 	rm -rf var out .pytest_cache .ruff_cache

@@ -6,6 +6,9 @@ Resolution order for the database URL:
 3. the embedded SQLite sample database `var/bureau-sample.sqlite`, built from the CSV files in
    `sample_data/` on first use.
 
+That database is the primary: imports, undo and the app's own records are written there. The
+pages may read from a read replica of it instead (`resolve_read_database`).
+
 Nothing here imports Streamlit; the app caches the engine itself.
 """
 
@@ -30,7 +33,7 @@ SAMPLE_DB_PATH = PROJECT_ROOT / "var" / "bureau-sample.sqlite"
 @dataclass(frozen=True)
 class DatabaseTarget:
     url: str
-    origin: str  # "env", "secrets" or "embedded_sample"
+    origin: str  # "env", "secrets" or "embedded_sample"; "env_read"/"secrets_read": a replica
 
     @property
     def is_embedded_sample(self) -> bool:
@@ -65,6 +68,30 @@ def resolve_database(
     if url:
         return DatabaseTarget(url, "secrets")
     return DatabaseTarget(f"sqlite:///{SAMPLE_DB_PATH}", "embedded_sample")
+
+
+def resolve_read_database(
+    environ: dict[str, str] | None = None, secrets_path: Path | None = None
+) -> DatabaseTarget:
+    """Where the pages read: a read replica of the primary when one is named beside it, else
+    the primary itself (`resolve_database`).
+
+    The replica's URL comes from the same place as the primary's, so that the two always name
+    copies of one database: `DATABASE_READ_URL` beside `DATABASE_URL`, or
+    `[connections.bureau_read] url` beside `[connections.bureau] url` in secrets.toml.
+    """
+    environ = os.environ if environ is None else environ
+    primary = (resolve_database(environ) if secrets_path is None
+               else resolve_database(environ, secrets_path))
+    url = ""
+    if primary.origin == "env":
+        url = environ.get("DATABASE_READ_URL", "").strip()
+    elif primary.origin == "secrets":
+        read = read_secrets(secrets_path).get("connections", {}).get("bureau_read", {})
+        url = str(read.get("url", "")).strip()
+    if not url or url == primary.url:
+        return primary
+    return DatabaseTarget(url, f"{primary.origin}_read")
 
 
 def create_bureau_engine(url: str, *, statement_timeout_s: float | None = None) -> sa.Engine:

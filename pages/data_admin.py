@@ -1,5 +1,6 @@
 """数据管理: the bureau's weekly Excel and CSV files in — checked, previewed, confirmed — the
-import history with undo, and the import template. Shown only where the server enables it."""
+import history with undo, and the import template. Shown only where the server enables it.
+Everything here works on the primary database; with a read replica, its state is shown first."""
 
 from functools import partial
 
@@ -9,9 +10,10 @@ import streamlit as st
 from data_access.importing import analyse, commit, report
 from data_access.importing.read import SourceFile
 from data_access.importing.templates import TEMPLATE_NAME, build_template
-from ui.data import data_changed, get_admin_engine
+from ui.data import data_changed, get_write_engine, read_replica_configured
 from ui.downloads import XLSX_MIME, excel_bytes
 from ui.labels import ADMIN_TEXT as T
+from ui.replica import render_replica_status
 from ui.shell import page_context, page_header
 
 PLAN_KEY, FLASH_KEY = "admin.plan", "admin.flash"
@@ -28,12 +30,14 @@ UPLOADER_CHINESE = """<style>
 ctx, filters = page_context()
 page_header(T["title"], ctx, filters)
 st.caption(T["intro"])
+if read_replica_configured():
+    render_replica_status()
 for kind, message in st.session_state.pop(FLASH_KEY, []):
     getattr(st, kind)(message)
 
 
 def template_bytes() -> bytes:
-    with get_admin_engine().connect() as conn:
+    with get_write_engine().connect() as conn:
         return build_template(conn)
 
 
@@ -70,7 +74,7 @@ def show_plan(plan: analyse.Plan) -> None:
                          key="admin.warnings")
     st.dataframe(report.summary_table(plan, ctx.unit_names), hide_index=True,
                  key="admin.summary")
-    with get_admin_engine().connect() as conn:
+    with get_write_engine().connect() as conn:
         names = report.reference_names(conn, list(plan.tables.values()))
     for name, changes in plan.tables.items():
         if not (changes.new or changes.changed or changes.removed):
@@ -94,6 +98,11 @@ def show_plan(plan: analyse.Plan) -> None:
                              hide_index=True, key=f"admin.removed.{name}")
 
 
+def replica_note() -> list[tuple[str, str]]:
+    """After a change: the pages show it once the read replica has it."""
+    return [("info", T["replica_pending"])] if read_replica_configured() else []
+
+
 def client_address() -> str | None:
     address = st.context.ip_address
     return address if isinstance(address, str) else None
@@ -101,13 +110,14 @@ def client_address() -> str | None:
 
 def confirm(plan: analyse.Plan) -> None:
     try:
-        batch = commit.commit_plan(get_admin_engine(), plan, user=None, client=client_address())
+        batch = commit.commit_plan(get_write_engine(), plan, user=None, client=client_address())
     except commit.ImportRefused as exc:
         st.session_state[FLASH_KEY] = [("error", str(exc))]
     else:
         data_changed()
         st.session_state[FLASH_KEY] = [("success", T["imported"].format(
-            batch=batch, counts=report.batch_counts(plan.summary())))]
+            batch=batch, counts=report.batch_counts(plan.summary()),
+            pages="" if read_replica_configured() else T["pages_updated"])), *replica_note()]
     st.session_state.pop(PLAN_KEY, None)
 
 
@@ -127,7 +137,7 @@ def render_import() -> None:
     fingerprint = (tuple(f.sha256 for f in files), tuple(tables), scope)
     if st.button(T["analyse"], type="primary", disabled=not files, key="admin.analyse",
                  icon=":material/fact_check:"):
-        with st.spinner(T["analysing"]), get_admin_engine().connect() as conn:
+        with st.spinner(T["analysing"]), get_write_engine().connect() as conn:
             plan = analyse.analyse(conn, files, complete=declared_scopes(tables, scope))
         st.session_state[PLAN_KEY] = (fingerprint, plan)
     held = st.session_state.get(PLAN_KEY)
@@ -144,7 +154,7 @@ def render_import() -> None:
 
 
 def render_history() -> None:
-    with get_admin_engine().connect() as conn:
+    with get_write_engine().connect() as conn:
         batches = commit.list_batches(conn)
         undoable = commit.latest_undoable(conn)
     if not batches:
@@ -166,12 +176,13 @@ def render_history() -> None:
     sure = st.checkbox(T["undo_sure"], key="admin.undo_sure")
     if st.button(T["undo"], disabled=not sure, key="admin.undo", icon=":material/undo:"):
         try:
-            commit.undo_latest(get_admin_engine(), user=None)
+            commit.undo_latest(get_write_engine(), user=None)
         except commit.ImportRefused as exc:
             st.session_state[FLASH_KEY] = [("error", str(exc))]
         else:
             data_changed()
-            st.session_state[FLASH_KEY] = [("success", T["undone_done"].format(batch=undoable.id))]
+            st.session_state[FLASH_KEY] = [("success", T["undone_done"].format(batch=undoable.id)),
+                                           *replica_note()]
         st.session_state.pop("admin.undo_sure", None)
         st.rerun()
 

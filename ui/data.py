@@ -1,16 +1,19 @@
 """The one place that touches Streamlit's caches.
 
 `get_engine()` holds one pooled engine per database URL for the whole process, with the pages'
-query timeout (`ui.settings.query_timeout_s`); `get_admin_engine()` one without it, for the
-import and its undo. Every read of a page goes through the engine's `DatabaseGuard`
-(ui/reads.py): a client-side deadline, and no waiting while the database is known to be down.
+query timeout (`ui.settings.query_timeout_s`): the pages read through it, from the read replica
+when one is configured (`DATABASE_READ_URL`). `get_write_engine()` is the primary, without the
+timeout: the import, its analysis and its undo write (and check) there. Every read of a page
+goes through the engine's `DatabaseGuard` (ui/reads.py): a client-side deadline, and no waiting
+while the database is known to be down.
 
 `query(fn, **kw)` runs any data_access function through a single cached entry point, keyed by
 the database URL, the function and its keyword arguments (dates, codes, tuples: small hashable
 values), the data version and the screen's refresh epoch, with one named TTL. The data version
 is read once per run (one tiny query): every import, undo or full reload changes it, so every
-page in every process shows new data on its next run. Exceptions are never cached, so a
-database that comes back is used at once.
+page in every process shows new data on its next run — with a read replica, on the first run
+after the replica has replayed the change (the version is read where the data are read).
+Exceptions are never cached, so a database that comes back is used at once.
 
 Last good figures: the last result of each read is kept per process (`LAST_GOOD`, keyed
 without epoch and data version). When a read fails — the database is unreachable, frozen, too
@@ -65,7 +68,8 @@ def _guard_for(url: str, origin: str, statement_timeout_s: float) -> reads.Datab
 
 
 def database_target() -> db.DatabaseTarget:
-    return db.resolve_database()
+    """Where the pages read: the read replica when one is configured, else the primary."""
+    return db.resolve_read_database()
 
 
 def get_engine():
@@ -74,18 +78,22 @@ def get_engine():
     return _engine_for(target.url, target.origin, query_timeout_s())
 
 
-def get_admin_engine():
-    """An engine without the pages' timeout, for the import, its analysis and its undo (long
-    work that must not be cut short)."""
-    target = database_target()
-    return _engine_for(target.url, target.origin, None)
-
-
 def read(work: Callable[[sa.Connection], T]) -> T:
     """`work(conn)` on the pages' engine with a deadline; raises DatabaseUnavailable at once
     while the database is known to be down."""
     target = database_target()
     return _guard_for(target.url, target.origin, query_timeout_s()).read(work)
+
+
+def get_write_engine():
+    """The primary, without the pages' timeout: the import, its analysis and its undo (long
+    work that must not be cut short), and the app's own records, are written here."""
+    target = db.resolve_database()
+    return _engine_for(target.url, target.origin, None)
+
+
+def read_replica_configured() -> bool:
+    return database_target().url != db.resolve_database().url
 
 
 CACHE_EPOCH_KEY = "data.cache_epoch"

@@ -490,7 +490,8 @@ ADMIN_TEXT = {
     "changed_heading": "**修改的记录**(原值 → 新值):",
     "nothing": "文件中的数据与数据库完全一致,没有需要导入的变化。",
     "confirm": "确认导入",
-    "imported": "已导入(导入记录 {batch}):{counts}。各页面已显示新数据;如有误,可在“导入记录”中撤销。",
+    "imported": "已导入(导入记录 {batch}):{counts}。{pages}如有误,可在“导入记录”中撤销。",
+    "pages_updated": "各页面已显示新数据;",
     "no_history": "还没有导入记录。",
     "kinds": {"import": "导入", "replace": "全量替换"},
     "undone": "已撤销({at})",
@@ -503,6 +504,15 @@ ADMIN_TEXT = {
     "template_intro": "模板每张工作表对应一张数据表:带 * 的列必填,鼠标停在表头上可看含义和格式,"
                       "编码列可从下拉列表选择;第2行为示例,导入时自动跳过。下拉列表中的单位、行业和科室取自当前数据库。",
     "download_template": "下载导入模板(Excel)",
+    "replica_heading": "**只读副本**:各页面从数据库只读副本读取数据,导入和撤销写入主库。",
+    "replica_synced": "只读副本已与主库同步,各页面显示的是最新数据。",
+    "replica_has_import": "只读副本已有最近的导入和撤销,各页面显示的是最新数据。{lag}",
+    "replica_missing_import": "只读副本尚未同步最近的导入或撤销:各页面仍显示之前的数据,"
+                              "副本同步后自动显示新数据。{lag}",
+    "replica_lag": "当前落后主库 {size},约 {age}。",
+    "replica_paused": "副本的日志回放已暂停,需由数据库管理员恢复(SELECT pg_wal_replay_resume();)。",
+    "replica_pending": "各页面从只读副本读取数据,将在副本同步后显示这次变化(通常几秒内),"
+                       "同步情况见本页上方。",
 }
 
 # ---- 数据质量 (rows the figures leave out) ---------------------------------------------------

@@ -1,0 +1,1 @@
+"""Deployment: systemd units, the nginx site, and the same layout on local ports."""
