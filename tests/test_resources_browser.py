@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from data_access import db
 from data_access.geo import haversine_km
@@ -41,6 +42,25 @@ def loneliest_team(sites: pd.DataFrame) -> pd.Series:
     return teams.iloc[max(range(len(gaps)), key=gaps.__getitem__)]
 
 
+def hover_until_tooltip(page, x: float, y: float, attempts: int = 40):
+    """Hover the point until deck.gl shows its tooltip.
+
+    On a busy machine the layers may not be pickable yet when the canvas appears, so the pointer
+    leaves and comes back (each pass waits up to 3 s) rather than relying on one fixed pause.
+    """
+    tooltip = page.locator(".deck-tooltip")
+    for _ in range(attempts):
+        page.mouse.move(x - 30, y - 30)
+        page.mouse.move(x, y, steps=5)
+        try:
+            tooltip.wait_for(state="visible", timeout=3_000)
+            return tooltip
+        except PlaywrightTimeout:
+            continue
+    tooltip.wait_for(state="visible", timeout=3_000)
+    return tooltip
+
+
 def test_map_shows_outlines_sites_and_a_tooltip_offline(sample_sqlite_url):
     engine = db.create_bureau_engine(sample_sqlite_url)
     with engine.connect() as conn:
@@ -54,14 +74,10 @@ def test_map_shows_outlines_sites_and_a_tooltip_offline(sample_sqlite_url):
         open_and_wait(page, f"{base}/resources")
         canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
         canvas.wait_for(state="visible")
-        page.wait_for_timeout(2500)  # let the layers and the text atlas paint
         canvas.scroll_into_view_if_needed()
         box = canvas.bounding_box()
         x, y = screen_point(float(team["lat"]), float(team["lon"]), box)
-        page.mouse.move(x - 30, y - 30)
-        page.mouse.move(x, y, steps=5)
-        tooltip = page.locator(".deck-tooltip")
-        tooltip.wait_for(state="visible", timeout=10_000)
+        tooltip = hover_until_tooltip(page, x, y)
         text = tooltip.inner_text()
         page.screenshot(path=str(OUT))
         # A click selects the site: the page reruns and shows its inventory beside the map.
