@@ -535,6 +535,56 @@ import_changes = sa.Table(
     comment="数据导入的逐行变化(撤销导入时据此恢复)",
 )
 
+def _ledger_counts(name: str, granularity: str, comment: str) -> sa.Table:
+    """Counts of usable hidden dangers per found year, unit, sector, level, measure and day
+    or month (`data_access.rollups`)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("found_year", sa.Integer, primary_key=True, comment="发现年度"),
+        sa.Column("unit_code", sa.String(12), primary_key=True, comment="所属县区(单位代码)"),
+        sa.Column("sector_code", sa.String(24), primary_key=True, comment="行业领域代码"),
+        sa.Column("level", sa.String(8), primary_key=True, comment="隐患等级"),
+        sa.Column("measure", sa.String(16), primary_key=True,
+                  comment="计数口径(见 data_access/rollups.py 的 MEASURES)"),
+        sa.Column("period", sa.Date, primary_key=True, comment=granularity),
+        sa.Column("n", sa.Integer, nullable=False, comment="隐患条数"),
+        # Reads: a range of periods of a few measures, everything else from the index alone.
+        sa.Index(f"ix_{name}_read", "measure", "period", "found_year", "unit_code",
+                 "sector_code", "level", "n"),
+        comment=comment,
+    )
+
+
+hd_daily = _ledger_counts("hd_daily", "日期(该口径的关键日期)", "隐患台账按日计数(由台账生成,勿手工修改)")
+hd_monthly = _ledger_counts("hd_monthly", "月份(当月1日)", "隐患台账按月计数(由台账生成,勿手工修改)")
+
+hd_set_aside = sa.Table(
+    "hd_set_aside",
+    metadata,
+    _pk(),
+    sa.Column("found_year", sa.Integer, nullable=True, comment="发现年度(发现日期缺失时为空)"),
+    sa.Column("unit_code", sa.String(12), nullable=True, comment="所属县区(单位代码)"),
+    sa.Column("rule", sa.String(200), nullable=False,
+              comment="数据质量规则编号(* 为违反任一规则的行)"),
+    sa.Column("n", sa.Integer, nullable=False, comment="未计入统计的隐患条数"),
+    sa.Column("examples", sa.Text, nullable=False, comment="前几条的隐患编号(JSON 数组)"),
+    sa.Index("ix_hd_set_aside_slice", "found_year", "unit_code"),
+    comment="隐患台账中未计入统计的行,按规则计数(由台账生成,勿手工修改)",
+)
+
+rollup_state = sa.Table(
+    "rollup_state",
+    metadata,
+    sa.Column("source", sa.String(40), primary_key=True, comment="源数据表"),
+    sa.Column("data_version", sa.String(40), nullable=False,
+              comment="生成时的数据版本(导入记录编号, 已撤销数);stale 表示此后台账被改动过"),
+    sa.Column("valid_on", sa.Date, nullable=False, comment="按哪一天的数据质量规则生成"),
+    sa.Column("built_at", sa.DateTime, nullable=False, comment="生成时间"),
+    comment="汇总表的生成状态(与台账不一致时页面改读原始行)",
+)
+
+
 # Load order respects foreign keys.
 TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
     dataset_info,
@@ -569,6 +619,8 @@ TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
 )
 # Tables of the import log, not of the bureau's data.
 LOG_TABLES: tuple[sa.Table, ...] = (import_batches, import_changes)
+# Tables derived from the ledger (data_access.rollups): rebuilt, never loaded or imported.
+ROLLUP_TABLES: tuple[sa.Table, ...] = (hd_daily, hd_monthly, hd_set_aside, rollup_state)
 
 # Each table's natural key: the columns by which a row is recognised in the bureau's own files
 # (the import matches on them; the data-quality checks report duplicates of them). Reference
