@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
+from data_access import rollups
 from data_access._sql import count_where, frame, latest_rows, unit_scope, year_start
 from data_access.schema import departments, enterprises, hidden_dangers, key_tasks
 from data_access.schema import task_progress_reports as reports
@@ -208,6 +209,10 @@ def summarize_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, by: str | N
     hidden danger missing either of the two reports). `by` adds a "unit_code" or
     "sector_code" column; None gives one row of totals.
     """
+    if by is not None and by not in HAZARD_GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    if start is None and rollups.fresh(conn):
+        return rollups.summarize(conn, as_of=as_of, by=by, unit=unit, sector=sector)
     hd = hidden_dangers.c
     is_major = hd.level == "major"
     double_reported = sa.and_(_reported(hd.regulator_reported_on, as_of),
@@ -225,8 +230,6 @@ def summarize_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, by: str | N
     conditions = _hazard_conditions(conn, as_of=as_of, unit=unit, sector=sector, start=start)
     if by is None:
         return frame(conn, sa.select(*columns).where(*conditions))
-    if by not in HAZARD_GROUPINGS:
-        raise ValueError(f"unknown grouping {by!r}")
     key = HAZARD_GROUPINGS[by].label(by)
     stmt = sa.select(key, *columns).where(*conditions).group_by(key).order_by(key)
     return frame(conn, stmt)
@@ -237,6 +240,8 @@ def count_hidden_dangers_by_month(conn: sa.Connection, *, as_of: dt.date,
                                   sector: str | None = None) -> pd.DataFrame:
     """Per month of the year up to `as_of`: found (by found date) and closed (by sign-off date,
     whatever year the hidden danger was found). Columns: month, found, closed."""
+    if rollups.fresh(conn):
+        return rollups.by_month(conn, as_of=as_of, unit=unit, sector=sector)
     hd = hidden_dangers.c
     # Counted per day in SQL (an ordered walk of a covering index, at most 366 rows), then
     # summed to months here: grouping by an extracted month costs a sort of every row.
@@ -366,6 +371,8 @@ def summarize_carried_over(conn: sa.Connection, *, as_of: dt.date, unit: str | N
     """往年结转: hidden dangers found before 1 January of the year of `as_of` and still open at
     `as_of`. One row: open, major_open, closed_this_year (carried-over items signed off between
     1 January and `as_of`). Zeros mean nothing was carried over."""
+    if rollups.fresh(conn):
+        return rollups.carried_over(conn, as_of=as_of, unit=unit, sector=sector)
     hd = hidden_dangers.c
     start = year_start(as_of)
     carried = sa.and_(hd.found_on < start, sa.or_(hd.closed_on.is_(None), hd.closed_on >= start))
@@ -387,6 +394,8 @@ def count_open_hidden_dangers_by_age(conn: sa.Connection, *, as_of: dt.date,
     deadline (AGE_BUCKETS) and by whether it was found this year. Columns: bucket,
     carried_over (bool: found in an earlier year), open. Buckets with no item are left out;
     an empty frame means nothing is open."""
+    if rollups.fresh(conn):
+        return rollups.open_by_age(conn, as_of=as_of, unit=unit, sector=sector)
     hd = hidden_dangers.c
     bucket = sa.case(
         *[(sa.and_(*([hd.deadline >= low] if low else []), *([hd.deadline < high] if high else [])),
@@ -410,6 +419,13 @@ def count_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "f
                          unit: str | None = None, sector: str | None = None,
                          month: int | None = None) -> int:
     """How many hidden dangers a drill-down scope holds (the length of the untruncated list)."""
+    if scope not in HAZARD_SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+    if rollups.fresh(conn):
+        counted = rollups.count_scope(conn, scope, as_of=as_of, unit=unit, sector=sector,
+                                      month=month)
+        if counted is not None:
+            return counted
     stmt = (sa.select(sa.func.count()).select_from(hidden_dangers)
             .where(*scope_conditions(scope, as_of=as_of, month=month),
                    *_place_conditions(conn, unit, sector)))

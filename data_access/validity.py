@@ -163,11 +163,18 @@ def _identity(table: sa.Table) -> tuple[str, ...]:
 
 def summarize_set_aside(conn: sa.Connection, *, tables: tuple[str, ...]) -> list[SetAside]:
     """For each of `tables`, the rows the figures leave out and why (one pass per table; the
-    examples are read only for rules that found something). Tables with nothing set aside, and
-    tables the database lacks (a page names those itself), are left out of the result."""
+    examples are read only for rules that found something; the ledger's from its counts,
+    `rollups`, when they are up to date). Tables with nothing set aside, and tables the
+    database lacks (a page names those itself), are left out of the result."""
+    from data_access import rollups  # it reads this module's rules: imported when used
+
     found = []
     present = relation_names(conn)
     for name in (t for t in tables if t in present):
+        if name == rollups.SOURCE and rollups.fresh(conn):
+            counted = rollups.set_aside(conn)
+            found.extend([counted] if counted else [])
+            continue
         table = schema.metadata.tables[name]
         rules = active_rules(conn, table)
         if not rules:

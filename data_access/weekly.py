@@ -19,7 +19,7 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from data_access import accidents, rectification, scorecard
+from data_access import accidents, rectification, rollups, scorecard
 from data_access._sql import count_where, frame, next_day, unit_scope
 from data_access.resources import DEFAULT_CHECK_INTERVAL_DAYS, check_overdue, last_checks
 from data_access.schema import (
@@ -97,6 +97,8 @@ def count_hazard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
                          unit: str | None = None) -> dict[str, int]:
     """Hidden dangers found in the week (found), signed off in the week whatever year they were
     found (closed), and the same for major hidden dangers (major_opened, major_closed)."""
+    if rollups.fresh(conn):
+        return rollups.changes(conn, since=since, as_of=as_of, unit=unit)
     hd = hidden_dangers.c
     major = hd.level == "major"
     counts = {}
