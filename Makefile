@@ -7,7 +7,7 @@ REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
 .PHONY: run test setup setup-dev browser deploy-tools lint sample sample-db docs bench brief \
-	migrate load check-db import undo-import templates serve-cluster bench-load clean
+	migrate load rollups check-db import undo-import templates serve-cluster bench-load clean
 
 run: setup sample-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
@@ -73,6 +73,11 @@ migrate: setup
 # failure the previous data stays as it was).
 load: setup
 	$(PY) -m data_access.load --replace $(if $(CSV_DIR),--csv-dir $(CSV_DIR),)
+
+# Rebuild the hidden-danger ledger's counts in the database at DATABASE_URL (default: the app's
+# own), after its rows were changed other than by the import (docs/performance.md).
+rollups: setup
+	$(PY) -m data_access.recount
 
 # Check the database at DATABASE_URL (default: the app's own) against the data model: tables or
 # views, columns and types, and every data-quality rule. Exit 1 on errors, 2 when unreachable.

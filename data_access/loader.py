@@ -29,7 +29,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_access import constraints, schema, vocab
+from data_access import constraints, rollups, schema, vocab
 from data_access.importing.commit import finish_batch, start_batch
 
 BATCH_ROWS = 5000
@@ -313,4 +313,6 @@ def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
     counts = {table.name: load_csv(conn, table, path, progress) for table, path in present}
     sync_id_sequences(conn, [table for table, _ in present])
     finish_batch(conn, batch, {name: {"new": rows} for name, rows in counts.items()})
+    if rollups.present(conn):
+        rollups.refresh(conn)
     return counts

@@ -5,7 +5,8 @@ import log (`import_batches`, and in `import_changes` each row's key and, for a 
 removed row, the whole row as it was). A failure, or a process killed half-way, leaves the
 database exactly as it was. `undo_latest` restores the state before the latest import from
 that log, also in one transaction. Every import and undo changes `analyse.data_version`, which
-the app's caches are keyed on, so every page (on every replica) shows the new data at once.
+the app's caches are keyed on, so every page (on every replica) shows the new data at once;
+both keep the ledger's counts (`rollups`) in step in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from data_access import schema
+from data_access import rollups, schema
 from data_access.importing.analyse import (
     Pending,
     Plan,
@@ -102,6 +103,7 @@ def commit_plan(engine: sa.Engine, plan: Plan, *, user: str | None = None,
         if data_version(conn) != plan.data_version:
             raise ImportRefused("分析之后数据已被其他导入或撤销更改,请重新上传分析。")
         files = [{"name": f.name, "sha256": f.sha256, "bytes": f.size} for f in plan.files]
+        counts = rollups.Maintainer(conn)
         batch_id = start_batch(conn, kind="import", files=files, user=user, client=client)
         ids: dict[tuple[str, str], object] = {}
         for name, changes in plan.tables.items():
@@ -118,13 +120,17 @@ def commit_plan(engine: sa.Engine, plan: Plan, *, user: str | None = None,
                     keys = [str(r[by]) for r in rows]
                     new_ids = _ids_of(conn, table, by, keys)
                     ids.update({(name, key): new_ids[key] for key in keys})
-                    _log(conn, batch_id, name, "insert", [(new_ids[k], None) for k in keys])
+                    added = [new_ids[k] for k in keys]
                 else:
-                    _log(conn, batch_id, name, "insert",
-                         [(i, None) for i in _ids_by_key(conn, table, changes.spec.key, rows)])
+                    added = _ids_by_key(conn, table, changes.spec.key, rows)
+                _log(conn, batch_id, name, "insert", [(i, None) for i in added])
+                counts.after(name, added)
+            changed_ids = [c.id for c in changes.changed]
+            counts.before(name, changed_ids)
             for change in changes.changed:
                 conn.execute(table.update().where(pk == change.id)
                              .values(**_resolve(change.after, ids)))
+            counts.after(name, changed_ids)
             _log(conn, batch_id, name, "update",
                  [(c.id, row_json(c.before)) for c in changes.changed])
         for name, changes in reversed(plan.tables.items()):
@@ -133,12 +139,14 @@ def commit_plan(engine: sa.Engine, plan: Plan, *, user: str | None = None,
             table = changes.spec.sa_table
             pk = _pk(table)
             removed_ids = [r[pk.name] for r in changes.removed]
+            counts.before(name, removed_ids)
             for start in range(0, len(removed_ids), IN_BATCH):
                 conn.execute(table.delete().where(pk.in_(removed_ids[start:start + IN_BATCH])))
             _log(conn, batch_id, name, "delete", [(r[pk.name], row_json(r))
                                                   for r in changes.removed])
         finish_batch(conn, batch_id, {k: {kind: n for kind, n in v.items() if kind != "unchanged"}
                                       for k, v in plan.summary().items()})
+        counts.finish()
     return batch_id
 
 
@@ -198,6 +206,7 @@ def undo_latest(engine: sa.Engine, *, user: str | None = None) -> BatchInfo:
         c = schema.import_changes.c
         changes = conn.execute(sa.select(c.table_name, c.action, c.row_key, c.before)
                                .where(c.batch_id == batch.id).order_by(c.id)).all()
+        counts = rollups.Maintainer(conn)
         order = {t.name: i for i, t in enumerate(schema.TABLES_IN_LOAD_ORDER)}
         by_table: dict[str, list] = {}
         for change in changes:
@@ -207,20 +216,24 @@ def undo_latest(engine: sa.Engine, *, user: str | None = None) -> BatchInfo:
             pk = _pk(table)
             added = [_typed_key(table, ch.row_key) for ch in by_table[name]
                      if ch.action == "insert"]
+            counts.before(name, added)
             for start in range(0, len(added), IN_BATCH):
                 conn.execute(table.delete().where(pk.in_(added[start:start + IN_BATCH])))
         for name in sorted(by_table, key=order.get):  # parents first
             table = schema.metadata.tables[name]
             pk = _pk(table)
-            for ch in by_table[name]:
-                if ch.action == "update":
-                    before = _decode(table, ch.before)
-                    conn.execute(table.update().where(pk == before[pk.name]).values(**before))
+            updated = [_decode(table, ch.before) for ch in by_table[name]
+                       if ch.action == "update"]
+            counts.before(name, [row[pk.name] for row in updated])
+            for before in updated:
+                conn.execute(table.update().where(pk == before[pk.name]).values(**before))
             restored = [_decode(table, ch.before) for ch in by_table[name]
                         if ch.action == "delete"]
             for start in range(0, len(restored), BATCH_ROWS):
                 conn.execute(table.insert(), restored[start:start + BATCH_ROWS])
+            counts.after(name, [row[pk.name] for row in (*updated, *restored)])
         conn.execute(schema.import_batches.update()
                      .where(schema.import_batches.c.id == batch.id)
                      .values(undone_at=_now(), undone_by=user))
+        counts.finish()
     return batch
