@@ -18,33 +18,17 @@ import sqlalchemy as sa
 from openpyxl.utils.cell import coordinate_from_string
 
 from data_access import schema
-from data_access.importing import analyse, commit, parse
-from data_access.importing.read import SourceFile
+from data_access.importing import commit, parse
 from data_access.importing.spec import EXAMPLE_MARK, SPECS, SPECS_BY_TABLE
 from data_access.importing.templates import build_template
 from tests.checksums import table_checksums
 from tests.conftest import ROOT
-from tests.importfill import fill_template
+from tests.importfill import HD_HEADER, enterprise_of, fill_template, plan_for, weekly_changes
 from tests.sqlcheck import rows, scalar
-
-HD_HEADER = ("隐患编号,企业名称,县区,行业领域,发现日期,来源,隐患等级,隐患类型,隐患描述,整改措施,"
-             "整改责任人,整改期限,开始整改日期,申请验收日期,销号日期,状态")
 
 
 def _csv(*lines: str, encoding: str = "utf-8") -> bytes:
     return ("\n".join(lines) + "\n").encode(encoding)
-
-
-def _enterprise(conn, unit: str = "140423") -> tuple[str, str]:
-    """A sample enterprise of `unit`: its name and sector's Chinese name."""
-    return tuple(rows(conn, "SELECT e.name, s.name FROM enterprises e JOIN sectors s ON "
-                            "s.code = e.sector_code WHERE e.unit_code = :u ORDER BY e.id LIMIT 1",
-                      u=unit)[0])
-
-
-def _plan(engine, *files: tuple[str, bytes], **kwargs) -> analyse.Plan:
-    with engine.connect() as conn:
-        return analyse.analyse(conn, [SourceFile(name, data) for name, data in files], **kwargs)
 
 
 # ---- reading values as clerks type them -----------------------------------------------------
@@ -87,7 +71,7 @@ def test_numbers_booleans_and_text():
 
 # ---- bad files: every problem, nothing written -----------------------------------------------
 def _bad_workbook(conn) -> bytes:
-    firm, sector = _enterprise(conn)
+    firm, sector = enterprise_of(conn)
     book = openpyxl.Workbook()
     hd = book.active
     hd.title = "隐患台账"
@@ -152,7 +136,7 @@ def test_every_problem_of_a_bad_file_is_listed_and_nothing_is_written(scratch_en
     with scratch_engine.connect() as conn:
         before = table_checksums(conn)
         bad = _bad_workbook(conn)
-    plan = _plan(scratch_engine, ("周报.xlsx", bad))
+    plan = plan_for(scratch_engine, ("周报.xlsx", bad))
     assert not plan.ok
     found = {}
     for p in plan.problems:
@@ -169,7 +153,7 @@ def test_every_problem_of_a_bad_file_is_listed_and_nothing_is_written(scratch_en
 
 
 def test_unreadable_files_get_a_chinese_reason(scratch_engine):
-    plan = _plan(scratch_engine, ("台账.xlsx", b"PK\x03\x04 not really a workbook"),
+    plan = plan_for(scratch_engine, ("台账.xlsx", b"PK\x03\x04 not really a workbook"),
                  ("台账.csv", b"\xff\xfe\x00\x00\xff"), ("台账.pdf", b"%PDF-1.4"),
                  ("空.csv", b""))
     reasons = {p.file: p.reason for p in plan.problems}
@@ -185,7 +169,7 @@ DATE_FORMS = ("2022-3-5", "2022/03/06", "2022年3月7日", "2022.3.8", "20220309
 
 def test_gbk_csv_with_every_date_form_upserts_by_code(scratch_engine):
     with scratch_engine.connect() as conn:
-        firm, sector = _enterprise(conn)
+        firm, sector = enterprise_of(conn)
         existing = rows(conn, "SELECT code FROM hidden_dangers WHERE found_on < :d ORDER BY id "
                               "LIMIT 1", d=dt.date(2022, 3, 5))[0][0]
         found_before = scalar(conn, "SELECT COUNT(*) FROM hidden_dangers")
@@ -199,7 +183,7 @@ def test_gbk_csv_with_every_date_form_upserts_by_code(scratch_engine):
     lines.append(f"{existing},{firm},襄垣县,{sector},2022-01-02,企业自查,一般,设备设施,改过的描述,"
                  "措施,李某某,2022-01-20,2022-01-02,2022-01-10,2022-01-12,已销号")
     data = _csv(*lines, encoding="gbk")
-    plan = _plan(scratch_engine, ("襄垣县隐患台账.csv", data))
+    plan = plan_for(scratch_engine, ("襄垣县隐患台账.csv", data))
     assert plan.ok, [str(p) for p in plan.problems]
     assert plan.files[0].encoding == "GB18030"
     changes = plan.tables["hidden_dangers"]
@@ -218,40 +202,13 @@ def test_gbk_csv_with_every_date_form_upserts_by_code(scratch_engine):
                             "AND level = 'major' AND unit_code = '140423'") == 1
 
 
-def _weekly_changes(conn) -> bytes:
-    """A workbook that adds, changes and (as a complete county ledger) removes rows."""
-    firm, sector = _enterprise(conn, "140430")
-    ledger = rows(conn, "SELECT code, found_on, deadline FROM hidden_dangers WHERE unit_code = "
-                        "'140430' ORDER BY id")
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "隐患台账"
-    sheet.append(HD_HEADER.split(",")[:12])
-    for code, found, deadline in ledger[2:]:  # the first two are no longer in the ledger
-        sheet.append([code, firm, "沁县", sector, found, "企业自查", "一般", "设备设施", "描述",
-                      "措施", "赵某某", deadline])
-    sheet.append(["YH2099-9001", firm, "沁县", sector, dt.date(2022, 11, 20), "举报", "重大",
-                  "安全管理", "新发现", "措施", "赵某某", dt.date(2022, 12, 20)])
-    declaration = book.create_sheet("导入说明")
-    declaration.append(["表", "完整范围"])
-    declaration.append(["隐患台账", "沁县"])
-    accidents = book.create_sheet("事故快报")
-    accidents.append(["发生时间", "县区", "行业领域", "事故等级", "死亡人数", "重伤人数",
-                      "直接经济损失(万元)", "事故简况"])
-    accidents.append([dt.datetime(2022, 11, 24, 7, 30), "沁县", "道路运输", "一般", 1, 0, 35.5,
-                      "一辆货车侧翻,造成1人死亡。"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def test_import_then_undo_restores_the_exact_previous_state(scratch_engine):
     with scratch_engine.connect() as conn:
         before = table_checksums(conn)
         county_rows = scalar(conn, "SELECT COUNT(*) FROM hidden_dangers WHERE unit_code = '140430'")
         other_rows = scalar(conn, "SELECT COUNT(*) FROM hidden_dangers WHERE unit_code <> '140430'")
-        weekly = _weekly_changes(conn)
-    plan = _plan(scratch_engine, ("沁县周报.xlsx", weekly))
+        weekly = weekly_changes(conn)
+    plan = plan_for(scratch_engine, ("沁县周报.xlsx", weekly))
     assert plan.ok, [str(p) for p in plan.problems]
     ledger = plan.tables["hidden_dangers"]
     assert (len(ledger.new), len(ledger.removed)) == (1, 2)
@@ -278,12 +235,12 @@ def test_import_then_undo_restores_the_exact_previous_state(scratch_engine):
 
 def test_the_same_file_twice_changes_nothing_the_second_time(scratch_engine):
     with scratch_engine.connect() as conn:
-        weekly = _weekly_changes(conn)
-    commit.commit_plan(scratch_engine, _plan(scratch_engine, ("周报.xlsx", weekly)))
+        weekly = weekly_changes(conn)
+    commit.commit_plan(scratch_engine, plan_for(scratch_engine, ("周报.xlsx", weekly)))
     with scratch_engine.connect() as conn:
         after_first = table_checksums(conn)
         batches = scalar(conn, "SELECT COUNT(*) FROM import_batches")
-    again = _plan(scratch_engine, ("周报.xlsx", weekly))
+    again = plan_for(scratch_engine, ("周报.xlsx", weekly))
     assert again.ok and not again.has_changes
     assert all(t.counts["new"] == t.counts["changed"] == t.counts["removed"] == 0
                for t in again.tables.values())
@@ -296,9 +253,9 @@ def test_the_same_file_twice_changes_nothing_the_second_time(scratch_engine):
 
 def test_a_plan_made_before_another_import_is_refused(scratch_engine):
     with scratch_engine.connect() as conn:
-        weekly = _weekly_changes(conn)
-    first = _plan(scratch_engine, ("a.xlsx", weekly))
-    second = _plan(scratch_engine, ("b.xlsx", weekly))
+        weekly = weekly_changes(conn)
+    first = plan_for(scratch_engine, ("a.xlsx", weekly))
+    second = plan_for(scratch_engine, ("b.xlsx", weekly))
     commit.commit_plan(scratch_engine, first)
     with pytest.raises(commit.ImportRefused, match="重新上传分析"):
         commit.commit_plan(scratch_engine, second)
@@ -320,7 +277,7 @@ def test_removing_a_row_that_others_still_refer_to_is_refused(scratch_engine):
         sheet.append([code, name, kind, subkind, level, "沁县", lat, lon, role])
     buffer = io.BytesIO()
     book.save(buffer)
-    plan = _plan(scratch_engine, ("点位.xlsx", buffer.getvalue()),
+    plan = plan_for(scratch_engine, ("点位.xlsx", buffer.getvalue()),
                  complete={"resource_sites": "140430"})
     assert not plan.ok
     assert any("仍有" in p.reason and "物资装备" in p.reason for p in plan.problems)
@@ -330,7 +287,7 @@ def test_removing_a_row_that_others_still_refer_to_is_refused(scratch_engine):
 def test_an_import_killed_while_writing_leaves_the_previous_data(scratch_engine, tmp_path):
     with scratch_engine.connect() as conn:
         before = table_checksums(conn, (*schema.TABLES_IN_LOAD_ORDER, *schema.LOG_TABLES))
-        firm, sector = _enterprise(conn)
+        firm, sector = enterprise_of(conn)
     big = tmp_path / "大台账.csv"
     with big.open("w", encoding="utf-8") as handle:
         handle.write(HD_HEADER.rsplit(",", 4)[0] + "\n")
@@ -382,7 +339,7 @@ def test_the_sample_imported_through_the_template_is_the_same_database(sample_co
     filled = fill_template(build_template(sample_conn), sample_conn)
     target = sa.create_engine(f"sqlite:///{tmp_path / 'imported.sqlite'}")
     schema.metadata.create_all(target)
-    plan = _plan(target, ("数据导入模板.xlsx", filled), today=dt.date(2022, 11, 25))
+    plan = plan_for(target, ("数据导入模板.xlsx", filled), today=dt.date(2022, 11, 25))
     assert plan.ok, [str(p) for p in plan.problems[:10]]
     commit.commit_plan(target, plan)
     tables = tuple(t for t in schema.TABLES_IN_LOAD_ORDER if t.name != "dataset_info")
@@ -422,7 +379,7 @@ def test_pages_show_the_same_figures_on_the_imported_sample(sample_conn, sample_
     schema.metadata.create_all(target)
     with target.begin() as conn:
         conn.execute(schema.dataset_info.insert(), [{"key": "is_sample", "value": "false"}])
-    commit.commit_plan(target, _plan(target, ("模板.xlsx", filled), today=dt.date(2022, 11, 25)))
+    commit.commit_plan(target, plan_for(target, ("模板.xlsx", filled), today=dt.date(2022, 11, 25)))
     target.dispose()
     imported = _page_figures(f"sqlite:///{path}", monkeypatch)
     sample = _page_figures(sample_sqlite_url, monkeypatch)
