@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from data_access import geo
+from data_access import geo, measures
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 # A record of something that happened may be dated at most this many days after today (a
@@ -77,7 +77,8 @@ def row_problems(table: str, values: dict[str, object], today: dt.date,
     """(column, Chinese reason) for each impossible value of one row of `table`, read into
     Python types: amounts and counts below zero, percentages outside 0–100, years outside
     2000 … next year, dates before 2000 or (for what happened) after the day after tomorrow,
-    dates in the wrong order, a part larger than its whole, coordinates outside Changzhi.
+    dates in the wrong order, a part larger than its whole, coordinates outside Changzhi, a
+    scorecard line judged by a rule its measure does not allow.
     `label` names another column in a reason (a file's header for it)."""
     found = []
     for column, value in values.items():
@@ -95,6 +96,10 @@ def row_problems(table: str, values: dict[str, object], today: dt.date,
     lat, lon = values.get("lat"), values.get("lon")
     if lat is not None and lon is not None and not geo.in_city_bounds(float(lat), float(lon)):
         found.append(("lat", f"坐标(纬度{lat},经度{lon})不在长治市范围内"))
+    if table == "plan_lines" and values.get("measure") and values.get("rule"):
+        reason = measures.rule_problem(values["measure"], values["rule"])
+        if reason:
+            found.append(("rule", reason))
     return found
 
 

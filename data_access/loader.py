@@ -279,7 +279,7 @@ def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
 
     Raises, with nothing written: LoadError when any row has a problem or the folder holds no
     file to load; TablesNotEmptyError, without `replace`, when a table to be loaded already
-    holds rows. With `replace`, every dashboard table's rows are deleted before the files' are
+    holds rows (the plan tables the migrations seed excepted: their files replace the seed). With `replace`, every dashboard table's rows are deleted before the files' are
     inserted, so when the caller's transaction commits the files replace the old data at once,
     and when it does not (an error, a killed process) the old data is untouched. A folder
     without some tables' files is refused unless `allow_partial` (with `replace`, those tables
@@ -290,8 +290,10 @@ def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
     if not present:
         raise LoadError([Problem(str(csv_dir), 0, "",
                                  "目录中没有可导入的 CSV 文件(文件名应为“数据表名.csv”,如 units.csv)")])
+    seeded = [table for table, _ in present if table in schema.SEEDED_TABLES]
     if not replace:
-        filled = [table.name for table, _ in present if _has_rows(conn, table)]
+        filled = [table.name for table, _ in present
+                  if table not in schema.SEEDED_TABLES and _has_rows(conn, table)]
         if filled:
             raise TablesNotEmptyError(filled)
     missing = [t.name for t in schema.TABLES_IN_LOAD_ORDER
@@ -308,6 +310,9 @@ def load_csv_dir(conn: sa.Connection, csv_dir: Path, *, replace: bool = False,
         raise LoadError(problems)
     if replace:
         delete_dashboard_rows(conn)
+    else:  # the files replace what the migrations seeded (the 2022 plan)
+        for table in reversed(seeded):
+            conn.execute(table.delete())
     batch = start_batch(conn, kind="replace", user=None, client="make load",
                         files=[{"name": path.name} for _, path in present])
     counts = {table.name: load_csv(conn, table, path, progress) for table, path in present}

@@ -499,6 +499,53 @@ cyber_incidents = sa.Table(
     comment="网络安全事件(确保不发生较大网络安全事件)",
 )
 
+# ---- The year's work plan: the notice, its sections, its scorecard lines ----------------
+# A year's plan is data: the data admin imports next year's notice like any other table. The
+# measures its lines choose are a fixed catalogue in code (data_access/measures.py).
+
+plan_notices = sa.Table(
+    "plan_notices",
+    metadata,
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False, comment="年度"),
+    sa.Column("title", sa.String(120), nullable=False, comment="通知标题"),
+    sa.Column("doc_number", sa.String(40), nullable=False, comment="文号"),
+    sa.Column("issued_on", sa.Date, nullable=False, comment="印发日期"),
+    sa.Column("checklist_title", sa.String(80), nullable=False, comment="重点任务清单名称"),
+    comment="年度工作通知(每年一份,记分卡和重点任务清单按此对照)",
+)
+
+plan_sections = sa.Table(
+    "plan_sections",
+    metadata,
+    _pk(),
+    sa.Column("year", sa.Integer, nullable=False, comment="年度(读取时只读有通知的年度)"),
+    sa.Column("code", sa.String(4), nullable=False, comment="条目(一/二…)"),
+    sa.Column("title", sa.String(60), nullable=False, comment="条目标题"),
+    sa.Column("sort_order", sa.Integer, nullable=False, comment="显示顺序"),
+    sa.UniqueConstraint("year", "code", name="uq_plan_sections"),
+    comment="年度工作通知的条目",
+)
+
+plan_lines = sa.Table(
+    "plan_lines",
+    metadata,
+    _pk(),
+    sa.Column("year", sa.Integer, nullable=False, comment="年度(读取时只读有通知的年度)"),
+    sa.Column("code", sa.String(40), nullable=False, comment="指标编号(年内唯一)"),
+    sa.Column("name", sa.String(60), nullable=False, comment="指标名称(记分卡上显示)"),
+    sa.Column("measure", sa.String(40), nullable=False,
+              comment="计算口径代码(见 docs/annual-plan.md 的口径表)"),
+    sa.Column("rule", sa.String(12), nullable=False,
+              comment="判定规则: rate 比率 / progress 按时间进度 / zero 不超过"),
+    sa.Column("target", sa.Numeric(12, 2), nullable=False,
+              comment="目标值(按计量单位:%为百分数,其余为个数)"),
+    sa.Column("uom", sa.String(8), nullable=False, comment="计量单位(%、起、家、条、处)"),
+    sa.Column("section", sa.String(4), nullable=False, comment="所属条目"),
+    sa.Column("sort_order", sa.Integer, nullable=False, comment="显示顺序"),
+    sa.UniqueConstraint("year", "code", name="uq_plan_lines"),
+    comment="年度工作目标记分卡的指标",
+)
+
 # ---- The import log: what each import changed, so that the latest one can be undone ------
 
 import_batches = sa.Table(
@@ -616,7 +663,12 @@ TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
     township_staffing,
     hazchem_monitoring_weekly,
     cyber_incidents,
+    plan_notices,
+    plan_sections,
+    plan_lines,
 )
+# Tables the migrations fill with the 2022 plan; a load's files for them replace those rows.
+SEEDED_TABLES: tuple[sa.Table, ...] = (plan_notices, plan_sections, plan_lines)
 # Tables of the import log, not of the bureau's data.
 LOG_TABLES: tuple[sa.Table, ...] = (import_batches, import_changes)
 # Tables derived from the ledger (data_access.rollups): rebuilt, never loaded or imported.
@@ -655,4 +707,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "township_staffing": ("township_id", "reported_on"),
     "hazchem_monitoring_weekly": ("unit_code", "week_ending"),
     "cyber_incidents": ("unit_code", "occurred_on", "system"),
+    "plan_notices": ("year",),
+    "plan_sections": ("year", "code"),
+    "plan_lines": ("year", "code"),
 }

@@ -1,5 +1,9 @@
-"""The overview scorecard: the notice's quantified targets (domain brief §6), each line computed
-as of a date for the whole city or one unit, with its status by a pure rule.
+"""The overview scorecard: the quantified targets of the year's notice, each line computed as of
+a date for the whole city or one unit, with its status by a pure rule.
+
+Which lines, with which rule, target and unit of measure, is the year's plan (data, read by
+data_access/plans.py); what each line computes is a measure of the fixed catalogue
+(data_access/measures.py), whose queries live here.
 
 Every measure is computed from dated records, so moving `as_of` back shows what the scorecard
 showed then (the change since the previous weekly review is the same function a week earlier).
@@ -14,11 +18,12 @@ is None, and its status is 无数据 (`no_data`). The rules are written down in 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
 
+from data_access import measures as catalogue
+from data_access import plans, rectification
 from data_access._sql import (
     count_where,
     frame,
@@ -28,6 +33,7 @@ from data_access._sql import (
     year_start,
 )
 from data_access.catalog import relation_names
+from data_access.plans import Line
 from data_access.schema import (
     coal_gas_events,
     coal_mines,
@@ -45,11 +51,11 @@ from data_access.schema import (
     township_staffing,
     townships,
     units,
+    working_faces,
 )
 from data_access.validity import usable
 
 STATUSES = ("met", "warning", "missed", "no_data")
-SECTIONS = ("一", "二", "三", "四", "五", "六")
 RATE_WARNING_FROM = 0.95
 MIN_TOWNSHIP_STAFF = 3
 MIN_MONTHLY_MEETINGS = 1
@@ -102,45 +108,23 @@ def progress_status(value: float | None, *, as_of: dt.date, target: float = 1.0)
     return "missed"
 
 
-@dataclass(frozen=True)
-class Line:
-    code: str
-    section: str
-    rule: str  # "rate", "progress" or "zero"
-    unit: str  # "%" for rates, else the counting word (起, 家, 条)
-    target: float
-    has_history: bool = True
-
-
-LINES: tuple[Line, ...] = (
-    Line("monthly_meetings", "一", "rate", "%", 1.0),
-    Line("leader_visits", "一", "rate", "%", 1.0),
-    Line("gas_over_limit", "二", "zero", "起", 0),
-    Line("coal_outburst", "二", "zero", "起", 0),
-    Line("oil_gas_high_risk", "二", "zero", "家", 0),
-    Line("mhs_training", "二", "progress", "%", 1.0),
-    Line("mhs_inspection", "二", "progress", "%", 1.0),
-    Line("inspection_plan", "三", "progress", "%", 1.0),
-    Line("risk_census", "四", "progress", "%", 1.0),
-    Line("comprehensive_drills", "五", "progress", "%", 1.0),
-    Line("township_staffing", "六", "rate", "%", 1.0),
-    Line("hazchem_commitment", "六", "rate", "%", 1.0),
-    Line("hazchem_connection", "六", "rate", "%", 1.0),
-    Line("hazchem_online", "六", "rate", "%", 1.0),
-    Line("hazchem_alarm_clearance", "六", "rate", "%", 1.0),
-    Line("hazchem_alarms_over_24h", "六", "zero", "条", 0),
-    Line("standardization", "六", "rate", "%", 1.0, has_history=False),
-    Line("cyber_incidents", "六", "zero", "起", 0),
-)
-LINES_BY_CODE = {line.code: line for line in LINES}
-
-
 def line_status(line: Line, value: float | None, *, as_of: dt.date) -> str:
+    """A plan line's status: zero lines count against their limit (0 for 零控制), a rate's
+    warning band starts at 95 % of its target, an indicator's value is its count ÷ target."""
+    if line.target is None:
+        return "no_data"
     if line.rule == "zero":
-        return zero_status(None if value is None else int(value))
+        count = None if value is None else int(value) - int(line.target)
+        return zero_status(count)
+    target = 1.0 if measure_kind(line) == "indicator" else line.target
     if line.rule == "progress":
-        return progress_status(value, as_of=as_of, target=line.target)
-    return rate_status(value, target=line.target)
+        return progress_status(value, as_of=as_of, target=target)
+    return rate_status(value, target=target, warning_from=target * RATE_WARNING_FROM)
+
+
+def measure_kind(line: Line) -> str | None:
+    known = catalogue.BY_CODE.get(line.measure)
+    return known.kind if known else None
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -381,74 +365,109 @@ def count_cyber_incidents(conn: sa.Connection, *, as_of: dt.date,
             *unit_scope(ci.unit_code, unit), *usable(conn, cyber_incidents)))
 
 
-def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None, missing: set[str]
-              ) -> dict[str, tuple[float | None, float | None]]:
-    """(numerator, denominator) per rate line; (count, None) per zero line; None = no data.
-    A measure whose table is in `missing` is not computed: its lines have no data."""
-    def measured(name: str, **kwargs) -> dict | pd.DataFrame | None:
+def count_faces_built(conn: sa.Connection, *, as_of: dt.date,
+                      unit: str | None = None) -> dict[str, int]:
+    """Intelligent working faces accepted (建成) between 1 January and `as_of` (built), of
+    valid faces of valid mines in scope, whatever year they were planned for."""
+    wf = working_faces.c
+    built = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(working_faces.join(coal_mines, wf.mine_id == coal_mines.c.id))
+        .where(wf.accepted_on >= year_start(as_of), wf.accepted_on <= as_of,
+               *unit_scope(coal_mines.c.unit_code, unit), *usable(conn, working_faces),
+               *usable(conn, coal_mines))).scalar()
+    return {"built": int(built)}
+
+
+def measure_hazard_closure(conn: sa.Connection, *, as_of: dt.date,
+                           unit: str | None = None) -> dict[str, int]:
+    """Hidden dangers found from 1 January to `as_of` (found) and of those signed off by then
+    (closed)."""
+    row = rectification.summarize_hidden_dangers(conn, as_of=as_of, unit=unit).iloc[0]
+    return {"found": int(row["found"]), "closed": int(row["closed"])}
+
+
+def _measures(conn: sa.Connection, lines: tuple[Line, ...], as_of: dt.date, unit: str | None,
+              missing: set[str]) -> dict[str, tuple[float | None, float | None]]:
+    """(numerator, denominator) per measure the lines use; (count, None) for zero counts;
+    None = no data. A query whose table is in `missing` is not run: its measures have no data.
+    An indicator's denominator is the line's target, filled in by the caller."""
+    wanted = {catalogue.BY_CODE[line.measure].query for line in lines
+              if line.measure in catalogue.BY_CODE}
+    results: dict[str, dict | pd.DataFrame | None] = {}
+    for name in wanted:
         fn, tables = MEASURES[name]
-        return None if missing.intersection(tables) else fn(conn, unit=unit, **kwargs)
+        kwargs = {} if name == "standardization" else {"as_of": as_of}
+        results[name] = None if missing.intersection(tables) else fn(conn, unit=unit, **kwargs)
+    got = results.get
+    values: dict[str, tuple[float | None, float | None]] = {
+        m.code: (None, None) for m in catalogue.CATALOGUE}
 
-    lead = measured("leadership", as_of=as_of)
-    gas = measured("gas", as_of=as_of)
-    oil = measured("oil_gas", as_of=as_of)
-    mhs = measured("major_hazard_sources", as_of=as_of)
-    plan = measured("inspection_plan", as_of=as_of)
-    census = measured("risk_census", as_of=as_of)
-    drill = measured("drills", as_of=as_of)
-    staff = measured("township_staffing", as_of=as_of)
-    std = measured("standardization")
-    cyber = measured("cyber", as_of=as_of)
-    monitoring = measured("monitoring", as_of=as_of)
-    mon = monitoring.iloc[0] if monitoring is not None and len(monitoring) else None
-
-    def monitored(numerator: str, denominator: str | None = None):
-        if mon is None:
-            return (None, None)
-        return (int(mon[numerator]), None if denominator is None else int(mon[denominator]))
-
-    values = {line.code: (None, None) for line in LINES}
+    lead = got("leadership")
     if lead is not None:
         led = lead["active_unit_months"] > 0  # no record at all: nothing was reported, not 0%
         values["monthly_meetings"] = (lead["meeting_months_met"] if led else None,
                                       lead["unit_months"])
         values["leader_visits"] = (lead["visit_months_met"] if led else None, lead["unit_months"])
+    gas = got("gas")
     if gas is not None:
         has_mines = gas["mines"] > 0
         values["gas_over_limit"] = (gas["gas_over_limit"] if has_mines else None, None)
         values["coal_outburst"] = (gas["outburst"] if has_mines else None, None)
+    oil = got("oil_gas")
     if oil is not None:
         values["oil_gas_high_risk"] = (oil["high_risk"] if oil["assessed"] else None, None)
+    mhs = got("major_hazard_sources")
     if mhs is not None:
         values["mhs_training"] = (mhs["trained"], mhs["sources"])
         values["mhs_inspection"] = (mhs["inspected"], mhs["sources"])
+    plan = got("inspection_plan")
     if plan is not None:
         values["inspection_plan"] = (plan["done"], plan["planned"])
+    census = got("risk_census")
     if census is not None:
         values["risk_census"] = (census["pct_sum"] if census["reported"] else None,
                                  100 * census["units"])
+    drill = got("drills")
     if drill is not None:
         values["comprehensive_drills"] = (drill["held"], drill["required"])
+    staff = got("township_staffing")
     if staff is not None:
         values["township_staffing"] = (staff["staffed"] if staff["reported"] else None,
                                        staff["townships"])
-    values.update({
-        "hazchem_commitment": monitored("commit_on_time", "commit_required"),
-        "hazchem_connection": monitored("sources_connected", "sources_required"),
-        "hazchem_online": monitored("points_online", "points_connected"),
-        "hazchem_alarm_clearance": monitored("alarms_cleared", "alarms"),
-        "hazchem_alarms_over_24h": monitored("alarms_over_24h"),
-    })
+    monitoring = got("monitoring")
+    if monitoring is not None and len(monitoring):
+        mon = monitoring.iloc[0]
+        for code, (numerator, denominator) in MONITORED.items():
+            values[code] = (int(mon[numerator]),
+                            None if denominator is None else int(mon[denominator]))
+    std = got("standardization")
     if std is not None:
         values["standardization"] = (std["met"], std["enterprises"])
+    cyber = got("cyber")
     if cyber is not None:
         values["cyber_incidents"] = (cyber["serious"], None)
+    faces = got("faces")
+    if faces is not None:
+        values["intelligent_faces"] = (faces["built"], None)
+    hazards = got("hazards")
+    if hazards is not None:
+        values["hazard_closure"] = (hazards["closed"], hazards["found"])
     return values
 
 
-# Each measure, with the tables it reads beyond `units` (which every page needs), and the
-# measure behind each line: a line whose table is missing (an older deployment, a view not yet
-# made) shows 无数据 and names the table, while the other lines are computed.
+MONITORED = {  # measure: (numerator, denominator) in the weekly monitoring report
+    "hazchem_commitment": ("commit_on_time", "commit_required"),
+    "hazchem_connection": ("sources_connected", "sources_required"),
+    "hazchem_online": ("points_online", "points_connected"),
+    "hazchem_alarm_clearance": ("alarms_cleared", "alarms"),
+    "hazchem_alarms_over_24h": ("alarms_over_24h", None),
+}
+
+# Each query, with the tables it reads beyond `units` (which every page needs); the catalogue
+# (data_access/measures.py) names the query behind each measure. A line whose table is missing
+# (an older deployment, a view not yet made) shows 无数据 and names the table, while the other
+# lines are computed.
 MEASURES = {
     "leadership": (measure_leadership, ("leadership_activities",)),
     "gas": (count_gas_events, ("coal_gas_events", "coal_mines")),
@@ -462,18 +481,11 @@ MEASURES = {
     "standardization": (measure_standardization, ("enterprises",)),
     "cyber": (count_cyber_incidents, ("cyber_incidents",)),
     "monitoring": (summarize_hazchem_monitoring, ("hazchem_monitoring_weekly",)),
+    "faces": (count_faces_built, ("working_faces", "coal_mines")),
+    "hazards": (measure_hazard_closure, ("hidden_dangers",)),
 }
-LINE_MEASURES = {
-    "monthly_meetings": "leadership", "leader_visits": "leadership",
-    "gas_over_limit": "gas", "coal_outburst": "gas", "oil_gas_high_risk": "oil_gas",
-    "mhs_training": "major_hazard_sources", "mhs_inspection": "major_hazard_sources",
-    "inspection_plan": "inspection_plan", "risk_census": "risk_census",
-    "comprehensive_drills": "drills", "township_staffing": "township_staffing",
-    "hazchem_commitment": "monitoring", "hazchem_connection": "monitoring",
-    "hazchem_online": "monitoring", "hazchem_alarm_clearance": "monitoring",
-    "hazchem_alarms_over_24h": "monitoring", "standardization": "standardization",
-    "cyber_incidents": "cyber",
-}
+
+
 def list_missing_tables(conn: sa.Connection) -> tuple[str, ...]:
     """The scorecard's tables (or views) this database lacks: empty when all exist."""
     present = relation_names(conn)
@@ -481,41 +493,73 @@ def list_missing_tables(conn: sa.Connection) -> tuple[str, ...]:
     return tuple(name for name in wanted if name not in present)
 
 
+# Why a line reads 无数据 when its tables are all there (reason codes; ui/labels.py words them).
+NO_PLAN, BAD_RULE, NOTHING_TO_MEASURE = "no_plan", "bad_rule", "nothing_to_measure"
+
+
 def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
                       unit: str | None = None) -> pd.DataFrame:
-    """Every line of LINES, in order: code, section, rule, unit, value (a fraction for rates, a
-    count for zero lines, None for no data), numerator, denominator, target, expected (the
-    time-proportional share for progress lines), status, and missing_tables (the tables the
-    line needs that the database lacks; then the line has no data)."""
+    """Every line of the plan of the year of `as_of`, in order: code, name, measure, kind,
+    section, section_title, rule, unit, value (a fraction for shares and indicators, a count
+    for zero lines, None for no data), numerator, denominator, target, expected (the
+    time-proportional share for progress lines), status, has_history, missing_tables (the
+    tables the line needs that the database lacks), reason (why a line without missing tables
+    has no data: no_plan, bad_rule, nothing_to_measure; else None), problem (a bad rule's
+    explanation) and plan_title (the notice's title; None without a plan). The target is in
+    the line's terms: a fraction for shares, a count for zero lines and indicators.
+
+    A year without a plan: every measure of the catalogue, under its own name, computed
+    without target (status 无数据, reason no_plan)."""
+    plan = plans.read_plan(conn, as_of.year)
+    lines = plan.lines if plan is not None else plans.catalogue_lines()
+    titles = plan.section_titles if plan is not None else {}
     missing = set(list_missing_tables(conn))
-    measures = _measures(conn, as_of, unit, missing)
+    measured = _measures(conn, lines, as_of, unit, missing)
     rows = []
-    for line in LINES:
-        numerator, denominator = measures[line.code]
+    for line in lines:
+        known = catalogue.BY_CODE.get(line.measure)
+        problem = catalogue.rule_problem(line.measure, line.rule)
+        numerator, denominator = measured.get(line.measure, (None, None))
+        kind = known.kind if known else None
+        if kind == "indicator":
+            denominator = line.target
         value = numerator if line.rule == "zero" else ratio(numerator, denominator)
+        if problem:
+            value = numerator = denominator = None
+        status = "no_data" if problem else line_status(line, value, as_of=as_of)
+        tables = tuple(t for t in MEASURES[known.query][1] if t in missing) if known else ()
+        reason = (BAD_RULE if problem else NO_PLAN if plan is None
+                  else NOTHING_TO_MEASURE if value is None and not tables else None)
+        target = 1.0 if kind == "indicator" else line.target
         rows.append({
-            "code": line.code, "section": line.section, "rule": line.rule, "unit": line.unit,
-            "value": value, "numerator": numerator, "denominator": denominator,
-            "target": line.target,
-            "expected": (line.target * year_elapsed_share(as_of)
-                         if line.rule == "progress" else None),
-            "status": line_status(line, value, as_of=as_of),
-            "missing_tables": tuple(t for t in MEASURES[LINE_MEASURES[line.code]][1]
-                                    if t in missing),
+            "code": line.code, "name": line.name, "measure": line.measure, "kind": kind,
+            "section": line.section, "section_title": titles.get(line.section, line.section),
+            "rule": line.rule, "unit": line.uom, "value": value, "numerator": numerator,
+            "denominator": denominator, "target": line.target,
+            "expected": (target * year_elapsed_share(as_of)
+                         if line.rule == "progress" and target is not None else None),
+            "status": status, "has_history": line.has_history, "missing_tables": tables,
+            "reason": reason, "problem": problem,
+            "plan_title": plan.title if plan is not None else None,
         })
     return pd.DataFrame(rows)
 
 
 def compare_weeks(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """`current` with previous_value, previous_status and change (current − previous; None when
-    either is missing or the line keeps no history) from the scorecard of the previous review."""
+    either is missing or the line keeps no history) from the scorecard of the previous review.
+    Lines are matched by code; a line the previous scorecard lacks (the review fell in the
+    previous year, under another plan) has no previous value."""
     before = previous.set_index("code")
     out = current.copy()
-    out["previous_value"] = [before.at[c, "value"] for c in out["code"]]
-    out["previous_status"] = [before.at[c, "status"] for c in out["code"]]
+    known = [c in before.index for c in out["code"]]
+    out["previous_value"] = [before.at[c, "value"] if k else None
+                             for c, k in zip(out["code"], known)]
+    out["previous_status"] = [before.at[c, "status"] if k else "no_data"
+                              for c, k in zip(out["code"], known)]
     changes = []
-    for code, now, then in zip(out["code"], out["value"], out["previous_value"]):
-        known = not (now is None or then is None or pd.isna(now) or pd.isna(then))
-        changes.append(now - then if known and LINES_BY_CODE[code].has_history else None)
+    for now, then, history in zip(out["value"], out["previous_value"], out["has_history"]):
+        both = not (now is None or then is None or pd.isna(now) or pd.isna(then))
+        changes.append(now - then if both and history else None)
     out["change"] = pd.Series(changes, index=out.index, dtype=object)
     return out

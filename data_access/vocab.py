@@ -67,6 +67,32 @@ HAZARD_SOURCE_EVENT_KINDS = {"training": "包保责任人培训", "inspection": 
 DRILL_KINDS = {"comprehensive": "综合性演练", "special": "专项演练", "tabletop": "桌面推演"}
 CYBER_SEVERITIES = {"general": "一般", "larger": "较大", "major": "重大", "extra_major": "特别重大"}
 
+# The scorecard's measures (data_access/measures.py) and the name each has when a year's plan
+# does not name it; the rules a plan line may judge a measure by.
+PLAN_MEASURES = {
+    "monthly_meetings": "每月研究安全生产会议(≥1次)",
+    "leader_visits": "主要负责人每月深入基层(≥2次)",
+    "gas_over_limit": "煤矿瓦斯超限",
+    "coal_outburst": "煤层突出",
+    "oil_gas_high_risk": "高风险、较高风险油气储存企业",
+    "mhs_training": "重大危险源包保责任人培训覆盖率",
+    "mhs_inspection": "重大危险源执法检查覆盖率",
+    "inspection_plan": "年度监督检查计划完成率",
+    "risk_census": "自然灾害综合风险普查完成度",
+    "comprehensive_drills": "市县综合性演练开展率(≥1次/年)",
+    "township_staffing": "乡镇(街道)配备≥3名人员",
+    "hazchem_commitment": "危化监测预警:安全承诺率",
+    "hazchem_connection": "危化监测预警:接入率",
+    "hazchem_online": "危化监测预警:在线率",
+    "hazchem_alarm_clearance": "危化监测预警:消警率",
+    "hazchem_alarms_over_24h": "危化监测预警:超24小时未消警",
+    "standardization": "企业标准化达到要求等级(现状)",
+    "cyber_incidents": "较大及以上网络安全事件",
+    "intelligent_faces": "建成智能化采掘工作面",
+    "hazard_closure": "本年发现隐患销号率",
+}
+PLAN_RULES = {"rate": "比率", "progress": "按时间进度", "zero": "不超过"}
+
 STANDARD_GRADES = {1: "一级", 2: "二级", 3: "三级"}
 REQUIRED_STANDARD_GRADES = {2: "二级", 3: "三级"}
 HAZARD_SOURCE_GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
@@ -96,4 +122,6 @@ CODED_COLUMNS: dict[tuple[str, str], dict] = {
     ("major_hazard_source_events", "kind"): HAZARD_SOURCE_EVENT_KINDS,
     ("drills", "kind"): DRILL_KINDS,
     ("cyber_incidents", "severity"): CYBER_SEVERITIES,
+    ("plan_lines", "measure"): PLAN_MEASURES,
+    ("plan_lines", "rule"): PLAN_RULES,
 }

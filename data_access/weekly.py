@@ -235,9 +235,8 @@ def compare_scorecard(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
 def status_changes(compared: pd.DataFrame) -> pd.DataFrame:
     """Lines of a `compare_scorecard` frame whose status differs from the previous review's
     (lines that keep no history never change)."""
-    history = [scorecard.LINES_BY_CODE[code].has_history for code in compared["code"]]
     changed = compared["status"] != compared["previous_status"]
-    return compared[changed & pd.Series(history, index=compared.index)].reset_index(drop=True)
+    return compared[changed & compared["has_history"].astype(bool)].reset_index(drop=True)
 
 
 def list_scorecard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.date,

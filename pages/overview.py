@@ -1,11 +1,19 @@
 """总览: headline tiles for the four detailed views, then the scorecard of every quantified target
-of the 2022 notice, grouped by its six sections, with the change since the previous review."""
+of the year's notice (its plan, data the data admin imports), grouped by the notice's sections,
+with the change since the previous review and, on request, last year's scorecard at the same
+day."""
 
 import streamlit as st
 
 from data_access import accidents, mining, rectification, resources, scorecard, targets
+from data_access._sql import same_day_last_year
 from ui.data import query
-from ui.figures.overview import build_scorecard_html, monitoring_table
+from ui.figures.overview import (
+    build_scorecard_html,
+    compare_years_table,
+    monitoring_table,
+    split_sections,
+)
 from ui.format import cn_date, count, pct
 from ui.guard import section
 from ui.labels import OVERVIEW_TEXT as T
@@ -74,16 +82,16 @@ def render_tiles() -> None:
                                      headcount=f"{int(teams['headcount'].sum()):,}"))
 
 
-def render_scorecard() -> None:
+def render_scorecard(current) -> None:
     """The scorecard's lines; a line whose table is missing says so and shows 无数据."""
-    current = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)
     previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
     lines = scorecard.compare_weeks(current, previous)
+    first, second = split_sections(lines)
     left, right = st.columns(2, gap="medium")
     with left:
-        st.html(build_scorecard_html(lines, ("一", "二", "三", "四")))
+        st.html(build_scorecard_html(lines, first))
     with right:
-        st.html(build_scorecard_html(lines, ("五", "六")))
+        st.html(build_scorecard_html(lines, second))
         with st.expander(T["rules_help"]):
             for rule in ("rate", "progress", "zero"):
                 st.markdown(f"- {SCORECARD_RULES[rule]}")
@@ -104,10 +112,27 @@ def render_monitoring() -> None:
 
 if has_data(ctx, "accidents", "key_tasks", "hidden_dangers", "working_faces", "resource_sites"):
     render_tiles()
+def render_last_year(current) -> None:
+    """This year's scorecard beside last year's at the same day, measure by measure."""
+    last_day = same_day_last_year(as_of)
+    last = query(scorecard.compute_scorecard, as_of=last_day, unit=unit)
+    st.caption(T["compare_caption"].format(as_of=cn_date(as_of), last=cn_date(last_day)))
+    st.dataframe(compare_years_table(current, last), hide_index=True,
+                 key="overview.compare_years")
+
+
 st.subheader(T["scorecard"], anchor=False)
-st.caption(T["scorecard_caption"].format(previous=cn_date(filters.previous_review)))
 with section():
-    render_scorecard()
+    this_year = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)
+    title = this_year["plan_title"].iloc[0] if len(this_year) else None
+    if isinstance(title, str):
+        st.caption(T["scorecard_caption"].format(title=title,
+                                                 previous=cn_date(filters.previous_review)))
+    else:
+        st.info(T["no_plan"].format(year=filters.year))
+    render_scorecard(this_year)
+    if st.toggle(T["compare_last_year"], key="overview.compare_last_year"):
+        render_last_year(this_year)
 with section():
     render_monitoring()
 with section():

@@ -15,7 +15,7 @@ import random
 from pathlib import Path
 
 from data_access import geo
-from sample_data import scorecard_story, story
+from sample_data import plans, scorecard_story, story
 from sample_data.reference import CITY, DEPARTMENTS, REPORTING_UNITS, SECTORS
 
 OUT_DIR = Path(__file__).resolve().parent / "csv"
@@ -241,6 +241,7 @@ class Generator:
         self.mines()
         self.resources()
         self.tables.update(scorecard_story.generate(self.tables, DATA_END))
+        self.tables.update(plans.tables())
         return self.tables
 
 

@@ -11,12 +11,13 @@ from urllib.parse import parse_qs
 import pytest
 import sqlalchemy as sa
 
-from data_access import scorecard
+from sample_data.plans import lines_2022
 from tests.conftest import metric_values, open_page
 from tests.sqlcheck import day_bounds, last_check_sql, scalar
 from tests.test_scorecard_rules import expected_scorecard, expected_status
 from ui.labels import SCORECARD_DEFINITIONS, SCORECARD_RULES, SCORECARD_STATUSES
 
+LINES_2022 = {line.code: line for line in lines_2022()}
 CASES = [(dt.date(2022, 11, 25), None), (dt.date(2022, 6, 30), "140423"),
          (dt.date(2022, 11, 25), "JKQ")]
 
@@ -80,17 +81,17 @@ def scorecard_rows(at) -> dict[str, dict]:
 
 
 def _value_text(code: str, numerator, denominator) -> str:
-    line = scorecard.LINES_BY_CODE[code]
+    line = LINES_2022[code]
     if numerator is None or (line.rule != "zero" and not denominator):
         return "无数据"
     if line.rule == "zero":
-        return f"{numerator}{line.unit}"
+        return f"{numerator}{line.uom}"
     tenths = numerator * 1000 // denominator  # rounded down: never 100.0% below the target
     return f"{tenths // 10}.{tenths % 10}%"
 
 
 def _change_text(code: str, now: tuple, then: tuple) -> str:
-    line = scorecard.LINES_BY_CODE[code]
+    line = LINES_2022[code]
     if not line.has_history:
         return "无历史"
 
@@ -104,7 +105,7 @@ def _change_text(code: str, now: tuple, then: tuple) -> str:
     if a is None or b is None:
         return "—"
     if line.rule == "zero":
-        return "持平" if a == b else f"{a - b:+d}{line.unit}".replace("-", "−")
+        return "持平" if a == b else f"{a - b:+d}{line.uom}".replace("-", "−")
     points = round((a - b) * 100, 1)
     return "持平" if points == 0 else f"{points:+.1f}个百分点".replace("-", "−")
 
@@ -122,11 +123,11 @@ def test_every_scorecard_line_matches_sql(app, sample, as_of, unit):
     params = {"as_of": as_of.isoformat(), **({"unit": unit} if unit else {})}
     at = open_page(app, "overview", **params)
     shown = scorecard_rows(at)
-    assert list(shown) == [line.code for line in scorecard.LINES]
+    assert list(shown) == [line.code for line in lines_2022()]
     previous_day = as_of - dt.timedelta(days=7)
     now = expected_scorecard(sample, as_of, unit)
     before = expected_scorecard(sample, previous_day, unit)
-    for line in scorecard.LINES:
+    for line in lines_2022():
         row = shown[line.code]
         status = expected_status(line.code, *now[line.code], as_of)
         assert row["value"] == _value_text(line.code, *now[line.code]), line.code
@@ -141,7 +142,7 @@ def test_every_scorecard_line_matches_sql(app, sample, as_of, unit):
             assert len(row["chips"]) == 1
         assert SCORECARD_DEFINITIONS[line.code] in row["title"]
         assert SCORECARD_RULES[line.rule] in row["title"]
-        target = "100%" if line.rule != "zero" else f"0{line.unit}"
+        target = "100%" if line.rule != "zero" else f"0{line.uom}"
         assert row["target"].startswith(target), line.code
 
 

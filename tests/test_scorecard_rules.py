@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from data_access import scorecard
+from data_access import plans, scorecard
 from data_access.scorecard import (
     complete_months,
     progress_status,
@@ -17,10 +17,12 @@ from data_access.scorecard import (
     year_elapsed_share,
     zero_status,
 )
+from sample_data.plans import lines_2022
 from tests import sqlcheck
 from ui.figures.overview import format_change, format_rate
 
 AS_OF = dt.date(2022, 11, 25)
+LINES_2022 = {line.code: line for line in lines_2022()}  # the sample's 2021 plan has the same
 PREVIOUS = dt.date(2022, 11, 18)
 EARLIER = dt.date(2022, 6, 30)
 
@@ -77,7 +79,7 @@ def test_complete_months():
 
 
 def test_line_status_follows_the_line_rule():
-    lines = scorecard.LINES_BY_CODE
+    lines = LINES_2022
     assert scorecard.line_status(lines["gas_over_limit"], 1, as_of=AS_OF) == "missed"
     assert scorecard.line_status(lines["gas_over_limit"], 0, as_of=AS_OF) == "met"
     assert scorecard.line_status(lines["comprehensive_drills"], 0.9, as_of=AS_OF) == "missed"
@@ -86,15 +88,17 @@ def test_line_status_follows_the_line_rule():
     assert scorecard.line_status(lines["township_staffing"], None, as_of=AS_OF) == "no_data"
 
 
-def test_every_section_has_lines_and_codes_are_unique():
-    assert {line.section for line in scorecard.LINES} == set(scorecard.SECTIONS)
-    assert len(scorecard.LINES_BY_CODE) == len(scorecard.LINES)
+def test_every_section_has_lines_and_codes_are_unique(conn):
+    plan = plans.read_plan(conn, 2022)
+    assert {line.section for line in plan.lines} == set(plan.section_titles)
+    assert len({line.code for line in plan.lines}) == len(plan.lines)
 
 
 def test_compare_weeks_change_and_missing_values():
     def frame(values):
         return pd.DataFrame([
-            {"code": code, "value": value, "status": "met"}
+            {"code": code, "value": value, "status": "met",
+             "has_history": LINES_2022[code].has_history}
             for code, value in zip(("gas_over_limit", "standardization", "risk_census"), values)
         ])
 
@@ -108,14 +112,17 @@ def test_formatting_never_rounds_up_to_the_target():
     assert format_rate(150, 150) == "100.0%"
     assert format_rate(1, 3) == "33.3%"
     assert format_rate(5, 0) == "无数据"
-    row = {"code": "gas_over_limit", "rule": "zero", "unit": "起", "change": 2}
+    row = {"code": "gas_over_limit", "rule": "zero", "unit": "起", "change": 2,
+           "kind": "zero_count", "has_history": True}
     assert format_change(pd.Series(row)) == "+2起"
     assert format_change(pd.Series({**row, "change": -1})) == "−1起"
     assert format_change(pd.Series({**row, "change": 0})) == "持平"
-    rate = {"code": "township_staffing", "rule": "rate", "unit": "%", "change": 1 / 121}
+    rate = {"code": "township_staffing", "rule": "rate", "unit": "%", "change": 1 / 121,
+            "kind": "ratio", "has_history": True}
     assert format_change(pd.Series(rate)) == "+0.8个百分点"
     assert format_change(pd.Series({**rate, "change": None})) == "—"
-    assert format_change(pd.Series({**rate, "code": "standardization"})) == "无历史"
+    assert format_change(pd.Series({**rate, "code": "standardization",
+                                    "has_history": False})) == "无历史"
 
 
 # ---- independent SQL for every line --------------------------------------------------------
@@ -298,7 +305,7 @@ def _as_date(value) -> dt.date:
 
 def expected_status(code: str, numerator, denominator, as_of: dt.date) -> str:
     """The rule, written out again by hand for the tests."""
-    rule = scorecard.LINES_BY_CODE[code].rule
+    rule = LINES_2022[code].rule
     if numerator is None or (rule != "zero" and not denominator):
         return "no_data"
     if rule == "zero":

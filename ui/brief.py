@@ -38,7 +38,8 @@ from docx.shared import Cm, Pt, RGBColor
 from data_access import accident_rules as rules
 from data_access import accidents, catalog, forecast, mining, rectification, targets, weekly
 from data_access._sql import CITY_CODE, year_start
-from data_access.scorecard import LINES_BY_CODE, SECTIONS, STATUSES
+from data_access.plans import NO_PLAN_SECTION
+from data_access.scorecard import STATUSES
 from ui.downloads import excel_book
 from ui.figures.accidents import build_control_bars, build_cumulative_trend
 from ui.figures.mining import build_trajectory
@@ -56,9 +57,7 @@ from ui.labels import (
     HAZARD_STATES,
     PROGRAMMES,
     SAMPLE_BADGE_HELP,
-    SCORECARD_LINES,
     SCORECARD_RULES,
-    SCORECARD_SECTIONS,
     SCORECARD_STATUSES,
     WEEKLY_CHANGES,
 )
@@ -314,15 +313,15 @@ def table_text(value, *, year: int) -> str:
 def scorecard_table(data: BriefData) -> pd.DataFrame:
     sc = data.scorecard
     return pd.DataFrame({
-        "section": [SCORECARD_SECTIONS[s] for s in sc["section"]],
+        "section": sc["section_title"],
         "code": sc["code"],
-        "name": [SCORECARD_LINES[c] for c in sc["code"]],
+        "name": sc["name"],
         "value": [format_value(row) for _, row in sc.iterrows()],
         "target": [format_target(row) for _, row in sc.iterrows()],
         "status": [SCORECARD_STATUSES[s] for s in sc["status"]],
         "change": [format_change(row) for _, row in sc.iterrows()],
-        "previous_status": [SCORECARD_STATUSES[s] if LINES_BY_CODE[c].has_history else "—"
-                            for c, s in zip(sc["code"], sc["previous_status"])],
+        "previous_status": [SCORECARD_STATUSES[s] if history else "—"
+                            for history, s in zip(sc["has_history"], sc["previous_status"])],
         "raw_value": [None if v is None or pd.isna(v) else float(v) for v in sc["value"]],
     })
 
@@ -406,7 +405,7 @@ def drills_table(data: BriefData) -> pd.DataFrame:
 def scorecard_changes_table(data: BriefData) -> pd.DataFrame:
     sc = data.scorecard_changes
     return pd.DataFrame({
-        "name": [SCORECARD_LINES[c] for c in sc["code"]],
+        "name": sc["name"],
         "previous_status": [SCORECARD_STATUSES[s] for s in sc["previous_status"]],
         "status": [SCORECARD_STATUSES[s] for s in sc["status"]],
         "value": [format_value(row) for _, row in sc.iterrows()],
@@ -684,8 +683,10 @@ def _write_key_figures(doc, data: BriefData) -> None:
 def _write_scorecard(doc, data: BriefData) -> None:
     table_df = scorecard_table(data)
     counts = status_counts(data.scorecard)
-    _paragraph(doc, T["scorecard_intro"].format(
-        lines=len(table_df), met=counts["met"], warning=counts["warning"],
+    title = data.scorecard["plan_title"].iloc[0] if len(data.scorecard) else None
+    intro = T["scorecard_intro"] if isinstance(title, str) else T["scorecard_intro_no_plan"]
+    _paragraph(doc, intro.format(
+        title=title, year=data.as_of.year, lines=len(table_df), met=counts["met"], warning=counts["warning"],
         missed=counts["missed"], no_data=counts["no_data"],
         changed=data.week["scorecard_changed"], previous=cn_date(data.since)), indent=True)
     _caption(doc, T["table_scorecard"])
@@ -700,14 +701,13 @@ def _write_scorecard(doc, data: BriefData) -> None:
         _shade(cell, "E7ECF2")
     _repeat_header(table.rows[0])
     status_of = dict(zip(data.scorecard["code"], data.scorecard["status"]))
-    for section in SECTIONS:
-        part = table_df[table_df["section"] == SCORECARD_SECTIONS[section]]
-        if part.empty:
-            continue
-        cells = table.add_row().cells
-        merged = cells[0].merge(cells[-1])
-        _cell_text(merged, SCORECARD_SECTIONS[section], bold=True)
-        _shade(merged, "F3F5F8")
+    for title in dict.fromkeys(table_df["section"]):
+        part = table_df[table_df["section"] == title]
+        if title != NO_PLAN_SECTION:
+            cells = table.add_row().cells
+            merged = cells[0].merge(cells[-1])
+            _cell_text(merged, title, bold=True)
+            _shade(merged, "F3F5F8")
         for _, row in part.iterrows():
             cells = table.add_row().cells
             _cell_text(cells[0], row["name"])

@@ -242,40 +242,25 @@ OVERVIEW_TEXT = {
     "checks_overdue": "物资检查超期",
     "details": "查看详情",
     "scorecard": "年度工作目标记分卡",
-    "scorecard_caption": "对照《关于做好2022年应急管理工作的通知》中的量化目标;较上周 = 与{previous}相比。"
+    "scorecard_caption": "对照《{title}》中的量化目标;较上周 = 与{previous}相比。"
                          "鼠标停在一行上可看该行的口径和判定规则。",
+    "no_plan": "{year}年尚未录入年度工作通知:下表只列出数据能计算的口径及其数值,不作判定。"
+               "数据管理员可在“数据管理”页导入当年的通知(见 docs/annual-plan.md)。",
+    "compare_last_year": "与上年同期对比",
+    "compare_caption": "本年记分卡({as_of})与上年同日({last})按计算口径对照;上年通知没有的指标为“—”。",
+    "carried_over": "跨年结转",
     "monitoring_by_unit": "危化品安全风险监测预警系统:分单位情况(本周报 {week})",
     "monitoring_none": "所选范围内没有截至该日一周内的监测周报。",
     "rules_help": "判定规则说明",
     "rules_colours": "颜色:达标为绿色,预警为黄色,未达标为红色,无数据为灰色。各行口径见鼠标悬停提示及 docs/scorecard.md。",
 }
 SCORECARD_STATUSES = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
-SCORECARD_SECTIONS = {
-    "一": "一、压实责任体系", "二": "二、防范化解风险", "三": "三、依法治安",
-    "四": "四、防灾减灾", "五": "五、应急救援", "六": "六、夯实基础",
-}
+SCORECARD_COMPARE_HEADERS = {"name": "指标", "value": "本年值", "target": "本年目标",
+                             "status": "本年状态", "last_value": "上年同期值",
+                             "last_target": "上年目标", "last_status": "上年同期状态"}
 SCORECARD_HEADERS = {"name": "指标", "value": "当前值", "target": "目标", "status": "状态",
                      "change": "较上周", "previous_status": "上周状态"}
-SCORECARD_LINES = {
-    "monthly_meetings": "每月研究安全生产会议(≥1次)",
-    "leader_visits": "主要负责人每月深入基层(≥2次)",
-    "gas_over_limit": "煤矿瓦斯超限",
-    "coal_outburst": "煤层突出",
-    "oil_gas_high_risk": "高风险、较高风险油气储存企业",
-    "mhs_training": "重大危险源包保责任人培训覆盖率",
-    "mhs_inspection": "重大危险源执法检查覆盖率",
-    "inspection_plan": "年度监督检查计划完成率",
-    "risk_census": "自然灾害综合风险普查完成度",
-    "comprehensive_drills": "市县综合性演练开展率(≥1次/年)",
-    "township_staffing": "乡镇(街道)配备≥3名人员",
-    "hazchem_commitment": "危化监测预警:安全承诺率",
-    "hazchem_connection": "危化监测预警:接入率",
-    "hazchem_online": "危化监测预警:在线率",
-    "hazchem_alarm_clearance": "危化监测预警:消警率",
-    "hazchem_alarms_over_24h": "危化监测预警:超24小时未消警",
-    "standardization": "企业标准化达到要求等级(现状)",
-    "cyber_incidents": "较大及以上网络安全事件",
-}
+SCORECARD_LINES = vocab.PLAN_MEASURES  # a measure's name where the year's plan names none
 SCORECARD_DEFINITIONS = {
     "monthly_meetings": "本年已结束的月份中,各单位(市局、各县区、高新区、经开区)当月至少召开1次研究安全生产工作会议的“单位·月”占比。",
     "leader_visits": "本年已结束的月份中,各单位主要负责人当月至少2次深入基层指导检查的“单位·月”占比。",
@@ -295,12 +280,26 @@ SCORECARD_DEFINITIONS = {
     "hazchem_alarms_over_24h": "最新一期周报中超过24小时仍未消警的报警条数。",
     "standardization": "企业持有的安全生产标准化等级达到应达等级(规定企业二级及以上,其他企业三级)的占比。企业台账只记录当前等级,不随统计日变化,也没有上周对比。",
     "cyber_incidents": "1月1日至统计日发生的较大、重大、特别重大网络安全事件起数(一般事件不计)。",
+    "intelligent_faces": "1月1日至统计日通过(建成)的智能化采掘工作面处数,对照年度工作通知的目标处数。",
+    "hazard_closure": "1月1日至统计日发现的隐患中,截至统计日已验收销号的占比。",
 }
 SCORECARD_RULES = {
     "rate": "判定:达到100%为达标;95%至100%之间为预警;低于95%为未达标;无可计算对象为无数据。",
     "progress": "判定(年底前应达到100%,按时间进度看):已达100%为达标;未达100%但不低于时间进度"
                 "(统计日占全年天数的比例)为预警;低于时间进度为未达标;无可计算对象为无数据。",
     "zero": "判定(目标为0):0为达标;1及以上为未达标;所选范围无此类对象为无数据。",
+}
+SCORECARD_RULES_WITH_TARGET = {  # a plan's target other than 100% (rates) or 0 (zero lines)
+    "rate": "判定(目标{target}):达到目标为达标;达到目标的95%但未达到为预警;更低为未达标;"
+            "无可计算对象为无数据。",
+    "progress": "判定(年底前应达到{target},按时间进度看):已达目标为达标;未达目标但不低于目标×时间进度"
+                "(统计日占全年天数的比例)为预警;低于时间进度为未达标;无可计算对象为无数据。",
+    "zero": "判定(不超过{target}):不超过为达标;超过为未达标;所选范围无此类对象为无数据。",
+}
+SCORECARD_NO_DATA = {  # why a line reads 无数据 (data_access.scorecard reason codes)
+    "no_plan": "本年度尚未录入年度工作通知,只显示可计算的数值,不作判定",
+    "bad_rule": "年度工作通知中该指标的判定规则不适用",
+    "nothing_to_measure": "统计范围内没有可计算的对象或报送记录",
 }
 SCORECARD_TEXT = {
     "expected": "应达 {share}", "no_history": "无历史", "unchanged": "持平",
@@ -386,9 +385,11 @@ BRIEF_TEXT = {
     "major_open_note": "本年发现的重大隐患未销号{open}项",
     "faces_target": "年度目标{target}处，完成{share}",
     "faces_target_unset": "年度目标未设定",
-    "scorecard_intro": "对照《关于做好2022年应急管理工作的通知》中的量化目标共{lines}项：达标{met}项、"
+    "scorecard_intro": "对照《{title}》中的量化目标共{lines}项：达标{met}项、"
                        "预警{warning}项、未达标{missed}项、无数据{no_data}项；与上次周调度（{previous}）"
                        "相比，{changed}项状态发生变化。",
+    "scorecard_intro_no_plan": "{year}年尚未录入年度工作通知,以下{lines}项为数据能计算的口径及其数值,"
+                               "不作判定。",
     "table_scorecard": "表2　年度工作目标记分卡",
     "scorecard_rules": "注：",
     "week_accidents": "本周新增生产安全事故{accidents}起、死亡{deaths}人，明细如下。",

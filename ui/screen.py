@@ -28,7 +28,7 @@ from data_access.geo import load_county_outlines
 from ui.data import DataContext, query
 from ui.figures.accidents import build_control_bars
 from ui.figures.mining import build_trajectory
-from ui.figures.overview import build_scorecard_html
+from ui.figures.overview import build_scorecard_html, split_sections
 from ui.figures.rectification import build_hazards_by_place, with_closure_rate
 from ui.figures.resources import build_resource_deck, shape_sites
 from ui.filters import CITY_CODE, Filters, parse_unit
@@ -215,8 +215,9 @@ def overview_view(ctx: DataContext, filters: Filters) -> None:
         previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
         lines = scorecard.compare_weeks(current, previous)
         left, right = st.columns(2, gap="large")
-        left.html(build_scorecard_html(lines, ("一", "二", "三", "四")))
-        right.html(build_scorecard_html(lines, ("五", "六")))
+        first, second = split_sections(lines)
+        left.html(build_scorecard_html(lines, first))
+        right.html(build_scorecard_html(lines, second))
 
 
 def accidents_view(ctx: DataContext, filters: Filters) -> None:

@@ -412,6 +412,44 @@ SPECS: tuple[SheetSpec, ...] = (
     )),
 )
 
+SPECS += (
+    SheetSpec("plan_notices", "年度工作通知", (
+        _year(2023),
+        _text("title", "通知标题", "通知的标题(不含书名号)", "关于做好2023年应急管理工作的通知",
+              aliases=("标题", "通知名称")),
+        _text("doc_number", "文号", "发文字号;通知未载明时填“未载明”", "长应急发〔2023〕1号",
+              aliases=("发文字号",)),
+        _date("issued_on", "印发日期", "通知的印发日期", "2023-02-10", True, ("发文日期", "日期")),
+        _text("checklist_title", "重点任务清单名称", "本年重点任务清单的名称",
+              "专项整治巩固提升年重点任务清单", aliases=("任务清单名称",)),
+    ), aliases=("工作通知", "年度通知"), scope_column=None,
+        note="每年一行;记分卡、周报和大屏按统计日所在年度的通知显示。"),
+    SheetSpec("plan_sections", "通知条目", (
+        _year(2023),
+        _text("code", "条目", "条目序号:一、二、三…(记分卡指标按此归入条目)", "一",
+              aliases=("条目序号", "序号")),
+        _text("title", "条目标题", "记分卡上显示的条目标题", "一、压实责任体系", aliases=("标题",)),
+        _order(),
+    ), aliases=("通知条目表",), scope_column=None),
+    SheetSpec("plan_lines", "记分卡指标", (
+        _year(2023),
+        _text("code", "指标编号", "年内唯一的英文编号,沿用上年的指标请用上年的编号(便于同期对比)",
+              "gas_over_limit", aliases=("编号",)),
+        _text("name", "指标名称", "记分卡上显示的名称", "煤矿瓦斯超限", aliases=("名称",)),
+        _code("measure", "计算口径", vocab.PLAN_MEASURES,
+              "从口径目录中选择(名称或代码,见“代码表”和 docs/annual-plan.md)", "煤矿瓦斯超限",
+              aliases=("口径",)),
+        _code("rule", "判定规则", vocab.PLAN_RULES,
+              "比率:达到目标为达标;按时间进度:年底前达到目标;不超过:不超过目标(零控制填0)",
+              "不超过", aliases=("规则",)),
+        Field("target", "目标值", DECIMAL, "按计量单位:%填百分数(如100),其余填个数(零控制填0)", 0,
+              True, aliases=("目标",)),
+        _text("uom", "计量单位", "%、起、家、条、处…", "起", aliases=("单位",)),
+        _text("section", "所属条目", "与“通知条目”中的条目序号一致", "二", aliases=("条目",)),
+        _order(),
+    ), aliases=("记分卡", "年度目标记分卡"), scope_column=None),
+)
+
 SPECS_BY_TABLE = {spec.table: spec for spec in SPECS}
 TABLE_ORDER = {table.name: i for i, table in enumerate(schema.TABLES_IN_LOAD_ORDER)}
 

@@ -1,8 +1,8 @@
 """Pure builders for the overview: the scorecard as a compact HTML table (coloured status chips,
 the line's rule on hover) and the by-unit monitoring table as a styled DataFrame.
 
-The HTML holds only text from `ui/labels.py` and numbers formatted here; every piece is
-escaped all the same. Each row carries `data-code` and `data-status` so tests can find it.
+The HTML holds text from `ui/labels.py`, the year's plan (line names, section titles: data the
+data admin imports) and numbers formatted here; every piece is escaped. Each row carries `data-code` and `data-status` so tests can find it.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ import math
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from data_access.scorecard import LINES_BY_CODE, MONITORING_RATES, STATUSES, rate_status
+from data_access.scorecard import MONITORING_RATES, STATUSES, rate_status
 from ui.labels import (
     MONITORING_COLUMNS,
+    SCORECARD_COMPARE_HEADERS,
     SCORECARD_DEFINITIONS,
     SCORECARD_HEADERS,
-    SCORECARD_LINES,
+    SCORECARD_NO_DATA,
     SCORECARD_RULES,
-    SCORECARD_SECTIONS,
+    SCORECARD_RULES_WITH_TARGET,
     SCORECARD_STATUSES,
     SCORECARD_TABLE_NAMES,
     SCORECARD_TEXT,
@@ -48,39 +49,53 @@ def format_share(share: float | None) -> str:
     return SCORECARD_STATUSES["no_data"] if _missing(share) else f"{share * 100:.1f}%"
 
 
+def _counted(row: pd.Series) -> bool:
+    """A count (zero lines, indicators), not a share."""
+    return row["rule"] == "zero" or row["kind"] == "indicator"
+
+
+def format_number(number: float) -> str:
+    return f"{number:g}"
+
+
 def format_value(row: pd.Series) -> str:
-    if row["rule"] == "zero":
-        if _missing(row["value"]):
+    if _counted(row):
+        if _missing(row["numerator"]):
             return SCORECARD_STATUSES["no_data"]
-        return f"{int(row['value'])}{row['unit']}"
+        return f"{int(row['numerator'])}{row['unit']}"
     return format_rate(row["numerator"], row["denominator"])
 
 
 def format_counts(row: pd.Series) -> str:
-    """The numerator and denominator behind a rate (e.g. 147/150), empty for zero lines."""
-    if (row["rule"] == "zero" or _missing(row["numerator"]) or _missing(row["denominator"])
+    """The numerator and denominator behind a rate (e.g. 147/150), empty for counts."""
+    if (_counted(row) or _missing(row["numerator"]) or _missing(row["denominator"])
             or not row["denominator"]):
         return ""
-    if row["code"] == "risk_census":
+    if row["measure"] == "risk_census":
         return ""
     return f"{int(row['numerator'])}/{int(row['denominator'])}"
 
 
 def format_target(row: pd.Series) -> str:
-    if row["rule"] == "zero":
-        return f"0{row['unit']}"
-    return f"{row['target'] * 100:.0f}%"
+    """The plan's target in its unit of measure (100%, 0起, 30处); — without a plan."""
+    if _missing(row["target"]):
+        return SCORECARD_TEXT["no_value"]
+    if _counted(row):
+        return f"{format_number(row['target'])}{row['unit']}"
+    return f"{format_number(round(row['target'] * 100, 2))}%"
 
 
 def format_change(row: pd.Series) -> str:
     """+1.2个百分点 / −1起 / 持平 / 无历史 / —."""
-    if not LINES_BY_CODE[row["code"]].has_history:
+    if not row["has_history"]:
         return SCORECARD_TEXT["no_history"]
     change = row["change"]
     if _missing(change):
         return SCORECARD_TEXT["no_value"]
-    if row["rule"] == "zero":
-        count = int(change)
+    if _counted(row) and row["kind"] == "indicator":
+        change = change * row["target"]  # an indicator's value is count ÷ target
+    if _counted(row):
+        count = int(round(change))
         return SCORECARD_TEXT["unchanged"] if count == 0 else f"{count:+d}{row['unit']}".replace(
             "-", "−")
     points = round(change * 100, 1)
@@ -97,8 +112,47 @@ def missing_tables_text(tables) -> str:
     return SCORECARD_TEXT["missing_tables"].format(tables=names)
 
 
-def line_help(code: str, rule: str) -> str:
-    return f"{SCORECARD_DEFINITIONS[code]}\n{SCORECARD_RULES[rule]}"
+def rule_text(row: pd.Series) -> str:
+    """The rule's wording: the standard text for the standard targets (100%, 0), else the
+    wording with the plan's target."""
+    standard = (row["rule"] == "zero" and row["target"] == 0) or (
+        row["rule"] != "zero" and row["kind"] != "indicator" and row["target"] == 1)
+    if standard or _missing(row["target"]):
+        return SCORECARD_RULES[row["rule"]]
+    return SCORECARD_RULES_WITH_TARGET[row["rule"]].format(target=format_target(row))
+
+
+def no_data_text(row: pd.Series) -> str:
+    """Why a line reads 无数据: its missing tables, the year without a plan, a rule the measure
+    does not allow, or nothing to measure in the scope; empty when it has a value."""
+    missing = missing_tables_text(row.get("missing_tables"))
+    if missing:
+        return missing
+    reason = row.get("reason")
+    if not isinstance(reason, str):
+        return ""
+    text = SCORECARD_NO_DATA[reason]
+    problem = row.get("problem")
+    return f"{text}:{problem}" if isinstance(problem, str) and problem else text
+
+
+def line_help(row: pd.Series) -> str:
+    definition = SCORECARD_DEFINITIONS.get(row["measure"], "")
+    parts = [definition, rule_text(row), no_data_text(row)]
+    return "\n".join(p for p in parts if p)
+
+
+def split_sections(df: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The plan's sections in order, split in two columns of about equal lines (the first
+    column takes sections until it holds at least half of the lines)."""
+    sections = list(dict.fromkeys(df["section"]))
+    sizes = [int((df["section"] == s).sum()) for s in sections]
+    total, running = sum(sizes), 0
+    for i, size in enumerate(sizes):
+        running += size
+        if running * 2 >= total:
+            return tuple(sections[:i + 1]), tuple(sections[i + 1:])
+    return tuple(sections), ()
 
 
 _CSS = f"""
@@ -139,21 +193,22 @@ def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
         part = df[df["section"] == section]
         if part.empty:
             continue
-        body.append(f'<tr class="sc-section"><td colspan="6">{e(SCORECARD_SECTIONS[section])}'
-                    "</td></tr>")
+        title = part["section_title"].iloc[0]
+        if isinstance(title, str) and title and title != section:
+            body.append(f'<tr class="sc-section"><td colspan="6">{e(title)}</td></tr>')
         for _, row in part.iterrows():
             counts = format_counts(row)
             missing = missing_tables_text(row.get("missing_tables"))
-            help_text = line_help(row["code"], row["rule"]) + (f"\n{missing}" if missing else "")
+            help_text = line_help(row)
             target = format_target(row)
             if row["rule"] == "progress" and not _missing(row["expected"]):
                 target += f"<small>{e(SCORECARD_TEXT['expected'].format(share=format_share(row['expected'])))}</small>"
             previous = (_chip(row["previous_status"], previous=True)
-                        if LINES_BY_CODE[row["code"]].has_history else SCORECARD_TEXT["no_value"])
+                        if row["has_history"] else SCORECARD_TEXT["no_value"])
             body.append(
                 f'<tr data-code="{e(row["code"])}" data-status="{e(row["status"])}" '
                 f'title="{e(help_text)}">'
-                f'<td class="sc-name">{e(SCORECARD_LINES[row["code"]])}</td>'
+                f'<td class="sc-name">{e(row["name"])}</td>'
                 f'<td class="sc-num"><span class="sc-value">{e(format_value(row))}</span>'
                 f'{f"<small>{e(missing or counts)}</small>" if missing or counts else ""}</td>'
                 f'<td class="sc-target">{target}</td>'
@@ -179,3 +234,26 @@ def monitoring_table(df: pd.DataFrame, unit_names: dict[str, str]) -> Styler:
     colours[over] = [f"color: {STATUS_HEX['missed' if v > 0 else 'met']}; font-weight: 600"
                      for v in table[over]]
     return table.style.apply(lambda _: colours, axis=None)
+
+
+def compare_years_table(current: pd.DataFrame, last: pd.DataFrame) -> pd.DataFrame:
+    """This year's scorecard beside last year's at the same day, matched by measure: this
+    year's lines in order, then the measures only last year's plan had. Each side shows the
+    value, target and status under its own year's plan; — where a plan has no such line."""
+    h = SCORECARD_COMPARE_HEADERS
+    before = {row["measure"]: row for _, row in last.iterrows()}
+    rows = []
+
+    def side(row: pd.Series | None) -> list[str]:
+        if row is None:
+            return [SCORECARD_TEXT["no_value"]] * 3
+        return [format_value(row), format_target(row), SCORECARD_STATUSES[row["status"]]]
+
+    for _, row in current.iterrows():
+        rows.append([row["name"], *side(row), *side(before.get(row["measure"]))])
+    shown = set(current["measure"])
+    for _, row in last.iterrows():
+        if row["measure"] not in shown:
+            rows.append([row["name"], *side(None), *side(row)])
+    return pd.DataFrame(rows, columns=[h["name"], h["value"], h["target"], h["status"],
+                                       h["last_value"], h["last_target"], h["last_status"]])

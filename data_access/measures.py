@@ -1,0 +1,90 @@
+"""The catalogue of what the scorecard can compute: a fixed, tested list in code.
+
+A year's plan (data_access/plans.py, tables plan_lines …) chooses measures from this catalogue
+by code and parameterises them: the rule it is judged by, the target, the unit of measure, the
+name shown. What a measure is, is code; what the notice asks of it, is data.
+
+Kinds of measure, and the rules a plan line may judge each by:
+- ratio       a ratio of two counts (e.g. trained ÷ registered major hazard sources):
+              rate (at or above the target) or progress (the target by year end, read against
+              the share of the year elapsed);
+- obligation  the share of units that met a once-a-year obligation (e.g. one comprehensive
+              drill): progress or rate;
+- zero_count  a count of events or entities that must not exceed the target (0 for 零控制):
+              zero;
+- indicator   a count against a number the plan sets (e.g. 40 intelligent faces): progress,
+              the count ÷ the target against time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data_access import vocab
+
+RULES_BY_KIND = {
+    "ratio": ("rate", "progress"),
+    "obligation": ("progress", "rate"),
+    "zero_count": ("zero",),
+    "indicator": ("progress",),
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    kind: str
+    query: str  # the query in data_access.scorecard.MEASURES that computes it
+    uom: str = "%"  # the unit of measure a plan line uses unless it names another
+    has_history: bool = True  # False: the data keeps no dates, the value is the current state
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return RULES_BY_KIND[self.kind]
+
+    @property
+    def is_share(self) -> bool:
+        """A share (read in %), not a count."""
+        return self.kind in ("ratio", "obligation")
+
+    @property
+    def judged_as_share(self) -> bool:
+        """Its value is a fraction (a share, or an indicator's count ÷ target); zero counts are
+        judged as counts."""
+        return self.kind != "zero_count"
+
+
+CATALOGUE: tuple[Measure, ...] = (
+    Measure("monthly_meetings", "obligation", "leadership"),
+    Measure("leader_visits", "obligation", "leadership"),
+    Measure("gas_over_limit", "zero_count", "gas", "起"),
+    Measure("coal_outburst", "zero_count", "gas", "起"),
+    Measure("oil_gas_high_risk", "zero_count", "oil_gas", "家"),
+    Measure("mhs_training", "ratio", "major_hazard_sources"),
+    Measure("mhs_inspection", "ratio", "major_hazard_sources"),
+    Measure("inspection_plan", "ratio", "inspection_plan"),
+    Measure("risk_census", "ratio", "risk_census"),
+    Measure("comprehensive_drills", "obligation", "drills"),
+    Measure("township_staffing", "ratio", "township_staffing"),
+    Measure("hazchem_commitment", "ratio", "monitoring"),
+    Measure("hazchem_connection", "ratio", "monitoring"),
+    Measure("hazchem_online", "ratio", "monitoring"),
+    Measure("hazchem_alarm_clearance", "ratio", "monitoring"),
+    Measure("hazchem_alarms_over_24h", "zero_count", "monitoring", "条"),
+    Measure("standardization", "ratio", "standardization", has_history=False),
+    Measure("cyber_incidents", "zero_count", "cyber", "起"),
+    Measure("intelligent_faces", "indicator", "faces", "处"),
+    Measure("hazard_closure", "ratio", "hazards"),
+)
+BY_CODE = {measure.code: measure for measure in CATALOGUE}
+
+
+def rule_problem(measure: str, rule: str) -> str | None:
+    """Why a plan line cannot judge `measure` by `rule` (Chinese), or None when it can."""
+    found = BY_CODE.get(measure)
+    if found is None:
+        return f"计算口径“{measure}”不在口径目录中"
+    if rule not in found.rules:
+        allowed = "、".join(vocab.PLAN_RULES[r] for r in found.rules)
+        return f"该口径只能按“{allowed}”判定"
+    return None
