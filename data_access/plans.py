@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from data_access import measures, vocab
 from data_access._sql import frame, relation_names
 from data_access.schema import plan_lines, plan_notices, plan_sections
+from data_access.validity import usable
 
 PLAN_TABLES = ("plan_notices", "plan_sections", "plan_lines")
 
@@ -71,23 +72,26 @@ def list_plan_years(conn: sa.Connection) -> list[int]:
     if not has_plan_tables(conn):
         return []
     return [int(y) for y in conn.execute(
-        sa.select(plan_notices.c.year).order_by(plan_notices.c.year)).scalars()]
+        sa.select(plan_notices.c.year).where(*usable(conn, plan_notices))
+        .order_by(plan_notices.c.year)).scalars()]
 
 
 def read_plan(conn: sa.Connection, year: int) -> Plan | None:
     """The plan of `year`, or None when the year has no notice."""
     if not has_plan_tables(conn):
         return None
-    notice = conn.execute(sa.select(plan_notices).where(plan_notices.c.year == year)).first()
+    notice = conn.execute(sa.select(plan_notices).where(
+        plan_notices.c.year == year, *usable(conn, plan_notices))).first()
     if notice is None:
         return None
     sections = frame(conn, sa.select(plan_sections.c.code, plan_sections.c.title)
-                     .where(plan_sections.c.year == year)
+                     .where(plan_sections.c.year == year, *usable(conn, plan_sections))
                      .order_by(plan_sections.c.sort_order, plan_sections.c.code))
     pl = plan_lines.c
     rows = frame(conn, sa.select(pl.code, pl.name, pl.measure, pl.rule, pl.target, pl.uom,
                                  pl.section, pl.sort_order)
-                 .where(pl.year == year).order_by(pl.sort_order, pl.code))
+                 .where(pl.year == year, *usable(conn, plan_lines))
+                 .order_by(pl.sort_order, pl.code))
     titles = dict(zip(sections["code"], sections["title"]))
     lines = tuple(make_line(code=r.code, name=r.name, measure=r.measure, rule=r.rule,
                             target=r.target, uom=r.uom, section=r.section, order=int(r.sort_order))

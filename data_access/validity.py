@@ -70,6 +70,10 @@ CORE_COLUMNS: dict[str, tuple[str, ...]] = {
                                   "points_connected", "points_online", "alarms",
                                   "alarms_cleared", "alarms_over_24h"),
     "cyber_incidents": ("id", "unit_code", "occurred_on", "severity"),
+    # A line with an unknown measure or rule stays: the scorecard shows it as 无数据 and why.
+    "plan_notices": ("year",),
+    "plan_sections": ("id", "year", "code"),
+    "plan_lines": ("id", "year", "code", "target", "section"),
 }
 GUARANTEES_KEY = "dashboard.guarantees"  # conn.info: table → what the database enforces
 EXAMPLES = 3
