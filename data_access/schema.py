@@ -506,7 +506,8 @@ cyber_incidents = sa.Table(
 plan_notices = sa.Table(
     "plan_notices",
     metadata,
-    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False, comment="年度"),
+    _pk(),
+    sa.Column("year", sa.Integer, nullable=False, unique=True, comment="年度"),
     sa.Column("title", sa.String(120), nullable=False, comment="通知标题"),
     sa.Column("doc_number", sa.String(40), nullable=False, comment="文号"),
     sa.Column("issued_on", sa.Date, nullable=False, comment="印发日期"),

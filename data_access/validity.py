@@ -71,7 +71,7 @@ CORE_COLUMNS: dict[str, tuple[str, ...]] = {
                                   "alarms_cleared", "alarms_over_24h"),
     "cyber_incidents": ("id", "unit_code", "occurred_on", "severity"),
     # A line with an unknown measure or rule stays: the scorecard shows it as 无数据 and why.
-    "plan_notices": ("year",),
+    "plan_notices": ("id", "year"),
     "plan_sections": ("id", "year", "code"),
     "plan_lines": ("id", "year", "code", "target", "section"),
 }

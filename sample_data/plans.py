@@ -57,9 +57,9 @@ def lines_2022() -> tuple[Line, ...]:
 def tables() -> dict[str, list[dict]]:
     """The 2021 and 2022 plans as rows of plan_notices, plan_sections and plan_lines."""
     notices, sections, lines = [], [], []
-    for notice in (NOTICE_2021, NOTICE_2022):
+    for number, notice in enumerate((NOTICE_2021, NOTICE_2022), 1):
         year = notice["year"]
-        notices.append(dict(notice))
+        notices.append({"id": number, **notice})
         first_section, first_line = len(sections), len(lines)
         sections += [{"id": first_section + i, "year": year, "code": code, "title": title,
                       "sort_order": i} for i, (code, title) in enumerate(SECTIONS_2022, 1)]

@@ -58,12 +58,13 @@ def _resolve(values: dict, ids: dict[tuple[str, str], object]) -> dict:
     return {c: ids[v.table, v.key] if isinstance(v, Pending) else v for c, v in values.items()}
 
 
-def _ids_of(conn: sa.Connection, table: sa.Table, by: str, keys: list[str]) -> dict[str, object]:
+def _ids_of(conn: sa.Connection, table: sa.Table, by: str, keys: list) -> dict[str, object]:
+    """Each key's id, by the key as text (a key may be a number, e.g. a plan's year)."""
     pk = _pk(table)
     found = {}
     for start in range(0, len(keys), IN_BATCH):
-        found.update(conn.execute(sa.select(table.c[by], pk)
-                                  .where(table.c[by].in_(keys[start:start + IN_BATCH]))).all())
+        found.update((str(key), id_) for key, id_ in conn.execute(
+            sa.select(table.c[by], pk).where(table.c[by].in_(keys[start:start + IN_BATCH]))))
     return found
 
 
@@ -117,8 +118,8 @@ def commit_plan(engine: sa.Engine, plan: Plan, *, user: str | None = None,
                     conn.execute(table.insert(), rows[start:start + BATCH_ROWS])
                 by = changes.spec.key[0] if len(changes.spec.key) == 1 else None
                 if by is not None:
+                    new_ids = _ids_of(conn, table, by, [r[by] for r in rows])
                     keys = [str(r[by]) for r in rows]
-                    new_ids = _ids_of(conn, table, by, keys)
                     ids.update({(name, key): new_ids[key] for key in keys})
                     added = [new_ids[k] for k in keys]
                 else:

@@ -26,7 +26,7 @@ branch_labels = None
 depends_on = None
 
 NOTICE_2022 = {
-    "year": 2022, "title": "关于做好2022年应急管理工作的通知", "doc_number": "未载明",
+    "id": 1, "year": 2022, "title": "关于做好2022年应急管理工作的通知", "doc_number": "未载明",
     "issued_on": dt.date(2022, 2, 8), "checklist_title": "专项整治巩固提升年重点任务清单",
 }
 SECTIONS_2022 = (
@@ -59,13 +59,15 @@ LINES_2022 = (
 def upgrade() -> None:
     notices = op.create_table(
         "plan_notices",
-        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False, comment="年度"),
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False, comment="编号"),
+        sa.Column("year", sa.Integer(), nullable=False, comment="年度"),
         sa.Column("title", sa.String(length=120), nullable=False, comment="通知标题"),
         sa.Column("doc_number", sa.String(length=40), nullable=False, comment="文号"),
         sa.Column("issued_on", sa.Date(), nullable=False, comment="印发日期"),
         sa.Column("checklist_title", sa.String(length=80), nullable=False,
                   comment="重点任务清单名称"),
-        sa.PrimaryKeyConstraint("year"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("year"),
         comment="年度工作通知(每年一份,记分卡和重点任务清单按此对照)",
     )
     sections = op.create_table(
@@ -108,7 +110,7 @@ def upgrade() -> None:
          "target": target, "uom": uom, "section": section, "sort_order": i}
         for i, (code, name, rule, target, uom, section) in enumerate(LINES_2022, 1)])
     if op.get_bind().dialect.name == "postgresql":
-        for table in ("plan_sections", "plan_lines"):
+        for table in ("plan_notices", "plan_sections", "plan_lines"):
             op.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                        f"(SELECT MAX(id) FROM {table}))")
 
