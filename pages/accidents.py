@@ -205,12 +205,12 @@ if has_data(ctx, "accidents"):
             st.dataframe(table, hide_index=True, key="accidents.list", column_config={
                 **LIST_COLUMNS, "grade_check": st.column_config.TextColumn(
                     LIST_COLUMNS["grade_check"], width="medium")})
-            csv_bytes, xlsx_bytes = figures.export_files(table, LIST_COLUMNS)
+            make_csv, make_xlsx = figures.export_files(table, LIST_COLUMNS)
             stem = f"事故明细_{scope_name}_{as_of.isoformat()}"
             a, b, _ = st.columns([1, 1, 6])
-            a.download_button("下载 CSV", csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
+            a.download_button("下载 CSV", make_csv, file_name=f"{stem}.csv", mime="text/csv",
                               on_click="ignore", key="accidents.csv",
                               icon=":material/download:")
-            b.download_button("下载 Excel", xlsx_bytes, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+            b.download_button("下载 Excel", make_xlsx, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
                               on_click="ignore", key="accidents.xlsx",
                               icon=":material/download:")

@@ -3,6 +3,8 @@ stock checks are current, and what lies nearest to a place. The map needs no int
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -201,7 +203,7 @@ if has_data(ctx, "resource_sites"):
     with tabs[2]:
         listing = fig.site_table(sites, equipment=equipment, unit_names=ctx.unit_names,
                                  as_of=filters.as_of).rename(columns=RESOURCE_COLUMNS)
-        st.download_button("下载点位清单(Excel)", excel_bytes(listing, sheet="应急资源点位"),
+        st.download_button("下载点位清单(Excel)", partial(excel_bytes, listing, sheet="应急资源点位"),
                            file_name=f"应急资源点位_{filters.as_of.isoformat()}.xlsx",
                            key="resources.download", icon=":material/download:")
         st.dataframe(listing, hide_index=True, width="stretch")
