@@ -90,6 +90,53 @@ def county_of_point(lat: float, lon: float) -> str | None:
     return None
 
 
+INNER_CELL_DEG = 0.02  # grid step of `inner_boxes`, about 2 km
+
+
+@lru_cache(maxsize=4)
+def inner_boxes(step: float = INNER_CELL_DEG) -> tuple[tuple[float, float, float, float], ...]:
+    """Latitude/longitude boxes (min_lat, max_lat, min_lon, max_lon) lying wholly inside the 12
+    county outlines: a point in one of them is in Changzhi without a polygon test, so the
+    database can set aside every such site and only the rest need `in_changzhi`.
+
+    A grid cell of `step` degrees over the city's bounds counts as inside when its centre is
+    in a county and no outline edge's bounding box reaches into the cell (conservative: a cell
+    near an edge is never taken as inside). Adjacent inside cells of a row merge into one box.
+    """
+    b = CITY_BOUNDS
+    rows = math.ceil((b["max_lat"] - b["min_lat"]) / step)
+    cols = math.ceil((b["max_lon"] - b["min_lon"]) / step)
+    edge = [[False] * cols for _ in range(rows)]
+    for feature in load_county_outlines()["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" \
+            else geometry["coordinates"]
+        for ring in (ring for rings in polygons for ring in rings):
+            for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:] + ring[:1]):
+                r0 = max(0, math.floor((min(y0, y1) - b["min_lat"]) / step))
+                r1 = min(rows - 1, math.floor((max(y0, y1) - b["min_lat"]) / step))
+                c0 = max(0, math.floor((min(x0, x1) - b["min_lon"]) / step))
+                c1 = min(cols - 1, math.floor((max(x0, x1) - b["min_lon"]) / step))
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        edge[r][c] = True
+    boxes = []
+    for r in range(rows):
+        lat0 = b["min_lat"] + r * step
+        run_start = None
+        for c in range(cols + 1):
+            inside = c < cols and not edge[r][c] and county_of_point(
+                lat0 + step / 2, b["min_lon"] + (c + 0.5) * step) is not None
+            if inside and run_start is None:
+                run_start = c
+            elif not inside and run_start is not None:
+                boxes.append((round(lat0, 6), round(lat0 + step, 6),
+                              round(b["min_lon"] + run_start * step, 6),
+                              round(b["min_lon"] + c * step, 6)))
+                run_start = None
+    return tuple(boxes)
+
+
 def is_coordinate(lat: object, lon: object) -> bool:
     """True for a finite latitude in [-90, 90] and longitude in [-180, 180]."""
     try:
