@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access._sql import count_where, frame, sum_of, unit_scope
-from data_access.geo import CITY_BOUNDS, in_changzhi, inner_boxes
+from data_access.geo import CITY_BOUNDS, inner_boxes, points_in_changzhi
 from data_access.schema import enterprises, resource_checks, resource_items, resource_sites
 from data_access.validity import usable
 
@@ -268,8 +268,8 @@ def list_misplaced_sites(conn: sa.Connection, *, as_of: dt.date, unit: str | Non
                    sa.not_(_inside_city_grid(rs.lat, rs.lon)))
             .order_by(rs.id))
     near_edge = frame(conn, stmt)
-    outside = tuple(int(i) for i, a, b in near_edge.itertuples(index=False)
-                    if not in_changzhi(a, b))
+    outside = tuple(int(i) for i in near_edge["id"][
+        ~points_in_changzhi(near_edge["lat"], near_edge["lon"])])
     return list_resource_sites(conn, as_of=as_of, unit=unit, kinds=kinds, category=category,
                                check_interval_days=check_interval_days, site_ids=outside)
 

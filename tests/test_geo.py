@@ -164,3 +164,13 @@ def test_find_nearest_equals_brute_force_on_random_sites():
 def test_rank_by_distance_breaks_ties_by_id():
     sites = pd.DataFrame({"id": [9, 4], "lat": [36.1, 35.9], "lon": [113.0, 113.0]})
     assert rank_by_distance(sites, 36.0, 113.0)["id"].tolist() == [4, 9]
+
+
+def test_points_in_changzhi_agrees_with_the_single_point_test():
+    rng = random.Random(7)
+    lats = [rng.uniform(35.6, 37.3) for _ in range(3000)] + [None, float("nan"), 999, 36.2]
+    lons = [rng.uniform(111.8, 113.9) for _ in range(3000)] + [113.0, 113.0, -5, None]
+    found = geo.points_in_changzhi(lats, lons)
+    expected = [geo.in_changzhi(a, b) for a, b in zip(lats, lons)]
+    assert found.tolist() == expected
+    assert 500 < sum(expected) < 2900  # both inside and outside points were tried
