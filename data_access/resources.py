@@ -255,23 +255,22 @@ def _inside_city_grid(lat: sa.ColumnElement, lon: sa.ColumnElement) -> sa.Column
                     for a, b, c, d in inner_boxes(LOCATION_CELL_DEG)))
 
 
-def list_misplaced_sites(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
-                         kinds: tuple[str, ...] | None = None, category: str | None = None,
-                         check_interval_days: int = DEFAULT_CHECK_INTERVAL_DAYS) -> pd.DataFrame:
+def list_misplaced_sites(conn: sa.Connection, *, unit: str | None = None,
+                         kinds: tuple[str, ...] | None = None,
+                         category: str | None = None) -> pd.DataFrame:
     """The sites in the filter whose coordinates are impossible or outside the 12 county
-    outlines of Changzhi (columns of `list_resource_sites`): never drawn, listed for checking.
-    The database sets aside the sites that lie inside the city for sure (`geo.inner_boxes`);
-    only the few near or beyond its edge are tested against the outlines here."""
+    outlines of Changzhi: id, name, kind, unit_code, lat, lon, by id. Never drawn, listed for
+    checking. The database sets aside the sites that lie inside the city for sure
+    (`geo.inner_boxes`); only the few near or beyond its edge are tested against the outlines
+    here."""
     rs = resource_sites.c
-    stmt = (sa.select(rs.id, rs.lat, rs.lon)
+    stmt = (sa.select(rs.id, rs.name, rs.kind, rs.unit_code, rs.lat, rs.lon)
             .where(*_site_conditions(conn, unit=unit, kinds=kinds, category=category),
                    sa.not_(_inside_city_grid(rs.lat, rs.lon)))
             .order_by(rs.id))
     near_edge = frame(conn, stmt)
-    outside = tuple(int(i) for i in near_edge["id"][
-        ~points_in_changzhi(near_edge["lat"], near_edge["lon"])])
-    return list_resource_sites(conn, as_of=as_of, unit=unit, kinds=kinds, category=category,
-                               check_interval_days=check_interval_days, site_ids=outside)
+    return near_edge[~points_in_changzhi(near_edge["lat"], near_edge["lon"])] \
+        .reset_index(drop=True)
 
 
 def summarize_sites_on_grid(conn: sa.Connection, *, as_of: dt.date, cell_deg: float,

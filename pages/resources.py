@@ -121,9 +121,14 @@ if has_data(ctx, "resource_sites"):
     layer_kinds = kinds or ("none",)  # nothing chosen draws nothing (None would mean all kinds)
     common = {"unit": unit, "category": category}
     stat: dict[str, dict] = {k: {} for k in ("sites", "headcount", "capacity", "check_overdue")}
+    by_unit_kind = pd.DataFrame(columns=["unit_code", "kind", "sites", "headcount", "capacity",
+                                         "check_overdue"])
     with section():
-        by_kind = query(resources.summarize_sites_by_kind, as_of=filters.as_of,
-                        check_interval_days=interval, **common).set_index("kind")
+        # One read for the tiles and the by-unit tab: per unit and kind, every kind.
+        by_unit_kind = query(resources.summarize_sites_by_unit, as_of=filters.as_of,
+                             check_interval_days=interval, **common)
+        by_kind = by_unit_kind.groupby("kind")[["sites", "headcount", "capacity",
+                                                "check_overdue"]].sum()
         stat = {k: by_kind.get(k, pd.Series(dtype=int)).to_dict()
                 for k in ("sites", "headcount", "capacity", "check_overdue")}
         cols = st.columns(7)
@@ -212,8 +217,7 @@ if has_data(ctx, "resource_sites"):
 
     tabs = st.tabs(["按单位统计", f"清点检查超期({overdue_count})", "点位清单"])
     with tabs[0]:
-        by_unit = query(resources.summarize_sites_by_unit, as_of=filters.as_of,
-                        kinds=layer_kinds, check_interval_days=interval, **common)
+        by_unit = by_unit_kind[by_unit_kind["kind"].isin(layer_kinds)]
         st.dataframe(fig.unit_summary_table(by_unit, unit_names=ctx.unit_names),
                      hide_index=True, width="stretch", height="content")
         gear = query(resources.summarize_equipment_by_unit, kinds=layer_kinds, **common)

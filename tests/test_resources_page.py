@@ -110,11 +110,12 @@ def test_grid_cells_and_pages_count_every_site(conn):
 
 
 def test_misplaced_sites_are_those_outside_the_outlines(conn):
-    assert resources.list_misplaced_sites(conn, as_of=AS_OF).empty  # the sample's are all in
+    assert resources.list_misplaced_sites(conn).empty  # the sample's are all in
     conn.execute(sa.text("UPDATE resource_sites SET lat = 39.915, lon = 116.404 WHERE id = 3"))
     conn.execute(sa.text("UPDATE resource_sites SET lat = 36.19, lon = 111.95 WHERE id = 4"))
-    found = resources.list_misplaced_sites(conn, as_of=AS_OF)
+    found = resources.list_misplaced_sites(conn)
     assert sorted(found["id"]) == [3, 4]
+    assert resources.list_misplaced_sites(conn, kinds=("shelter",)).empty
     assert not geo.in_changzhi(36.19, 111.95) and geo.in_city_bounds(36.19, 111.95)
     conn.rollback()
 

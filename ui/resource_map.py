@@ -63,7 +63,7 @@ def equipment_lines(scope: SiteScope | None = None, *,
 def map_sites(scope: SiteScope, *, in_scope: int, unit_names: dict[str, str],
               with_equipment: bool = True) -> MapSites:
     """The map's records for `scope`, which holds `in_scope` sites (counted by the caller)."""
-    misplaced = query(resources.list_misplaced_sites, **scope.filters())
+    misplaced = query(resources.list_misplaced_sites, **scope.site_filters())
     if in_scope > MAP_POINT_LIMIT:
         cells = query(resources.summarize_sites_on_grid, cell_deg=CLUSTER_CELL_DEG,
                       leave_out=tuple(int(i) for i in misplaced["id"]), **scope.filters())
