@@ -24,6 +24,7 @@ tab's cold render.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -95,6 +96,7 @@ class Split:
     def timed(self, part: str, fn):
         split = self
 
+        @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             if split._depth:
                 return fn(*args, **kwargs)

@@ -26,6 +26,7 @@ from ui.labels import ACCIDENT_CONTROL_COLUMNS as CONTROL_COLUMNS
 from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
 from ui.labels import ACCIDENT_TEXT as T
 from ui.labels import GRADE_ORDER, GRADES, MESSAGES
+from ui.memo import figure
 from ui.quality import render_quality_notice
 from ui.safe import md
 from ui.shell import has_data, page_context, page_header
@@ -75,8 +76,8 @@ def breakdown(col, kind: str, title: str, rows, counts, *, names: dict[str, str]
         st.caption(T[f"by_{kind}_caption"])
         chart_tab, table_tab = st.tabs([T["chart_tab"], T["table_tab"]])
         chart_tab.plotly_chart(
-            figures.build_control_bars(rows, names=names, progress=progress, selected=chosen,
-                                       height=height),
+            figure(figures.build_control_bars, rows, names=names, progress=progress,
+                   selected=chosen, height=height),
             key=chart_key, selection_mode="points", config={"displayModeBar": False},
             on_select=partial(on_chart_select, chart_key, state_key, list(rows["code"]), empty))
         table_tab.dataframe(figures.control_table(rows, counts, names=names), hide_index=True,
@@ -178,8 +179,8 @@ if has_data(ctx, "accidents"):
         this_months = query(accidents.summarize_accidents, by="month", as_of=as_of, **scope)
         last_months = query(accidents.summarize_accidents, by="month",
                             as_of=dt.date(year - 1, 12, 31), **scope)
-        st.plotly_chart(figures.build_cumulative_trend(this_months, last_months, as_of=as_of,
-                                                       death_indicator=death_limit),
+        st.plotly_chart(figure(figures.build_cumulative_trend, this_months, last_months,
+                               as_of=as_of, death_indicator=death_limit),
                         key="accidents.trend", config={"displayModeBar": False})
 
     # ---- the accidents behind the figures -------------------------------------------------
