@@ -248,7 +248,7 @@ def face_rows(conn: sa.Connection, n: int, *, first_id: int) -> dict[str, list]:
     rows = [dict(sample[i % len(sample)]) for i in range(n)]
     for i, row in enumerate(rows):
         row["id"], row["code"] = first_id + i, f"SYN-GZM-{first_id + i:06d}"
-    return {name: [row[name] for row in rows] for name in faces.c.keys()}
+    return {name: [row[name] for row in rows] for name in (column.name for column in faces.c)}
 
 
 def build(url: str, *, hidden_dangers: int, accidents: int, faces: int = 0, sites: int = 0,

@@ -211,6 +211,10 @@ hidden_dangers = sa.Table(
              "sector_code", "regulator_reported_on", "congress_reported_on"),
     sa.Index("ix_hd_closed_cover", "closed_on", "found_on", "deadline", "level", "unit_code",
              "sector_code"),
+    # The drill-down list in its own order (deadline, then entry order): walked from the
+    # scope's first deadline until the list is full (rectification.scope_conditions).
+    sa.Index("ix_hd_deadline_list", "deadline", "id", "found_on", "closed_on", "level",
+             "unit_code", "sector_code", "regulator_reported_on", "congress_reported_on"),
     comment="隐患排查治理台账",
 )
 
