@@ -116,7 +116,7 @@ accidents = sa.Table(
     sa.Column("direct_loss_wan", sa.Numeric(14, 2), nullable=False, comment="直接经济损失(万元)"),
     sa.Column("summary", sa.String(400), nullable=False, comment="事故简况"),
     sa.UniqueConstraint("code", name="uq_accidents_code"),
-    # Covering: the accident figures and the validity rules read only these (migration 0005).
+    # Covering: the accident figures and the validity rules read only these (migration 0006).
     sa.Index("ix_accidents_occurred_cover", "occurred_at", "unit_code", "sector_code", "grade",
              "deaths", "serious_injuries", "direct_loss_wan"),
     sa.Index("ix_accidents_unit_cover", "unit_code", "occurred_at", "sector_code", "grade",

@@ -1,7 +1,7 @@
 """Accidents: two covering indexes replace the two narrow ones
 
-Revision ID: 0005_accident_covering_indexes
-Revises: 0004_ledger_rollups
+Revision ID: 0006_accident_covering_indexes
+Revises: 0005_hd_deadline_list_index
 Create Date: 2026-12-04 19:40:00
 
 The accident figures (by grade, unit, sector and month, the totals and the grade check) read
@@ -21,8 +21,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_accident_covering_indexes"
-down_revision = "0004_ledger_rollups"
+revision = "0006_accident_covering_indexes"
+down_revision = "0005_hd_deadline_list_index"
 branch_labels = None
 depends_on = None
 
