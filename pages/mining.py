@@ -2,6 +2,7 @@
 forecast), where the programme lags, and the green-mining pilots and demonstration mine."""
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -166,7 +167,7 @@ with section():
         table = with_labels(late_faces)[FACE_COLUMNS].rename(columns=LABELS | {"name": "工作面"})
         st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 320),
                      key="mining.late_faces")
-        st.download_button("下载逾期工作面清单(CSV)", csv_bytes(table),
+        st.download_button("下载逾期工作面清单(CSV)", partial(csv_bytes, table),
                            file_name=f"逾期智能化工作面_{as_of.isoformat()}.csv", mime="text/csv",
                            key="mining.download_late", icon=":material/download:")
 
