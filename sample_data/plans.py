@@ -1,5 +1,5 @@
 """The sample's work plans: the 2022 notice as the dashboard has always read it (the same rows
-migration 0005 seeds), a fictitious 2021 notice with the same lines (the sample's baseline year
+migration 0007 seeds), a fictitious 2021 notice with the same lines (the sample's baseline year
 was always judged by them), and a fictitious 2023 notice in sample_data/year2023/ to import.
 
 The 2022 plan is written out here rather than imported from the migration: migrations are

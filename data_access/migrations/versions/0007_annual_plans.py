@@ -1,8 +1,8 @@
 """A year's work plan as data: the notice, its sections and its scorecard lines, seeded with 2022
 
-Revision ID: 0005_annual_plans
-Revises: 0004_ledger_rollups
-Create Date: 2026-12-04 19:30:00
+Revision ID: 0007_annual_plans
+Revises: 0006_accident_covering_indexes
+Create Date: 2026-12-04 19:50:00
 
 plan_notices (one row per year), plan_sections and plan_lines hold what the scorecard and the
 key-task checklist are read against; the measures the lines choose are a catalogue in code
@@ -20,8 +20,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_annual_plans"
-down_revision = "0004_ledger_rollups"
+revision = "0007_annual_plans"
+down_revision = "0006_accident_covering_indexes"
 branch_labels = None
 depends_on = None
 
