@@ -183,7 +183,8 @@ def test_status_changes_keeps_only_changed_lines_with_history():
     compared = pd.DataFrame({
         "code": ["gas_over_limit", "coal_outburst", "standardization"],
         "status": ["missed", "met", "met"],
-        "previous_status": ["met", "met", "missed"],  # standardization keeps no history
+        "previous_status": ["met", "met", "missed"],
+        "has_history": [True, True, False],  # standardization keeps no history
     })
     assert list(weekly.status_changes(compared)["code"]) == ["gas_over_limit"]
     assert weekly.status_changes(compared.iloc[0:0]).empty
