@@ -37,7 +37,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from data_access import catalog, db, failures, timeouts, versioning
+from data_access import catalog, db, failures, plans, timeouts, versioning
 from ui import reads
 from ui.safe import plain
 from ui.settings import query_timeout_s
@@ -181,6 +181,7 @@ class DataContext:
     sectors: pd.DataFrame
     health: catalog.DatabaseHealth
     schema_state: versioning.SchemaState
+    plan_years: tuple[int, ...] = ()  # years with a work-plan notice (data_access.plans)
 
     @functools.cached_property
     def unit_names(self) -> dict[str, str]:
@@ -217,6 +218,7 @@ def _read_context(conn: sa.Connection) -> DataContext:
         sectors=catalog.list_sectors(conn),
         health=health,
         schema_state=schema_state,
+        plan_years=tuple(plans.list_plan_years(conn)),
     )
 
 

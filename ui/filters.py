@@ -75,6 +75,11 @@ def date_range(ctx: DataContext) -> tuple[dt.date, dt.date]:
     return earliest, latest
 
 
+def year_label(year: int, plan_years: tuple[int, ...]) -> str:
+    """2022年, or 2023年(无工作通知) for a year whose notice has not been entered."""
+    return f"{year}年" if year in plan_years else f"{year}年(无工作通知)"
+
+
 def year_end_as_of(year: int, latest: dt.date) -> dt.date:
     """The as-of date that shows a whole year: 31 December, or the latest data date."""
     return min(dt.date(year, 12, 31), latest)
@@ -146,8 +151,10 @@ def render_global_filters(ctx: DataContext) -> Filters:
     st.session_state[YEAR_KEY] = st.session_state[STATE_AS_OF].year
     st.session_state[UNIT_KEY] = st.session_state[STATE_UNIT]
     with st.sidebar:
-        st.selectbox("统计年度", years, key=YEAR_KEY, format_func=lambda y: f"{y}年",
-                     on_change=_on_year_change, args=(latest,))
+        st.selectbox("统计年度", years, key=YEAR_KEY,
+                     format_func=lambda y: year_label(y, ctx.plan_years),
+                     on_change=_on_year_change, args=(latest,),
+                     help="有数据的年度;没有录入年度工作通知的年度标注“无工作通知”。")
         st.date_input("数据截至", key=AS_OF_KEY, min_value=earliest, max_value=latest,
                       format="YYYY-MM-DD", on_change=_on_as_of_change,
                       help="所有指标按此日期(含当日)统计;默认是数据中的最新日期。")
