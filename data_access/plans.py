@@ -67,13 +67,13 @@ def has_plan_tables(conn: sa.Connection) -> bool:
     return set(PLAN_TABLES) <= relation_names(conn)
 
 
-def list_plan_years(conn: sa.Connection) -> list[int]:
-    """The years that have a notice, oldest first."""
+def list_plan_titles(conn: sa.Connection) -> list[tuple[int, str]]:
+    """(year, notice title) for the years that have a notice, oldest first."""
     if not has_plan_tables(conn):
         return []
-    return [int(y) for y in conn.execute(
-        sa.select(plan_notices.c.year).where(*usable(conn, plan_notices))
-        .order_by(plan_notices.c.year)).scalars()]
+    return [(int(year), title) for year, title in conn.execute(
+        sa.select(plan_notices.c.year, plan_notices.c.title).where(*usable(conn, plan_notices))
+        .order_by(plan_notices.c.year))]
 
 
 def read_plan(conn: sa.Connection, year: int) -> Plan | None:

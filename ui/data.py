@@ -181,7 +181,15 @@ class DataContext:
     sectors: pd.DataFrame
     health: catalog.DatabaseHealth
     schema_state: versioning.SchemaState
-    plan_years: tuple[int, ...] = ()  # years with a work-plan notice (data_access.plans)
+    plan_titles: tuple[tuple[int, str], ...] = ()  # (year, notice title) (data_access.plans)
+
+    @property
+    def plan_years(self) -> tuple[int, ...]:
+        return tuple(year for year, _ in self.plan_titles)
+
+    def plan_title(self, year: int) -> str | None:
+        """The title of `year`'s work-plan notice, or None when it has not been entered."""
+        return dict(self.plan_titles).get(year)
 
     @functools.cached_property
     def unit_names(self) -> dict[str, str]:
@@ -218,7 +226,7 @@ def _read_context(conn: sa.Connection) -> DataContext:
         sectors=catalog.list_sectors(conn),
         health=health,
         schema_state=schema_state,
-        plan_years=tuple(plans.list_plan_years(conn)),
+        plan_titles=tuple(plans.list_plan_titles(conn)),
     )
 
 

@@ -59,7 +59,10 @@ def page_header(title: str, ctx: DataContext, filters: Filters) -> None:
     with right:
         sample_badge(ctx)
     scope = "全市" if filters.unit_or_none is None else ctx.unit_name(filters.unit)
-    st.caption(f"{md(scope)} · 统计期 {filters.year}年1月1日至{cn_date(filters.as_of)}")
+    title = ctx.plan_title(filters.year)
+    plan = (f"对照《{md(title)}》" if title is not None
+            else f"{filters.year}年尚未录入年度工作通知")
+    st.caption(f"{md(scope)} · 统计期 {filters.year}年1月1日至{cn_date(filters.as_of)} · {plan}")
 
 
 def has_data(ctx: DataContext, *tables: str) -> bool:

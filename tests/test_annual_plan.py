@@ -1,0 +1,165 @@
+"""Next year's notice is data, not code.
+
+A database holding the 2022 sample plus the start of 2023 (sample_data/year2023/data, imported
+through the 数据管理 import path) shows 2023 without a plan: every page says so, the scorecard
+lists the measures the data can compute without judging them. The 2023 notice
+(sample_data/year2023/plan) is then imported the same way, in the same process, and every page,
+the screen and the weekly brief show its lines and targets at once. The expected lines are read
+from the imported rows with SQL of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+from docx import Document
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, measures, scorecard, versioning
+from data_access.importing import analyse, commit
+from data_access.importing.read import SourceFile
+from sample_data import plans as plans_data
+from sample_data import year2023
+from sample_data.plans import LINES_2022
+from tests.conftest import ROOT, open_page, shown
+from tests.test_brief import sheet_records
+from tests.test_overview_page import scorecard_rows
+from ui import brief
+from ui.labels import BRIEF_SHEETS
+
+AS_OF = dt.date(2023, 2, 24)
+PAGES = ("overview", "accidents", "rectification", "mining", "resources")
+
+
+def import_folder(engine: sa.Engine, folder: Path) -> None:
+    """Every file of `folder` through the import's analysis and commit, as 数据管理 does."""
+    files = [SourceFile(path.name, path.read_bytes()) for path in sorted(folder.glob("*.csv"))]
+    with engine.connect() as conn:
+        plan = analyse.analyse(conn, files)
+    assert plan.ok, [str(p) for p in plan.problems[:10]]
+    commit.commit_plan(engine, plan, user="test", client="test")
+
+
+@pytest.fixture
+def engine(tmp_path):
+    path = db.ensure_sample_database(tmp_path / "sample.sqlite")
+    eng = db.create_bureau_engine(f"sqlite:///{path}")
+    import_folder(eng, year2023.OUT_DIR / "data")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def app_on(engine, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", str(engine.url))
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return lambda: AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def plan_rows(engine: sa.Engine, year: int) -> tuple[str | None, list[tuple]]:
+    """The notice's title and its lines (code, name, target, uom) in order, by plain SQL."""
+    with engine.connect() as conn:
+        title = conn.execute(sa.text("SELECT title FROM plan_notices WHERE year = :y"),
+                             {"y": year}).scalar()
+        lines = conn.execute(sa.text(
+            "SELECT l.code, l.name, l.target, l.uom FROM plan_lines l "
+            "JOIN plan_sections s ON s.year = l.year AND s.code = l.section "
+            "WHERE l.year = :y ORDER BY s.sort_order, l.sort_order"), {"y": year}).all()
+    return title, [tuple(r) for r in lines]
+
+
+def target_text(target, uom: str) -> str:
+    return f"{float(target):g}{uom}"
+
+
+def header_caption(at: AppTest) -> str:
+    return next(shown(c.value) for c in at.caption if "统计期" in c.value)
+
+
+def test_the_files_are_what_the_generator_writes(tmp_path):
+    """sample_data/year2023 is generated: the committed files are its current output."""
+    year2023.write_all(tmp_path)
+    for written in sorted(tmp_path.rglob("*.csv")):
+        shipped = year2023.OUT_DIR / written.relative_to(tmp_path)
+        assert shipped.read_bytes() == written.read_bytes(), shipped
+
+
+def test_2023_plan_imported_shows_everywhere_without_a_restart(engine, app_on):
+    assert plan_rows(engine, 2023) == (None, [])
+    at = open_page(app_on(), "overview", as_of=AS_OF.isoformat())
+    assert "2023年尚未录入年度工作通知" in header_caption(at)
+    assert any("2023年尚未录入年度工作通知" in i.value for i in at.info)
+    rows = scorecard_rows(at)
+    assert list(rows) == [m.code for m in measures.CATALOGUE]
+    assert {r["status_attr"] for r in rows.values()} == {"no_data"}
+
+    import_folder(engine, year2023.OUT_DIR / "plan")
+    title, lines = plan_rows(engine, 2023)
+    assert title and lines
+    at.run()  # the same session, the same process
+    assert not at.exception
+    assert f"对照《{title}》" in header_caption(at)
+    rows = scorecard_rows(at)
+    assert list(rows) == [code for code, *_ in lines]
+    for code, _, target, uom in lines:
+        assert rows[code]["target"].startswith(target_text(target, uom)), code
+    assert "risk_census" not in rows and "intelligent_faces" in rows
+    with engine.connect() as conn:
+        built = conn.execute(sa.text(
+            "SELECT COUNT(*) FROM working_faces WHERE accepted_on >= '2023-01-01' "
+            "AND accepted_on <= :d"), {"d": AS_OF}).scalar()
+    assert rows["intelligent_faces"]["value"] == f"{built}处"
+
+    for page in PAGES[1:]:
+        shown = open_page(app_on(), page, as_of=AS_OF.isoformat())
+        assert f"对照《{title}》" in header_caption(shown), page
+
+    screen = app_on()
+    screen.query_params.update({"kiosk": "1", "views": "overview"})
+    screen.run()
+    assert not screen.exception
+    assert list(scorecard_rows(screen)) == [code for code, *_ in lines]
+
+    with engine.connect() as conn:
+        data = brief.collect_brief_data(conn, as_of=AS_OF, since=AS_OF - dt.timedelta(days=7))
+    book = openpyxl.load_workbook(io.BytesIO(brief.render_xlsx(data)))
+    sheet = sheet_records(book, BRIEF_SHEETS["scorecard"])
+    assert [r["指标"] for r in sheet] == [name for _, name, *_ in lines]
+    assert [r["目标"] for r in sheet] == [target_text(t, u) for *_, t, u in lines]
+    doc = Document(io.BytesIO(brief.render_docx(data, charts=False)))
+    full_width = str.maketrans("(),;:", "（），；：")  # the brief's typography
+    assert any(f"对照《{title}》".translate(full_width) in p.text for p in doc.paragraphs)
+
+
+def test_2022_reads_as_before_after_the_2023_import(engine):
+    """Importing 2023 changes nothing in 2022."""
+    import_folder(engine, year2023.OUT_DIR / "plan")
+    with engine.connect() as conn:
+        lines = scorecard.compute_scorecard(conn, as_of=dt.date(2022, 11, 25))
+    assert list(lines["code"]) == [code for code, *_ in LINES_2022]
+    assert list(lines["name"]) == [name for _, name, *_ in LINES_2022]
+
+
+def test_the_migration_seeds_the_2022_plan_the_sample_holds(tmp_path):
+    """An upgraded database (no sample loaded) reads 2022 exactly as the sample does."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    versioning.upgrade_database(engine)
+    sample = plans_data.tables()
+    with engine.connect() as conn:
+        for table in ("plan_notices", "plan_sections", "plan_lines"):
+            stored = [dict(r._mapping) for r in conn.execute(sa.text(
+                f"SELECT * FROM {table} WHERE year = 2022 ORDER BY id"))]
+            expected = [r for r in sample[table] if r["year"] == 2022]
+            assert len(stored) == len(expected), table
+            for got, want in zip(stored, expected):
+                assert {k: str(v) for k, v in got.items() if k != "id"} == \
+                    {k: str(v) for k, v in want.items() if k != "id"}, table
+    engine.dispose()
