@@ -10,6 +10,7 @@ from functools import partial
 
 import streamlit as st
 
+from data_access import plans
 from data_access import rectification as rect
 from ui.data import query
 from ui.downloads import csv_bytes, excel_bytes
@@ -61,7 +62,9 @@ def task_lines(rows) -> None:
 left, right = st.columns([4, 7])
 with left.container(border=True), section():
     tasks = key_tasks()
-    st.markdown(f"**重点任务** · 共{len(tasks)}项 · 本周完成"
+    plan = query(plans.read_plan, year=filters.year)
+    checklist = "重点任务" if plan is None else md(plan.checklist_title)
+    st.markdown(f"**{checklist}** · 共{len(tasks)}项 · 本周完成"
                 f"{int(tasks['completed_since_review'].sum())}项、新增逾期"
                 f"{int(tasks['newly_overdue'].sum())}项",
                 help=f"本周:{since}之后至截至日期")

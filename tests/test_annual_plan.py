@@ -119,8 +119,13 @@ def test_2023_plan_imported_shows_everywhere_without_a_restart(engine, app_on):
     assert rows["intelligent_faces"]["value"] == f"{built}处"
 
     for page in PAGES[1:]:
-        shown = open_page(app_on(), page, as_of=AS_OF.isoformat())
-        assert f"对照《{title}》" in header_caption(shown), page
+        shown_page = open_page(app_on(), page, as_of=AS_OF.isoformat())
+        assert f"对照《{title}》" in header_caption(shown_page), page
+        if page == "rectification":
+            with engine.connect() as conn:
+                checklist = conn.execute(sa.text(
+                    "SELECT checklist_title FROM plan_notices WHERE year = 2023")).scalar()
+            assert any(f"**{checklist}**" in shown(m.value) for m in shown_page.markdown)
 
     screen = app_on()
     screen.query_params.update({"kiosk": "1", "views": "overview"})
