@@ -227,6 +227,11 @@ ACCIDENT_LIST_COLUMNS = {
 }
 
 # ---- Overview: headline tiles and the scorecard of the notice's quantified targets ----------
+NAV_TEXT = {
+    "not_found_title": "页面不存在",
+    "not_found": "地址“/{path}”没有对应的页面。请从左侧菜单选择页面,或返回总览。",
+    "to_overview": "返回总览",
+}
 OVERVIEW_TEXT = {
     "title": "态势总览",
     "tile_accidents": "事故控制", "tile_rectification": "专项整治",
