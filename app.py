@@ -66,12 +66,14 @@ def render_sidebar(ctx: data.DataContext, sections: dict[str, list]) -> Filters:
     with st.sidebar:
         st.markdown(f"**{APP_TITLE}**")
         sample_badge(ctx)
-        render_menu(sections)
+        menu = st.container()
     try:
         filters = render_global_filters(ctx)
     except Exception as error:
         st.sidebar.warning(describe(error, "filters_failed"), icon=":material/warning:")
         filters = default_filters(ctx)
+    with menu:
+        render_menu(sections, filters.query_params())
     with st.sidebar:
         missing = startup.missing_tables_notice(ctx)
         if missing:

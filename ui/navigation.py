@@ -17,12 +17,12 @@ from ui.labels import NAV_TEXT as T
 from ui.safe import md
 
 
-def render_menu(sections: dict[str, list[st.Page]]) -> None:
-    """The visible pages as links under their section headings."""
+def render_menu(sections: dict[str, list[st.Page]], query_params: dict[str, str]) -> None:
+    """The visible pages as links under their section headings, keeping the filters."""
     for heading, pages in sections.items():
         st.caption(heading)
         for page in pages:
-            st.page_link(page, label=page.title, icon=page.icon)
+            st.page_link(page, label=page.title, icon=page.icon, query_params=query_params)
 
 
 def requested_path(url: str | None, base_path: str) -> str:
