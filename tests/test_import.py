@@ -536,7 +536,7 @@ def test_the_admin_page_says_when_the_ledger_counts_are_stale_and_recounts(
     url, engine, _, _ = sample_copy(sample_sqlite_path, tmp_path)
     at = _admin_app(monkeypatch, url)
     at.run()
-    at.switch_page("pages/data_admin.py").run()
+    at.switch_page("pages/data.py").run()
     assert any("统计表与台账明细一致" in c.value for c in at.caption)
     assert not any(b.key == "admin.recount" for b in at.button)
     with engine.begin() as conn:  # a change that bypasses the import
