@@ -44,9 +44,13 @@ def default_since(as_of: dt.date) -> dt.date:
     return as_of - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
 
 
-def week_bounds(*, since: dt.date, as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of the week: (since + 1 day, as_of)."""
-    return next_day(since), as_of
+def week_bounds(*, since: dt.date, as_of: dt.date,
+                not_before: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """First and last day of the review week: (since + 1 day, as_of), both included — the one
+    definition every page, the screen and the brief state. Figures counted within the year
+    pass `not_before` (1 January), which the first day then never precedes."""
+    start = next_day(since)
+    return (start if not_before is None else max(start, not_before)), as_of
 
 
 def _in_week(column: sa.Column, since: dt.date, as_of: dt.date) -> sa.ColumnElement[bool]:

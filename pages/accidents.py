@@ -30,7 +30,7 @@ from ui.memo import figure
 from ui.quality import render_quality_notice
 from ui.safe import md
 from ui.shell import has_data, page_context, page_header
-from ui.weekly import render_week_changes
+from ui.weekly import render_week_changes, week_span
 
 SECTOR_KEY, SECTOR_PARAM, ALL = "accidents.sector", "acc_sector", "all"
 METRICS = ("deaths", "accidents_total", *(f"accidents_{g}" for g in GRADE_ORDER))
@@ -148,8 +148,8 @@ if has_data(ctx, "accidents"):
     # ---- by unit and by sector: the whole city, now and at the previous review -----------
     with section():
         goals = query(targets.list_targets, year=year, metrics=METRICS)
-        st.caption(T["week_caption"].format(previous=cn_date(previous), end=cn_date(as_of),
-                                            start=cn_date(max(previous, year_start(as_of)))))
+        st.caption(T["week_caption"].format(previous=cn_date(previous), span=week_span(
+            previous, as_of, not_before=year_start(as_of))))
         week = {"progress": progress, "previous_progress": rules.progress_within(year, previous)}
         rows = {}
         unit_codes = [c for c in ctx.units["code"] if c != CITY_CODE]

@@ -226,3 +226,10 @@ def test_downloads_read_in_excel(sample_conn):
 def test_status_rule_matches_the_documented_example():
     """60% of the indicator used at 40% of the year is red (domain brief §2)."""
     assert rules.control_status(6, 10, 0.4).colour == "red"
+
+
+def test_the_week_caption_states_the_same_week_as_the_banner(app):
+    at = open_page(app, "accidents", as_of="2022-11-25")
+    captions = " ".join(c.value for c in at.caption)
+    assert "“本周新增”为2022年11月19日至2022年11月25日新增" in captions
+    assert "本周指2022年11月19日至2022年11月25日" in captions

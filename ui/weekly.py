@@ -45,6 +45,12 @@ def short_date(day) -> str:
     return f"{day.month}月{day.day}日"
 
 
+def week_span(since: dt.date, as_of: dt.date, not_before: dt.date | None = None) -> str:
+    """The review week in words: 2022年11月19日至2022年11月25日 (`weekly.week_bounds`)."""
+    start, end = weekly.week_bounds(since=since, as_of=as_of, not_before=not_before)
+    return f"{cn_date(start)}至{cn_date(end)}"
+
+
 def week_title(since: dt.date, as_of: dt.date) -> str:
     start, end = weekly.week_bounds(since=since, as_of=as_of)
     return T["title"].format(start=short_date(start), end=short_date(end))
@@ -209,9 +215,7 @@ def render_week_changes(section: str, ctx: DataContext, filters: Filters, *,
                 weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit))}
         label = f"{week_title(since, as_of)}:{headline(section, counts)}"
         with st.expander(label, expanded=expanded, icon=":material/update:"):
-            start, end = weekly.week_bounds(since=since, as_of=as_of)
-            st.caption(T["since"].format(previous=cn_date(since), start=cn_date(start),
-                                         end=cn_date(end)))
+            st.caption(T["since"].format(previous=cn_date(since), span=week_span(since, as_of)))
             RENDERERS[section](ctx, since, as_of, unit)
 
 
