@@ -39,5 +39,5 @@ def test_shares_in_tables_charts_and_the_scorecard_round_half_up():
     row = pd.Series({"limit": 8.0, "used": 5, "share": 5 / 8, "week_used": 0}, dtype=object)
     assert bar_text(row, "人").startswith("63% · 5/8人")
     line = pd.Series({"code": "monthly_meetings", "rule": "rate", "change": 0.0125,
-                      "unit": ""})
+                      "unit": "", "kind": "obligation", "has_history": True})
     assert format_change(line).startswith("+1.3")  # round(1.25, 1) gives 1.2
