@@ -104,12 +104,10 @@ def read_plan(conn: sa.Connection, year: int) -> Plan | None:
                 sections=tuple((code, titles.get(code, code)) for code in order), lines=lines)
 
 
-NO_PLAN_SECTION = "—"
-
-
 def catalogue_lines() -> tuple[Line, ...]:
-    """Every measure of the catalogue under its own name, without target: what a year without
-    a plan shows."""
-    return tuple(Line(m.code, vocab.PLAN_MEASURES[m.code], m.code, m.rules[0], None,
-                      m.uom, NO_PLAN_SECTION, i)
-                 for i, m in enumerate(measures.CATALOGUE))
+    """Every measure of the catalogue under its own name, without target, grouped by kind
+    (vocab.MEASURE_KINDS): what a year without a plan shows."""
+    kinds = list(vocab.MEASURE_KINDS)
+    ordered = sorted(measures.CATALOGUE, key=lambda m: kinds.index(m.kind))
+    return tuple(Line(m.code, vocab.PLAN_MEASURES[m.code], m.code, m.rules[0], None, m.uom,
+                      m.kind, i) for i, m in enumerate(ordered))

@@ -23,7 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access import measures as catalogue
-from data_access import plans, rectification
+from data_access import plans, rectification, vocab
 from data_access._sql import (
     count_where,
     frame,
@@ -508,11 +508,11 @@ def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
     explanation) and plan_title (the notice's title; None without a plan). The target is in
     the line's terms: a fraction for shares, a count for zero lines and indicators.
 
-    A year without a plan: every measure of the catalogue, under its own name, computed
-    without target (status 无数据, reason no_plan)."""
+    A year without a plan: every measure of the catalogue, under its own name, grouped by
+    kind, computed without target (status 无数据, reason no_plan)."""
     plan = plans.read_plan(conn, as_of.year)
     lines = plan.lines if plan is not None else plans.catalogue_lines()
-    titles = plan.section_titles if plan is not None else {}
+    titles = plan.section_titles if plan is not None else vocab.MEASURE_KINDS
     missing = set(list_missing_tables(conn))
     measured = _measures(conn, lines, as_of, unit, missing)
     rows = []
@@ -530,7 +530,7 @@ def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
         tables = tuple(t for t in MEASURES[known.query][1] if t in missing) if known else ()
         reason = (BAD_RULE if problem else NO_PLAN if plan is None
                   else NOTHING_TO_MEASURE if value is None and not tables else None)
-        target = 1.0 if kind == "indicator" else line.target
+        target = 1.0 if kind == "indicator" and line.target is not None else line.target
         rows.append({
             "code": line.code, "name": line.name, "measure": line.measure, "kind": kind,
             "section": line.section, "section_title": titles.get(line.section, line.section),

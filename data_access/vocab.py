@@ -92,6 +92,9 @@ PLAN_MEASURES = {
     "hazard_closure": "本年发现隐患销号率",
 }
 PLAN_RULES = {"rate": "比率", "progress": "按时间进度", "zero": "不超过"}
+# Kinds of measure (data_access/measures.py): the groups a year without a plan shows.
+MEASURE_KINDS = {"ratio": "覆盖率与完成率", "obligation": "各单位履职情况", "zero_count": "零控制事项",
+                 "indicator": "对照年度指标"}
 
 STANDARD_GRADES = {1: "一级", 2: "二级", 3: "三级"}
 REQUIRED_STANDARD_GRADES = {2: "二级", 3: "三级"}

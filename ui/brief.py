@@ -38,7 +38,6 @@ from docx.shared import Cm, Pt, RGBColor
 from data_access import accident_rules as rules
 from data_access import accidents, catalog, forecast, mining, rectification, targets, weekly
 from data_access._sql import CITY_CODE, year_start
-from data_access.plans import NO_PLAN_SECTION
 from data_access.scorecard import STATUSES
 from ui.downloads import excel_book
 from ui.figures.accidents import build_control_bars, build_cumulative_trend
@@ -703,11 +702,10 @@ def _write_scorecard(doc, data: BriefData) -> None:
     status_of = dict(zip(data.scorecard["code"], data.scorecard["status"]))
     for title in dict.fromkeys(table_df["section"]):
         part = table_df[table_df["section"] == title]
-        if title != NO_PLAN_SECTION:
-            cells = table.add_row().cells
-            merged = cells[0].merge(cells[-1])
-            _cell_text(merged, title, bold=True)
-            _shade(merged, "F3F5F8")
+        cells = table.add_row().cells
+        merged = cells[0].merge(cells[-1])
+        _cell_text(merged, title, bold=True)
+        _shade(merged, "F3F5F8")
         for _, row in part.iterrows():
             cells = table.add_row().cells
             _cell_text(cells[0], row["name"])

@@ -67,6 +67,14 @@ def format_value(row: pd.Series) -> str:
     return format_rate(row["numerator"], row["denominator"])
 
 
+def format_expected(row: pd.Series) -> str:
+    """What a progress line should have reached by the date: a share (应达 90.1%), or for an
+    indicator the count (应达 4.5处)."""
+    if row["kind"] == "indicator":
+        return f"{row['expected'] * row['target']:.1f}{row['unit']}"
+    return format_share(row["expected"])
+
+
 def format_counts(row: pd.Series) -> str:
     """The numerator and denominator behind a rate (e.g. 147/150), empty for counts."""
     if (_counted(row) or _missing(row["numerator"]) or _missing(row["denominator"])
@@ -203,7 +211,7 @@ def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
             help_text = line_help(row)
             target = format_target(row)
             if row["rule"] == "progress" and not _missing(row["expected"]):
-                target += f"<small>{e(SCORECARD_TEXT['expected'].format(share=format_share(row['expected'])))}</small>"
+                target += f"<small>{e(SCORECARD_TEXT['expected'].format(share=format_expected(row)))}</small>"
             previous = (_chip(row["previous_status"], previous=True)
                         if row["has_history"] else SCORECARD_TEXT["no_value"])
             body.append(
