@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from data_access import forecast, mining, targets
+from data_access import carryover, forecast, mining, targets
 from ui.data import query
 from ui.downloads import csv_bytes
 from ui.figures import mining as figures
@@ -15,6 +15,7 @@ from ui.filters import page_param, set_page_param
 from ui.format import cn_date, pct
 from ui.guard import section
 from ui.labels import (
+    CARRIED_OVER,
     COLUMNS,
     FACE_STAGES,
     FACE_TYPES,
@@ -116,6 +117,9 @@ with section():
         left.metric("其中综采", f"{int(type_built.get('mining', 0))}处")
         right.metric("其中掘进", f"{int(type_built.get('heading', 0))}处")
         st.caption(f"本年度计划 {int(stage_counts.sum())}处")
+        carried = query(carryover.count_carried_over_faces, as_of=as_of, unit=unit)
+        if carried["carried"]:
+            st.caption(CARRIED_OVER["faces"].format(**carried))
     with tiles[2].container(border=True, height="stretch"):
         left, right = st.columns(2)
         left.metric("在建工作面", f"{started}处", help="已开工、尚未通过(建设中至评定)。")

@@ -10,7 +10,7 @@ from functools import partial
 
 import streamlit as st
 
-from data_access import plans
+from data_access import carryover, plans
 from data_access import rectification as rect
 from ui.data import query
 from ui.downloads import csv_bytes, excel_bytes
@@ -18,7 +18,7 @@ from ui.figures import rectification as figs
 from ui.filters import CITY_CODE
 from ui.format import cn_date, count, pct
 from ui.guard import guarded_callback, section
-from ui.labels import HAZARD_SCOPE_LABELS, RECTIFICATION_TEXT, TASK_STATUSES
+from ui.labels import CARRIED_OVER, HAZARD_SCOPE_LABELS, RECTIFICATION_TEXT, TASK_STATUSES
 from ui.memo import figure
 from ui.quality import render_quality_notice
 from ui.safe import md
@@ -74,6 +74,9 @@ with left.container(border=True), section():
     for col, status in zip(cols, ("completed", "in_progress", "not_started", "overdue")):
         col.metric(TASK_STATUSES[status], count(status_counts.get(status, 0), "项"))
     cols[4].metric("临期", count(tasks["due_soon"].sum(), "项"), help=TEXT["due_soon_rule"])
+    carried_tasks = query(carryover.count_carried_over_tasks, as_of=as_of)
+    if carried_tasks["carried"]:
+        st.caption(CARRIED_OVER["tasks"].format(**carried_tasks))
 with right.container(border=True), section():
     # The totals are the sum of the by-unit rows: one scan of the ledger serves the headline
     # and the default by-unit chart below (the same cached query).

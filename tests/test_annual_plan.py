@@ -30,7 +30,7 @@ from tests.conftest import ROOT, open_page, shown
 from tests.test_brief import sheet_records
 from tests.test_overview_page import scorecard_rows
 from ui import brief
-from ui.labels import BRIEF_SHEETS
+from ui.labels import BRIEF_SHEETS, CARRIED_OVER
 
 AS_OF = dt.date(2023, 2, 24)
 PAGES = ("overview", "accidents", "rectification", "mining", "resources")
@@ -168,3 +168,32 @@ def test_the_migration_seeds_the_2022_plan_the_sample_holds(tmp_path):
                 assert {k: str(v) for k, v in got.items() if k != "id"} == \
                     {k: str(v) for k, v in want.items() if k != "id"}, table
     engine.dispose()
+
+
+def test_work_spanning_years_is_carried_over_once(engine, app_on):
+    """2022's unfinished faces and key tasks show as carried over in 2023, not in its counts."""
+    with engine.connect() as conn:
+        faces = conn.execute(sa.text(
+            "SELECT COUNT(*), SUM(CASE WHEN accepted_on IS NOT NULL THEN 1 ELSE 0 END) "
+            "FROM working_faces WHERE plan_year < 2023 "
+            "AND (accepted_on IS NULL OR accepted_on >= '2023-01-01')")).one()
+        tasks = conn.execute(sa.text(
+            "SELECT COUNT(*) FROM key_tasks t WHERE t.year < 2023 AND NOT EXISTS ("
+            "SELECT 1 FROM task_progress_reports r WHERE r.task_id = t.id "
+            "AND r.progress_pct >= 100 AND r.reported_on < '2023-01-01')")).scalar()
+        tasks_done = conn.execute(sa.text(
+            "SELECT COUNT(DISTINCT r.task_id) FROM task_progress_reports r "
+            "JOIN key_tasks t ON t.id = r.task_id WHERE t.year < 2023 AND r.progress_pct >= 100 "
+            "AND r.reported_on >= '2023-01-01' AND r.reported_on <= :d AND NOT EXISTS ("
+            "SELECT 1 FROM task_progress_reports e WHERE e.task_id = t.id "
+            "AND e.progress_pct >= 100 AND e.reported_on < '2023-01-01')"), {"d": AS_OF}).scalar()
+        this_year_faces = conn.execute(sa.text(
+            "SELECT COUNT(*) FROM working_faces WHERE plan_year = 2023")).scalar()
+    assert faces[0] > 0 and tasks > 0
+    mining_page = open_page(app_on(), "mining", as_of=AS_OF.isoformat())
+    captions = [shown(c.value) for c in mining_page.caption]
+    assert CARRIED_OVER["faces"].format(carried=faces[0], built=faces[1] or 0) in captions
+    assert f"本年度计划 {this_year_faces}处" in captions
+    rectification_page = open_page(app_on(), "rectification", as_of=AS_OF.isoformat())
+    assert CARRIED_OVER["tasks"].format(carried=tasks, completed=tasks_done) in [
+        shown(c.value) for c in rectification_page.caption]

@@ -266,6 +266,10 @@ OVERVIEW_TEXT = {
     "rules_colours": "颜色:达标为绿色,预警为黄色,未达标为红色,无数据为灰色。各行口径见鼠标悬停提示及 docs/scorecard.md。",
 }
 SCORECARD_STATUSES = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
+CARRIED_OVER = {  # data_access.carryover: earlier years' unfinished work, not in this year's counts
+    "faces": "往年结转:往年计划未建成的工作面{carried}处,本年已建成{built}处(不计入本年度计划)。",
+    "tasks": "往年结转:往年清单中未完成的重点任务{carried}项,本年已完成{completed}项(不计入本年清单)。",
+}
 SCORECARD_COMPARE_HEADERS = {"name": "指标", "value": "本年值", "target": "本年目标",
                              "status": "本年状态", "last_value": "上年同期值",
                              "last_target": "上年目标", "last_status": "上年同期状态"}
