@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
-from data_access import db, measures, scorecard, versioning
+from data_access import carryover, db, measures, scorecard, versioning
 from data_access.importing import analyse, commit
 from data_access.importing.read import SourceFile
 from sample_data import plans as plans_data
@@ -46,7 +46,7 @@ def import_folder(engine: sa.Engine, folder: Path) -> None:
 
 
 @pytest.fixture
-def engine(tmp_path):
+def engine_2023(tmp_path):
     path = db.ensure_sample_database(tmp_path / "sample.sqlite")
     eng = db.create_bureau_engine(f"sqlite:///{path}")
     import_folder(eng, year2023.OUT_DIR / "data")
@@ -55,8 +55,8 @@ def engine(tmp_path):
 
 
 @pytest.fixture
-def app_on(engine, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", str(engine.url))
+def app_on(engine_2023, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", str(engine_2023.url))
     import streamlit as st
 
     st.cache_data.clear()
@@ -92,8 +92,8 @@ def test_the_files_are_what_the_generator_writes(tmp_path):
         assert shipped.read_bytes() == written.read_bytes(), shipped
 
 
-def test_2023_plan_imported_shows_everywhere_without_a_restart(engine, app_on):
-    assert plan_rows(engine, 2023) == (None, [])
+def test_2023_plan_imported_shows_everywhere_without_a_restart(engine_2023, app_on):
+    assert plan_rows(engine_2023, 2023) == (None, [])
     at = open_page(app_on(), "overview", as_of=AS_OF.isoformat())
     assert "2023年尚未录入年度工作通知" in header_caption(at)
     assert any("2023年尚未录入年度工作通知" in i.value for i in at.info)
@@ -101,8 +101,8 @@ def test_2023_plan_imported_shows_everywhere_without_a_restart(engine, app_on):
     assert sorted(rows) == sorted(m.code for m in measures.CATALOGUE)
     assert {r["status_attr"] for r in rows.values()} == {"no_data"}
 
-    import_folder(engine, year2023.OUT_DIR / "plan")
-    title, lines = plan_rows(engine, 2023)
+    import_folder(engine_2023, year2023.OUT_DIR / "plan")
+    title, lines = plan_rows(engine_2023, 2023)
     assert title and lines
     at.run()  # the same session, the same process
     assert not at.exception
@@ -112,7 +112,7 @@ def test_2023_plan_imported_shows_everywhere_without_a_restart(engine, app_on):
     for code, _, target, uom in lines:
         assert rows[code]["target"].startswith(target_text(target, uom)), code
     assert "risk_census" not in rows and "intelligent_faces" in rows
-    with engine.connect() as conn:
+    with engine_2023.connect() as conn:
         built = conn.execute(sa.text(
             "SELECT COUNT(*) FROM working_faces WHERE accepted_on >= '2023-01-01' "
             "AND accepted_on <= :d"), {"d": AS_OF}).scalar()
@@ -122,7 +122,7 @@ def test_2023_plan_imported_shows_everywhere_without_a_restart(engine, app_on):
         shown_page = open_page(app_on(), page, as_of=AS_OF.isoformat())
         assert f"对照《{title}》" in header_caption(shown_page), page
         if page == "rectification":
-            with engine.connect() as conn:
+            with engine_2023.connect() as conn:
                 checklist = conn.execute(sa.text(
                     "SELECT checklist_title FROM plan_notices WHERE year = 2023")).scalar()
             assert any(f"**{checklist}**" in shown(m.value) for m in shown_page.markdown)
@@ -133,7 +133,7 @@ def test_2023_plan_imported_shows_everywhere_without_a_restart(engine, app_on):
     assert not screen.exception
     assert list(scorecard_rows(screen)) == [code for code, *_ in lines]
 
-    with engine.connect() as conn:
+    with engine_2023.connect() as conn:
         data = brief.collect_brief_data(conn, as_of=AS_OF, since=AS_OF - dt.timedelta(days=7))
     book = openpyxl.load_workbook(io.BytesIO(brief.render_xlsx(data)))
     sheet = sheet_records(book, BRIEF_SHEETS["scorecard"])
@@ -144,10 +144,10 @@ def test_2023_plan_imported_shows_everywhere_without_a_restart(engine, app_on):
     assert any(f"对照《{title}》".translate(full_width) in p.text for p in doc.paragraphs)
 
 
-def test_2022_reads_as_before_after_the_2023_import(engine):
+def test_2022_reads_as_before_after_the_2023_import(engine_2023):
     """Importing 2023 changes nothing in 2022."""
-    import_folder(engine, year2023.OUT_DIR / "plan")
-    with engine.connect() as conn:
+    import_folder(engine_2023, year2023.OUT_DIR / "plan")
+    with engine_2023.connect() as conn:
         lines = scorecard.compute_scorecard(conn, as_of=dt.date(2022, 11, 25))
     assert list(lines["code"]) == [code for code, *_ in LINES_2022]
     assert list(lines["name"]) == [name for _, name, *_ in LINES_2022]
@@ -170,9 +170,9 @@ def test_the_migration_seeds_the_2022_plan_the_sample_holds(tmp_path):
     engine.dispose()
 
 
-def test_work_spanning_years_is_carried_over_once(engine, app_on):
+def test_work_spanning_years_is_carried_over_once(engine_2023, app_on):
     """2022's unfinished faces and key tasks show as carried over in 2023, not in its counts."""
-    with engine.connect() as conn:
+    with engine_2023.connect() as conn:
         faces = conn.execute(sa.text(
             "SELECT COUNT(*), SUM(CASE WHEN accepted_on IS NOT NULL THEN 1 ELSE 0 END) "
             "FROM working_faces WHERE plan_year < 2023 "
@@ -197,3 +197,17 @@ def test_work_spanning_years_is_carried_over_once(engine, app_on):
     rectification_page = open_page(app_on(), "rectification", as_of=AS_OF.isoformat())
     assert CARRIED_OVER["tasks"].format(carried=tasks, completed=tasks_done) in [
         shown(c.value) for c in rectification_page.caption]
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2022, 3, 31), dt.date(2022, 11, 25)])
+def test_carry_over_counts_agree_with_sql_on_every_backend(conn, as_of):
+    start = dt.date(as_of.year, 1, 1)
+    faces = conn.execute(sa.text(
+        "SELECT COUNT(*) FROM working_faces WHERE plan_year < :y "
+        "AND (accepted_on IS NULL OR accepted_on >= :s)"), {"y": as_of.year, "s": start}).scalar()
+    tasks = conn.execute(sa.text(
+        "SELECT COUNT(*) FROM key_tasks t WHERE t.year < :y AND NOT EXISTS ("
+        "SELECT 1 FROM task_progress_reports r WHERE r.task_id = t.id "
+        "AND r.progress_pct >= 100 AND r.reported_on < :s)"), {"y": as_of.year, "s": start}).scalar()
+    assert carryover.count_carried_over_faces(conn, as_of=as_of)["carried"] == faces
+    assert carryover.count_carried_over_tasks(conn, as_of=as_of)["carried"] == tasks
