@@ -85,7 +85,7 @@ def render_scorecard() -> None:
     with right:
         st.html(build_scorecard_html(lines, ("五", "六")))
         with st.expander(T["rules_help"]):
-            for rule in ("rate", "progress", "zero"):
+            for rule in ("rate", "progress", "annual", "zero"):
                 st.markdown(f"- {SCORECARD_RULES[rule]}")
             st.caption(T["rules_colours"])
 

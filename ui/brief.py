@@ -281,7 +281,8 @@ def summary_paragraph(data: BriefData) -> str:
         week_found=w["hazards_found"], week_closed=w["hazards_closed"],
         major_opened=w["major_opened"], major_closed=w["major_closed"],
         faces=y["faces_built"], faces_part=faces_part, week_faces=w["faces_accepted"],
-        lines=len(data.scorecard), met=counts["met"], warning=counts["warning"],
+        lines=len(data.scorecard), met=counts["met"], pending=counts["pending"],
+        warning=counts["warning"],
         missed=counts["missed"], no_data=counts["no_data"], changed=w["scorecard_changed"])
 
 
@@ -685,7 +686,8 @@ def _write_scorecard(doc, data: BriefData) -> None:
     table_df = scorecard_table(data)
     counts = status_counts(data.scorecard)
     _paragraph(doc, T["scorecard_intro"].format(
-        lines=len(table_df), met=counts["met"], warning=counts["warning"],
+        lines=len(table_df), met=counts["met"], pending=counts["pending"],
+        warning=counts["warning"],
         missed=counts["missed"], no_data=counts["no_data"],
         changed=data.week["scorecard_changed"], previous=cn_date(data.since)), indent=True)
     _caption(doc, T["table_scorecard"])

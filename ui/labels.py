@@ -252,9 +252,10 @@ OVERVIEW_TEXT = {
     "monitoring_by_unit": "危化品安全风险监测预警系统:分单位情况(本周报 {week})",
     "monitoring_none": "所选范围内没有截至该日一周内的监测周报。",
     "rules_help": "判定规则说明",
-    "rules_colours": "颜色:达标为绿色,预警为黄色,未达标为红色,无数据为灰色。各行口径见鼠标悬停提示及 docs/scorecard.md。",
+    "rules_colours": "颜色:达标为绿色,未到期为蓝色,预警为黄色,未达标为红色,无数据为灰色。各行口径见鼠标悬停提示及 docs/scorecard.md。",
 }
-SCORECARD_STATUSES = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
+SCORECARD_STATUSES = {"met": "达标", "pending": "未到期", "warning": "预警", "missed": "未达标",
+                      "no_data": "无数据"}
 SCORECARD_SECTIONS = {
     "一": "一、压实责任体系", "二": "二、防范化解风险", "三": "三、依法治安",
     "四": "四、防灾减灾", "五": "五、应急救援", "六": "六、夯实基础",
@@ -305,6 +306,9 @@ SCORECARD_RULES = {
     "rate": "判定:达到100%为达标;95%至100%之间为预警;低于95%为未达标;无可计算对象为无数据。",
     "progress": "判定(年底前应达到100%,按时间进度看):已达100%为达标;未达100%但不低于时间进度"
                 "(统计日占全年天数的比例)为预警;低于时间进度为未达标;无可计算对象为无数据。",
+    "annual": "判定(每年至少一次,12月31日前完成,按期限看而非时间进度):已达100%为达标;9月30日前"
+              "未达100%为未到期(仍有时间完成);10月1日起(全年最后一个季度)仍未达100%为预警;12月31日"
+              "仍未达100%为未达标;无可计算对象为无数据。",
     "zero": "判定(目标为0):0为达标;1及以上为未达标;所选范围无此类对象为无数据。",
 }
 SCORECARD_TEXT = {
@@ -370,7 +374,7 @@ BRIEF_TEXT = {
                "本周发现隐患{week_found}项、销号{week_closed}项，其中新增重大隐患{major_opened}项、"
                "重大隐患销号{major_closed}项。"
                "智能化采掘工作面已建成{faces}处{faces_part}，本周通过{week_faces}处。"
-               "年度工作目标记分卡{lines}项中，达标{met}项、预警{warning}项、未达标{missed}项、"
+               "年度工作目标记分卡{lines}项中，达标{met}项、未到期{pending}项、预警{warning}项、未达标{missed}项、"
                "无数据{no_data}项，本周{changed}项状态发生变化。",
     "deaths_share": "，占全年死亡控制指标的{share}（时间进度{progress}）",
     "deaths_unset": "（死亡控制指标未设定）",
@@ -391,7 +395,7 @@ BRIEF_TEXT = {
     "major_open_note": "本年发现的重大隐患未销号{open}项",
     "faces_target": "年度目标{target}处，完成{share}",
     "faces_target_unset": "年度目标未设定",
-    "scorecard_intro": "对照《关于做好2022年应急管理工作的通知》中的量化目标共{lines}项：达标{met}项、"
+    "scorecard_intro": "对照《关于做好2022年应急管理工作的通知》中的量化目标共{lines}项：达标{met}项、未到期{pending}项、"
                        "预警{warning}项、未达标{missed}项、无数据{no_data}项；与上次周调度（{previous}）"
                        "相比，{changed}项状态发生变化。",
     "table_scorecard": "表2　年度工作目标记分卡",

@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 
 FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 
-STATUS_COLOURS = {"green": "#2e9d5b", "amber": "#e0a100", "red": "#d64541", "grey": "#8a8f98"}
+STATUS_COLOURS = {"green": "#2e9d5b", "blue": "#1f6fb2", "amber": "#e0a100", "red": "#d64541",
+                  "grey": "#8a8f98"}
 SERIES_COLOURS = ("#1f6fb2", "#e07b39", "#2e9d5b", "#8e5cc2", "#d64541", "#5aa9c9", "#b38f00")
 THIS_YEAR_COLOUR = "#1f6fb2"
 LAST_YEAR_COLOUR = "#9aa5b1"
