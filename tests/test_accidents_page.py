@@ -214,7 +214,8 @@ def test_previous_review_in_last_year_counts_the_new_year_only(app, sample_conn)
 def test_downloads_read_in_excel(sample_conn):
     table = pd.DataFrame({"code": ["SG2022-0001"], "unit": ["沁源县"],
                           "summary": ["顶板冒落,造成1人死亡。"]})
-    csv_bytes, xlsx_bytes = export_files(table, ACCIDENT_LIST_COLUMNS)
+    make_csv, make_xlsx = export_files(table, ACCIDENT_LIST_COLUMNS)
+    csv_bytes, xlsx_bytes = make_csv(), make_xlsx()
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     assert csv_bytes.decode("utf-8-sig").splitlines()[0] == "事故编号,县区,事故简况"
     back = pd.read_excel(io.BytesIO(xlsx_bytes))

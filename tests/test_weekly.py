@@ -145,6 +145,9 @@ def test_second_week_has_major_hidden_dangers_opened_and_closed(conn):
     listed = weekly.list_major_hazard_changes(conn, since=since, as_of=as_of)
     assert set(listed.loc[listed["change"] == "closed", "state"]) == {"closed"}
     assert listed.loc[listed["change"] == "closed", "closed_on"].notna().all()
+    assert len(listed) == counts["major_opened"] + counts["major_closed"]
+    first = weekly.list_major_hazard_changes(conn, since=since, as_of=as_of, limit=2)
+    assert first.reset_index(drop=True).equals(listed.head(2).reset_index(drop=True))
 
 
 @pytest.mark.parametrize("since,as_of", WEEKS)
@@ -228,6 +231,9 @@ def test_summarize_week_agrees_with_the_lists(conn):
     assert s["faces_accepted"] == len(weekly.list_faces_accepted(conn, since=SINCE, as_of=AS_OF))
     assert s["scorecard_changed"] == len(weekly.list_scorecard_changes(conn, since=SINCE,
                                                                        as_of=AS_OF))
+    without = weekly.summarize_week(conn, since=SINCE, as_of=AS_OF, scorecard=False)
+    assert "scorecard_changed" not in without
+    assert without == {k: v for k, v in s.items() if k != "scorecard_changed"}
     assert (s["accidents"], s["deaths"]) == (2, 3)
 
 

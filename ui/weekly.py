@@ -108,14 +108,15 @@ def _hazards(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None)
     counts = query(weekly.count_hazard_changes, since=since, as_of=as_of, unit=unit)
     _heading(T["hazards"].format(found=counts["found"], closed=counts["closed"]) + ";"
              + T["major"].format(opened=counts["major_opened"], closed=counts["major_closed"]))
-    major = query(weekly.list_major_hazard_changes, since=since, as_of=as_of, unit=unit)
+    major = query(weekly.list_major_hazard_changes, since=since, as_of=as_of, unit=unit,
+                  limit=MAX_ITEMS)
     items = []
     for r in major.itertuples():
         when = (f"{short_date(r.found_on)}发现,整改期限{short_date(r.deadline)}"
                 if r.change == "opened" else f"{short_date(r.closed_on)}销号")
         items.append(f"{T[r.change]} {md(r.code)} · {md(ctx.unit_name(r.unit_code))} · "
                      f"{md(r.enterprise)} · {md(r.description)}({when})")
-    bullets(items)
+    bullets(items, total=counts["major_opened"] + counts["major_closed"])
 
 
 def _mining(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
@@ -153,7 +154,7 @@ def scorecard_change_items(changes: pd.DataFrame) -> list[str]:
 
 
 def _overview(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
-    s = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit)
+    s = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit, scorecard=False)
     st.markdown("\n".join(f"- {line}" for line in summary_lines(s)))
     changes = query(weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit)
     _heading(T["scorecard"].format(count=len(changes)))
@@ -207,7 +208,11 @@ def render_week_changes(section: str, ctx: DataContext, filters: Filters, *,
         raise ValueError(f"unknown section {section!r}")
     since, as_of, unit = filters.previous_review, filters.as_of, filters.unit_or_none
     with guard.section():
-        counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit)
+        counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit,
+                       scorecard=False)
+        if section == "overview":  # the same read as the block's own list of changes
+            counts = {**counts, "scorecard_changed": len(query(
+                weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit))}
         label = f"{week_title(since, as_of)}:{headline(section, counts)}"
         with st.expander(label, expanded=expanded, icon=":material/update:"):
             st.caption(T["since"].format(previous=cn_date(since), span=week_span(since, as_of)))

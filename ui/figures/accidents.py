@@ -4,6 +4,8 @@ per unit or sector, worst first) and the cumulative trend of this year against l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -180,11 +182,12 @@ def accident_list_table(df: pd.DataFrame, *, unit_names: dict[str, str],
     return out
 
 
-def export_files(table: pd.DataFrame, headers: dict[str, str]) -> tuple[bytes, bytes]:
-    """The displayed list as CSV (UTF-8 with BOM, so Excel reads the Chinese) and as .xlsx,
-    with Chinese column headers."""
+def export_files(table: pd.DataFrame, headers: dict[str, str]
+                 ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """Builders of the displayed list as CSV (UTF-8 with BOM, so Excel reads the Chinese) and
+    as .xlsx, with Chinese column headers: each file is written only when it is asked for."""
     export = table.rename(columns=headers)
-    return csv_bytes(export), excel_bytes(export, sheet="事故明细")
+    return partial(csv_bytes, export), partial(excel_bytes, export, sheet="事故明细")
 
 
 def quality_note(mismatches: pd.DataFrame, *, unit_names: dict[str, str],
