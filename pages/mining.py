@@ -101,7 +101,7 @@ with section():
     late_total = int(by_stage["late"].sum())
     outlook = forecast.forecast_progress(
         query(mining.list_acceptance_dates, as_of=as_of, unit=unit), as_of=as_of,
-        target=face_target, ceiling=int(stage_counts.sum()) or None)
+        target=face_target, ceiling=int(stage_counts.sum()))  # a plan of 0 is a plan
     tiles = st.columns([1.1, 1, 1, 1.2, 1.5])
     with tiles[0].container(border=True, height="stretch"):
         built = outlook.built
