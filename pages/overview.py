@@ -5,6 +5,7 @@ import streamlit as st
 
 from data_access import accidents, mining, rectification, resources, scorecard, targets
 from ui.data import query
+from ui.figures.accidents import regrade_note
 from ui.figures.overview import build_scorecard_html, monitoring_table
 from ui.format import cn_date, count, pct
 from ui.guard import section
@@ -41,6 +42,9 @@ def render_tiles() -> None:
         right.metric(T["deaths"], count(totals["deaths"], "人"))
         st.caption(T["deaths_unset"] if not limit else T["deaths_indicator"].format(
             limit=f"{limit:.0f}", share=pct(totals["deaths"] / limit)))
+        note = regrade_note(query(accidents.count_regrades, as_of=as_of, unit=unit))
+        if note:  # counted under their reported grades; 493号 puts them elsewhere
+            st.markdown(f":orange[:material/fact_check: {note}]")
     with cols[1], tile("pages/rectification.py", T["tile_rectification"],
                        ":material/checklist:"), section():
         tasks = query(rectification.list_key_tasks, as_of=as_of)

@@ -202,6 +202,7 @@ ACCIDENT_TEXT = {
     "quality_item": "{code}({date},{unit}):填报{reported},按条例应为{rule}"
                     "(死亡{deaths}人、重伤{injuries}人、直接经济损失{loss}万元)",
     "quality_more": "另有{count}起,见下表“等级核对”列。",
+    "regrade": "另有{count}起按条例应为{grade},待核",
     "quality_pointer": "{count}起事故的填报等级与按条例核定的等级不一致,见下方“事故明细”。",
     "grade_mismatch": "不符:应为{rule}",
     "list_caption": "共{count}起,按发生时间由近到远排列。",
@@ -372,7 +373,7 @@ BRIEF_TEXT = {
     "sub": {"accidents": "（一）生产安全事故", "tasks": "（二）专项整治重点任务",
             "hazards": "（三）隐患排查治理", "mining": "（四）智能化建设",
             "resources": "（五）应急准备", "scorecard": "（六）目标状态变化"},
-    "summary": "截至{as_of}，{scope}今年共发生生产安全事故{accidents}起、死亡{deaths}人{deaths_part}；"
+    "summary": "截至{as_of}，{scope}今年共发生生产安全事故{accidents}起、死亡{deaths}人{deaths_part}{regrade_part}；"
                "本周（{start}至{end}）新增事故{week_accidents}起、死亡{week_deaths}人。"
                "专项整治重点任务共{tasks}项，已完成{completed}项、逾期{overdue}项，"
                "本周完成{week_completed}项、新增逾期{week_overdue}项。"

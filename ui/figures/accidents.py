@@ -14,10 +14,19 @@ from plotly.subplots import make_subplots
 from data_access.accident_rules import progress_within
 from ui.downloads import csv_bytes, excel_bytes
 from ui.format import pct, pct_number
+from ui.labels import ACCIDENT_TEXT, GRADE_ORDER, GRADES
 from ui.safe import html_text, md
 from ui.theme import LAST_YEAR_COLOUR, STATUS_COLOURS, THIS_YEAR_COLOUR, apply_theme
 
 ROW_HEIGHT = 30
+
+
+def regrade_note(regrades: dict[str, int], grades: tuple[str, ...] = GRADE_ORDER) -> str:
+    """"另有1起按条例应为特别重大,待核" for each of `grades` that accidents reported under another
+    grade belong to by 493号 (`accidents.count_regrades`), most severe first; '' when none.
+    Shown beside any figure counted by reported grade, so that a 0 is never read alone."""
+    return ";".join(ACCIDENT_TEXT["regrade"].format(count=regrades[g], grade=GRADES[g])
+                    for g in GRADE_ORDER if g in grades and regrades.get(g))
 TEXT_COLUMN_X = 0.66  # share of the width for the bars; their figures to the right
 MONTHS = list(range(1, 13))
 SMALL_COUNT = 8
