@@ -20,7 +20,7 @@ from ui.downloads import XLSX_MIME
 from ui.figures import accidents as figures
 from ui.filters import CITY_CODE, page_param, set_page_param
 from ui.filters import STATE_UNIT as UNIT_STATE  # the global unit filter's value
-from ui.format import cn_date, pct
+from ui.format import MONEY_FORMAT, cn_date, pct
 from ui.guard import guarded_callback, section
 from ui.labels import ACCIDENT_CONTROL_COLUMNS as CONTROL_COLUMNS
 from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
@@ -208,7 +208,10 @@ if has_data(ctx, "accidents"):
                        if now["accidents"] <= LIST_LIMIT
                        else T["list_truncated"].format(count=now["accidents"], shown=LIST_LIMIT))
             st.dataframe(table, hide_index=True, key="accidents.list", column_config={
-                **LIST_COLUMNS, "grade_check": st.column_config.TextColumn(
+                **LIST_COLUMNS,
+                "direct_loss_wan": st.column_config.NumberColumn(
+                    LIST_COLUMNS["direct_loss_wan"], format=MONEY_FORMAT),
+                "grade_check": st.column_config.TextColumn(
                     LIST_COLUMNS["grade_check"], width="medium")})
             make_csv, make_xlsx = figures.export_files(table, LIST_COLUMNS)
             stem = f"事故明细_{scope_name}_{as_of.isoformat()}"

@@ -7,7 +7,7 @@ from data_access import accidents, mining, rectification, resources, scorecard, 
 from ui.data import query
 from ui.figures.accidents import regrade_note
 from ui.figures.overview import build_scorecard_html, monitoring_table
-from ui.format import cn_date, count, pct
+from ui.format import cn_date, count, number_config, pct
 from ui.guard import section
 from ui.labels import OVERVIEW_TEXT as T
 from ui.labels import SCORECARD_RULES
@@ -105,8 +105,9 @@ def render_monitoring() -> None:
         if monitoring.empty:
             st.info(T["monitoring_none"])
         else:
-            st.dataframe(monitoring_table(monitoring, ctx.unit_names), hide_index=True,
-                         key="overview.monitoring_by_unit")
+            table = monitoring_table(monitoring, ctx.unit_names)
+            st.dataframe(table, hide_index=True, key="overview.monitoring_by_unit",
+                         column_config=number_config(table))
 
 
 if has_data(ctx, "accidents", "key_tasks", "hidden_dangers", "working_faces", "resource_sites"):

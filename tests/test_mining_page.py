@@ -80,7 +80,15 @@ def test_city_view_reads_targets_from_the_table(app, sample_conn):
     captions = " ".join(c.value for c in at.caption)
     assert f"目标 {pilots}座" in captions
     designated = scalar(sample_conn, "SELECT COUNT(*) FROM coal_mines WHERE is_green_pilot = 1")
-    assert metric_values(at)["绿色开采试点"] == f"{designated}座"
+    built_pilots = scalar(sample_conn, """
+        SELECT COUNT(*) FROM coal_mines m WHERE m.is_green_pilot = 1
+        AND EXISTS (SELECT 1 FROM mine_milestones s WHERE s.mine_id = m.id
+                    AND s.programme = 'green_pilot')
+        AND NOT EXISTS (SELECT 1 FROM mine_milestones s WHERE s.mine_id = m.id
+                        AND s.programme = 'green_pilot'
+                        AND (s.achieved_on IS NULL OR s.achieved_on > :as_of))""",
+                          as_of=AS_OF.isoformat())
+    assert metric_values(at)["绿色开采试点建成"] == f"{built_pilots}/{designated}座"
     target_line = [s for s in json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["shapes"]]
     assert [s["y0"] for s in target_line] == [face_target]
 

@@ -470,7 +470,8 @@ def build_brief_figures(data: BriefData) -> list[tuple[str, go.Figure]]:
                                                 death_indicator=data.death_limit)),
         (T["fig_faces"], build_trajectory(data.faces_by_month, data.face_forecast,
                                           as_of=data.as_of)),
-        (T["fig_hazards"], build_hazards_by_month(data.hazards_by_month, height=380)),
+        (T["fig_hazards"], build_hazards_by_month(data.hazards_by_month, year=data.as_of.year,
+                                                   height=380)),
     ]
     for _, fig in figs:
         fig.update_layout(template="plotly_white", title=None, paper_bgcolor="white",
