@@ -5,7 +5,7 @@ import streamlit as st
 
 from data_access import accidents, mining, rectification, resources, scorecard, targets
 from ui.data import query
-from ui.figures.accidents import regrade_note
+from ui.figures.accidents import HEADLINE_GRADES, regrade_note
 from ui.figures.overview import build_scorecard_html, monitoring_table
 from ui.format import cn_date, count, number_config, pct
 from ui.guard import section
@@ -42,7 +42,8 @@ def render_tiles() -> None:
         right.metric(T["deaths"], count(totals["deaths"], "人"))
         st.caption(T["deaths_unset"] if not limit else T["deaths_indicator"].format(
             limit=f"{limit:.0f}", share=pct(totals["deaths"] / limit)))
-        note = regrade_note(query(accidents.count_regrades, as_of=as_of, unit=unit))
+        note = regrade_note(query(accidents.count_regrades, as_of=as_of, unit=unit),
+                            HEADLINE_GRADES)
         if note:  # counted under their reported grades; 493号 puts them elsewhere
             st.markdown(f":orange[:material/fact_check: {note}]")
     with cols[1], tile("pages/rectification.py", T["tile_rectification"],
@@ -86,7 +87,7 @@ def render_scorecard() -> None:
     current = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)
     previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
     lines = scorecard.compare_weeks(current, previous)
-    left, right = st.columns(2, gap="medium")
+    left, right = st.container(key="wide-columns").columns(2, gap="medium")
     with left:
         st.html(build_scorecard_html(lines, ("一", "二", "三", "四")))
     with right:

@@ -40,7 +40,12 @@ from data_access import accidents, catalog, forecast, mining, rectification, tar
 from data_access._sql import CITY_CODE, year_start
 from data_access.scorecard import LINES_BY_CODE, SECTIONS, STATUSES
 from ui.downloads import excel_book
-from ui.figures.accidents import build_control_bars, build_cumulative_trend, regrade_note
+from ui.figures.accidents import (
+    HEADLINE_GRADES,
+    build_control_bars,
+    build_cumulative_trend,
+    regrade_note,
+)
 from ui.figures.mining import build_trajectory
 from ui.figures.overview import STATUS_HEX, format_change, format_target, format_value
 from ui.figures.rectification import build_hazards_by_month
@@ -276,7 +281,8 @@ def summary_paragraph(data: BriefData) -> str:
     return T["summary"].format(
         as_of=cn_date(data.as_of), scope=data.scope_name, accidents=y["accidents"],
         deaths=y["deaths"], deaths_part=deaths_part, start=cn_date(data.week_start),
-        regrade_part=(f"（{note}）" if (note := regrade_note(data.regrades)) else ""),
+        regrade_part=(f"（{note}）" if (note := regrade_note(data.regrades, HEADLINE_GRADES))
+                      else ""),
         end=cn_date(data.as_of), week_accidents=w["accidents"], week_deaths=w["deaths"],
         tasks=data.tasks_total, completed=y["tasks_completed"], overdue=y["tasks_overdue"],
         week_completed=w["tasks_completed"], week_overdue=w["tasks_newly_overdue"],

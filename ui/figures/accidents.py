@@ -23,6 +23,9 @@ ROW_HEIGHT = 30
 TEXT_COLUMN_X = 0.66  # share of the width for the bars; their figures to the right
 MONTHS = list(range(1, 13))
 SMALL_COUNT = 8
+# The grades a headline beside all accidents (总览, the screen, the brief) names when 493号 puts
+# an accident there: those with control indicators, 较大 and worse.
+HEADLINE_GRADES = GRADE_ORDER[:3]
 
 
 def regrade_note(regrades: dict[str, int], grades: tuple[str, ...] = GRADE_ORDER) -> str:
