@@ -153,8 +153,10 @@ with task_tab, section():
                          "进度(%)": st.column_config.ProgressColumn(
                              format="%d%%", min_value=0, max_value=100, width="small"),
                          "时间进度(%)": st.column_config.NumberColumn(format="%d%%", width="small"),
-                         "任务名称": st.column_config.TextColumn(width="medium"),
-                         "最新进展": st.column_config.TextColumn(width="medium"),
+                         # wide enough for a whole name, progress note and "推进中(临期)"
+                         "任务名称": st.column_config.TextColumn(width="large"),
+                         "最新进展": st.column_config.TextColumn(width="large"),
+                         "状态": st.column_config.TextColumn(width="medium"),
                      })
 
 # ---- hidden dangers ----------------------------------------------------------------------

@@ -58,3 +58,4 @@ def test_counts_and_money_have_one_format_on_screen_and_in_excel():
     sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(table))).active
     assert sheet["B2"].number_format == "#,##0"
     assert sheet["C2"].number_format == "#,##0.00"
+
