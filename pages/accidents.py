@@ -212,7 +212,8 @@ if has_data(ctx, "accidents"):
                 "direct_loss_wan": st.column_config.NumberColumn(
                     LIST_COLUMNS["direct_loss_wan"], format=MONEY_FORMAT),
                 "grade_check": st.column_config.TextColumn(
-                    LIST_COLUMNS["grade_check"], width="medium")})
+                    LIST_COLUMNS["grade_check"], width="medium"),
+                "summary": st.column_config.TextColumn(LIST_COLUMNS["summary"], width="large")})
             make_csv, make_xlsx = figures.export_files(table, LIST_COLUMNS)
             stem = f"事故明细_{scope_name}_{as_of.isoformat()}"
             a, b, _ = st.columns([1, 1, 6])
