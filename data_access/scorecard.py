@@ -48,7 +48,7 @@ from data_access.schema import (
 )
 from data_access.validity import usable
 
-STATUSES = ("met", "warning", "missed", "no_data")
+STATUSES = ("met", "pending", "warning", "missed", "no_data")
 SECTIONS = ("一", "二", "三", "四", "五", "六")
 RATE_WARNING_FROM = 0.95
 MIN_TOWNSHIP_STAFF = 3
@@ -102,11 +102,33 @@ def progress_status(value: float | None, *, as_of: dt.date, target: float = 1.0)
     return "missed"
 
 
+# A once-a-year obligation not yet met is 预警 from this day of the year (month, day): the last
+# quarter, when less than three months are left to organise it.
+ANNUAL_LATE_FROM = (10, 1)
+
+
+def annual_status(value: float | None, *, as_of: dt.date, target: float = 1.0,
+                  late_from: tuple[int, int] = ANNUAL_LATE_FROM) -> str:
+    """An obligation due once a year by 31 December (每年至少1次), judged by its deadline, not
+    by time elapsed: done 达标; not yet done before `late_from` (1 October) 未到期, there is time;
+    not done from `late_from` to 30 December 预警; not done on 31 December, the deadline,
+    未达标; no value 无数据."""
+    if value is None:
+        return "no_data"
+    if value >= target:
+        return "met"
+    if as_of >= dt.date(as_of.year, 12, 31):
+        return "missed"
+    if as_of >= dt.date(as_of.year, *late_from):
+        return "warning"
+    return "pending"
+
+
 @dataclass(frozen=True)
 class Line:
     code: str
     section: str
-    rule: str  # "rate", "progress" or "zero"
+    rule: str  # "rate", "progress", "annual" or "zero"
     unit: str  # "%" for rates, else the counting word (起, 家, 条)
     target: float
     has_history: bool = True
@@ -122,7 +144,7 @@ LINES: tuple[Line, ...] = (
     Line("mhs_inspection", "二", "progress", "%", 1.0),
     Line("inspection_plan", "三", "progress", "%", 1.0),
     Line("risk_census", "四", "progress", "%", 1.0),
-    Line("comprehensive_drills", "五", "progress", "%", 1.0),
+    Line("comprehensive_drills", "五", "annual", "%", 1.0),
     Line("township_staffing", "六", "rate", "%", 1.0),
     Line("hazchem_commitment", "六", "rate", "%", 1.0),
     Line("hazchem_connection", "六", "rate", "%", 1.0),
@@ -140,6 +162,8 @@ def line_status(line: Line, value: float | None, *, as_of: dt.date) -> str:
         return zero_status(None if value is None else int(value))
     if line.rule == "progress":
         return progress_status(value, as_of=as_of, target=line.target)
+    if line.rule == "annual":
+        return annual_status(value, as_of=as_of, target=line.target)
     return rate_status(value, target=line.target)
 
 

@@ -5,8 +5,9 @@ import streamlit as st
 
 from data_access import accidents, mining, rectification, resources, scorecard, targets
 from ui.data import query
+from ui.figures.accidents import HEADLINE_GRADES, regrade_note
 from ui.figures.overview import build_scorecard_html, monitoring_table
-from ui.format import cn_date, count, pct
+from ui.format import cn_date, count, number_config, pct
 from ui.guard import section
 from ui.labels import OVERVIEW_TEXT as T
 from ui.labels import SCORECARD_RULES
@@ -41,6 +42,10 @@ def render_tiles() -> None:
         right.metric(T["deaths"], count(totals["deaths"], "人"))
         st.caption(T["deaths_unset"] if not limit else T["deaths_indicator"].format(
             limit=f"{limit:.0f}", share=pct(totals["deaths"] / limit)))
+        note = regrade_note(query(accidents.count_regrades, as_of=as_of, unit=unit),
+                            HEADLINE_GRADES)
+        if note:  # counted under their reported grades; 493号 puts them elsewhere
+            st.markdown(f":orange[:material/fact_check: {note}]")
     with cols[1], tile("pages/rectification.py", T["tile_rectification"],
                        ":material/checklist:"), section():
         tasks = query(rectification.list_key_tasks, as_of=as_of)
@@ -82,13 +87,13 @@ def render_scorecard() -> None:
     current = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)
     previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
     lines = scorecard.compare_weeks(current, previous)
-    left, right = st.columns(2, gap="medium")
+    left, right = st.container(key="wide-columns").columns(2, gap="medium")
     with left:
         st.html(build_scorecard_html(lines, ("一", "二", "三", "四")))
     with right:
         st.html(build_scorecard_html(lines, ("五", "六")))
         with st.expander(T["rules_help"]):
-            for rule in ("rate", "progress", "zero"):
+            for rule in ("rate", "progress", "annual", "zero"):
                 st.markdown(f"- {SCORECARD_RULES[rule]}")
             st.caption(T["rules_colours"])
 
@@ -101,8 +106,9 @@ def render_monitoring() -> None:
         if monitoring.empty:
             st.info(T["monitoring_none"])
         else:
-            st.dataframe(monitoring_table(monitoring, ctx.unit_names), hide_index=True,
-                         key="overview.monitoring_by_unit")
+            table = monitoring_table(monitoring, ctx.unit_names)
+            st.dataframe(table, hide_index=True, key="overview.monitoring_by_unit",
+                         column_config=number_config(table))
 
 
 if has_data(ctx, "accidents", "key_tasks", "hidden_dangers", "working_faces", "resource_sites"):
