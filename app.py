@@ -15,6 +15,7 @@ from ui.labels import APP_TITLE, SCREEN_LINK
 from ui.navigation import not_found_page, render_menu
 from ui.settings import data_admin_enabled
 from ui.shell import remember, remember_kiosk, routed, sample_badge
+from ui.theme import LAYOUT_CSS
 
 # A local file: a Material-icon favicon would be fetched from a font CDN, which an intranet lacks.
 FAVICON = str(Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png")
@@ -102,6 +103,7 @@ def main() -> None:
         run_kiosk(kiosk)
         return
     data.set_cache_epoch(None)
+    st.html(LAYOUT_CSS)
     stale_bar = st.empty()  # "数据更新于 HH:MM,数据库暂不可用" when figures are last good ones
     ctx = load_context_or_stop()
     stale_notice(stale_bar)  # the database is already known to be away (a page may stop early)

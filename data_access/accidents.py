@@ -106,6 +106,21 @@ def list_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = No
     return frame(conn, stmt)
 
 
+def count_regrades(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
+                   sector: str | None = None, start: dt.date | None = None) -> dict[str, int]:
+    """How many accidents of the period 国务院令第493号 puts in each grade although they were
+    reported under another one: {rule grade: accidents}, grades with none left out. The tiles
+    count reported grades; these are what each grade's tile would gain if corrected."""
+    rule = _rule_grade()
+    stmt = (
+        sa.select(rule.label("rule_grade"), sa.func.count().label("accidents"))
+        .where(*period_conditions(conn, as_of=as_of, unit=unit, sector=sector, start=start),
+               accidents.c.grade != rule)
+        .group_by(rule)
+    )
+    return {grade: int(n) for grade, n in conn.execute(stmt)}
+
+
 
 def _rule_grade() -> sa.Case:
     return grade_case(accidents.c.deaths, accidents.c.serious_injuries,

@@ -8,8 +8,10 @@ Kinds of measure, and the rules a plan line may judge each by:
 - ratio       a ratio of two counts (e.g. trained ÷ registered major hazard sources):
               rate (at or above the target) or progress (the target by year end, read against
               the share of the year elapsed);
-- obligation  the share of units that met a once-a-year obligation (e.g. one comprehensive
-              drill): progress or rate;
+- obligation  the share of units that met an obligation (e.g. one comprehensive drill a year,
+              one meeting a month): annual (due once a year by 31 December, judged by that
+              deadline: 未到期 until 30 September, 预警 in the last quarter, 未达标 on 31
+              December), progress or rate;
 - zero_count  a count of events or entities that must not exceed the target (0 for 零控制):
               zero;
 - indicator   a count against a number the plan sets (e.g. 40 intelligent faces): progress,
@@ -24,7 +26,7 @@ from data_access import vocab
 
 RULES_BY_KIND = {
     "ratio": ("rate", "progress"),
-    "obligation": ("progress", "rate"),
+    "obligation": ("progress", "rate", "annual"),
     "zero_count": ("zero",),
     "indicator": ("progress",),
 }

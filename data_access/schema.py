@@ -544,7 +544,8 @@ plan_lines = sa.Table(
     sa.Column("measure", sa.String(40), nullable=False,
               comment="计算口径代码(见 docs/annual-plan.md 的口径表)"),
     sa.Column("rule", sa.String(12), nullable=False,
-              comment="判定规则: rate 比率 / progress 按时间进度 / zero 不超过"),
+              comment="判定规则: rate 比率 / progress 按时间进度 / annual 每年一次按期限 / "
+                      "zero 不超过"),
     sa.Column("target", sa.Numeric(12, 2), nullable=False,
               comment="目标值(按计量单位:%为百分数,其余为个数)"),
     sa.Column("uom", sa.String(8), nullable=False, comment="计量单位(%、起、家、条、处)"),

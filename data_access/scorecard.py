@@ -55,7 +55,7 @@ from data_access.schema import (
 )
 from data_access.validity import usable
 
-STATUSES = ("met", "warning", "missed", "no_data")
+STATUSES = ("met", "pending", "warning", "missed", "no_data")
 RATE_WARNING_FROM = 0.95
 MIN_TOWNSHIP_STAFF = 3
 MIN_MONTHLY_MEETINGS = 1
@@ -108,9 +108,33 @@ def progress_status(value: float | None, *, as_of: dt.date, target: float = 1.0)
     return "missed"
 
 
+# A once-a-year obligation not yet met is 预警 from this day of the year (month, day): the last
+# quarter, when less than three months are left to organise it.
+ANNUAL_LATE_FROM = (10, 1)
+
+
+def annual_status(value: float | None, *, as_of: dt.date, target: float = 1.0,
+                  late_from: tuple[int, int] = ANNUAL_LATE_FROM) -> str:
+    """An obligation due once a year by 31 December (每年至少1次), judged by its deadline, not
+    by time elapsed: done 达标; not yet done before `late_from` (1 October) 未到期, there is time;
+    not done from `late_from` to 30 December 预警; not done on 31 December, the deadline,
+    未达标; no value 无数据."""
+    if value is None:
+        return "no_data"
+    if value >= target:
+        return "met"
+    if as_of >= dt.date(as_of.year, 12, 31):
+        return "missed"
+    if as_of >= dt.date(as_of.year, *late_from):
+        return "warning"
+    return "pending"
+
+
 def line_status(line: Line, value: float | None, *, as_of: dt.date) -> str:
-    """A plan line's status: zero lines count against their limit (0 for 零控制), a rate's
-    warning band starts at 95 % of its target, an indicator's value is its count ÷ target."""
+    """A plan line's status by the rule the plan gives it: zero lines count against their limit
+    (0 for 零控制), a rate's warning band starts at 95 % of its target, a progress line reads
+    against time, an annual line (每年至少1次) against its deadline; an indicator's value is its
+    count ÷ target."""
     if line.target is None:
         return "no_data"
     if line.rule == "zero":
@@ -119,6 +143,8 @@ def line_status(line: Line, value: float | None, *, as_of: dt.date) -> str:
     target = 1.0 if measure_kind(line) == "indicator" else line.target
     if line.rule == "progress":
         return progress_status(value, as_of=as_of, target=target)
+    if line.rule == "annual":
+        return annual_status(value, as_of=as_of, target=target)
     return rate_status(value, target=target, warning_from=target * RATE_WARNING_FROM)
 
 

@@ -91,7 +91,7 @@ PLAN_MEASURES = {
     "intelligent_faces": "建成智能化采掘工作面",
     "hazard_closure": "本年发现隐患销号率",
 }
-PLAN_RULES = {"rate": "比率", "progress": "按时间进度", "zero": "不超过"}
+PLAN_RULES = {"rate": "比率", "progress": "按时间进度", "annual": "每年一次按期限", "zero": "不超过"}
 # Kinds of measure (data_access/measures.py): the groups a year without a plan shows.
 MEASURE_KINDS = {"ratio": "覆盖率与完成率", "obligation": "各单位履职情况", "zero_count": "零控制事项",
                  "indicator": "对照年度指标"}

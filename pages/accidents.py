@@ -20,7 +20,7 @@ from ui.downloads import XLSX_MIME
 from ui.figures import accidents as figures
 from ui.filters import CITY_CODE, page_param, set_page_param
 from ui.filters import STATE_UNIT as UNIT_STATE  # the global unit filter's value
-from ui.format import cn_date, pct
+from ui.format import MONEY_FORMAT, cn_date, pct
 from ui.guard import guarded_callback, section
 from ui.labels import ACCIDENT_CONTROL_COLUMNS as CONTROL_COLUMNS
 from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
@@ -55,7 +55,7 @@ def reset_drilldown() -> None:
 
 
 def tile(col, label: str, used: int, limit: float | None, last: int, status: rules.Status,
-         unit: str, help_text: str | None = None) -> None:
+         unit: str, help_text: str | None = None, note: str = "") -> None:
     with col.container(border=True, height="stretch"):
         st.metric(label, f"{used}{unit}", delta=used - last, delta_color="inverse",
                   delta_description=T["same_period"], help=help_text)
@@ -65,6 +65,8 @@ def tile(col, label: str, used: int, limit: float | None, last: int, status: rul
         limit_text = MESSAGES["target_not_set"] if limit is None else f"{limit:.0f}{unit}"
         st.caption(T["indicator"].format(value=limit_text) + "  \n"
                    + T["last_year"].format(value=f"{last}{unit}"))
+        if note:  # a disagreement with 493号 that would change this tile
+            st.markdown(f":orange[:material/fact_check: {note}]")
 
 
 def breakdown(col, kind: str, title: str, rows, counts, *, names: dict[str, str], state_key: str,
@@ -115,6 +117,7 @@ if has_data(ctx, "accidents"):
                               as_of=same_day_last_year(as_of), **scope)
         now = query(accidents.count_accidents, as_of=as_of, **scope)
         last = query(accidents.count_accidents, as_of=same_day_last_year(as_of), **scope)
+        regrades = query(accidents.count_regrades, as_of=as_of, **scope)
         cols = st.columns([1, 1, 1, 1, 1, 1.6])
         for col, grade in zip(cols, GRADE_ORDER):
             used = int(by_grade.loc[by_grade["grade"] == grade, "accidents"].sum())
@@ -123,7 +126,8 @@ if has_data(ctx, "accidents"):
                  int(last_by_grade.loc[last_by_grade["grade"] == grade, "accidents"].sum()),
                  rules.control_status(used, limit, progress,
                                       zero_controlled=grade in ZERO_CONTROLLED),
-                 "起", help_text="零控制:发生即超标" if grade in ZERO_CONTROLLED else None)
+                 "起", help_text="零控制:发生即超标" if grade in ZERO_CONTROLLED else None,
+                 note=figures.regrade_note(regrades, (grade,)))
         total_limit = targets.pick_target(goals, "accidents_total", unit=unit, sector=sector)
         tile(cols[4], "事故总起数", now["accidents"], total_limit, last["accidents"],
              rules.control_status(now["accidents"], total_limit, progress), "起")
@@ -204,8 +208,12 @@ if has_data(ctx, "accidents"):
                        if now["accidents"] <= LIST_LIMIT
                        else T["list_truncated"].format(count=now["accidents"], shown=LIST_LIMIT))
             st.dataframe(table, hide_index=True, key="accidents.list", column_config={
-                **LIST_COLUMNS, "grade_check": st.column_config.TextColumn(
-                    LIST_COLUMNS["grade_check"], width="medium")})
+                **LIST_COLUMNS,
+                "direct_loss_wan": st.column_config.NumberColumn(
+                    LIST_COLUMNS["direct_loss_wan"], format=MONEY_FORMAT),
+                "grade_check": st.column_config.TextColumn(
+                    LIST_COLUMNS["grade_check"], width="medium"),
+                "summary": st.column_config.TextColumn(LIST_COLUMNS["summary"], width="large")})
             make_csv, make_xlsx = figures.export_files(table, LIST_COLUMNS)
             stem = f"事故明细_{scope_name}_{as_of.isoformat()}"
             a, b, _ = st.columns([1, 1, 6])

@@ -67,12 +67,12 @@ def reach_text(f: forecast.Forecast) -> str:
 
 def programme_tile(programme_mines: pd.DataFrame, programme: str, goal: float | None,
                    label: str) -> None:
+    """Built against the number: 建成 0/9座 reads as work to do, not as an achievement."""
     mines = programme_mines[programme_mines["programme"] == programme]
     done = int((mines["state"] == "completed").sum())
-    st.metric(label, f"{len(mines)}座", border=False,
-              help="已确定的试点/示范煤矿数;“建成”指全部建设节点(含验收)均已完成。")
-    st.caption(f"目标 {target_text(goal, '座')} · 建成 {done}座  \n"
-               f"滞后 {int((mines['state'] == 'behind').sum())}座")
+    st.metric(f"{label}建成", f"{done}/{len(mines)}座", border=False,
+              help="建成数/已确定的试点(示范)煤矿数;“建成”指全部建设节点(含验收)均已完成。")
+    st.caption(f"目标 {target_text(goal, '座')} · 滞后 {int((mines['state'] == 'behind').sum())}座")
 
 
 def with_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +102,7 @@ with section():
     late_total = int(by_stage["late"].sum())
     outlook = forecast.forecast_progress(
         query(mining.list_acceptance_dates, as_of=as_of, unit=unit), as_of=as_of,
-        target=face_target, ceiling=int(stage_counts.sum()) or None)
+        target=face_target, ceiling=int(stage_counts.sum()))  # a plan of 0 is a plan
     tiles = st.columns([1.1, 1, 1, 1.2, 1.5])
     with tiles[0].container(border=True, height="stretch"):
         built = outlook.built

@@ -8,13 +8,14 @@ import streamlit as st
 from data_access import accidents, mining, rectification, resources, scorecard, targets
 from data_access._sql import same_day_last_year
 from ui.data import query
+from ui.figures.accidents import HEADLINE_GRADES, regrade_note
 from ui.figures.overview import (
     build_scorecard_html,
     compare_years_table,
     monitoring_table,
     split_sections,
 )
-from ui.format import cn_date, count, pct
+from ui.format import cn_date, count, number_config, pct
 from ui.guard import section
 from ui.labels import OVERVIEW_TEXT as T
 from ui.labels import SCORECARD_RULES
@@ -49,6 +50,10 @@ def render_tiles() -> None:
         right.metric(T["deaths"], count(totals["deaths"], "人"))
         st.caption(T["deaths_unset"] if not limit else T["deaths_indicator"].format(
             limit=f"{limit:.0f}", share=pct(totals["deaths"] / limit)))
+        note = regrade_note(query(accidents.count_regrades, as_of=as_of, unit=unit),
+                            HEADLINE_GRADES)
+        if note:  # counted under their reported grades; 493号 puts them elsewhere
+            st.markdown(f":orange[:material/fact_check: {note}]")
     with cols[1], tile("pages/rectification.py", T["tile_rectification"],
                        ":material/checklist:"), section():
         tasks = query(rectification.list_key_tasks, as_of=as_of)
@@ -90,13 +95,13 @@ def render_scorecard(current) -> None:
     previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
     lines = scorecard.compare_weeks(current, previous)
     first, second = split_sections(lines)
-    left, right = st.columns(2, gap="medium")
+    left, right = st.container(key="wide-columns").columns(2, gap="medium")
     with left:
         st.html(build_scorecard_html(lines, first))
     with right:
         st.html(build_scorecard_html(lines, second))
         with st.expander(T["rules_help"]):
-            for rule in ("rate", "progress", "zero"):
+            for rule in ("rate", "progress", "annual", "zero"):
                 st.markdown(f"- {SCORECARD_RULES[rule]}")
             st.caption(T["rules_colours"])
 
@@ -109,12 +114,11 @@ def render_monitoring() -> None:
         if monitoring.empty:
             st.info(T["monitoring_none"])
         else:
-            st.dataframe(monitoring_table(monitoring, ctx.unit_names), hide_index=True,
-                         key="overview.monitoring_by_unit")
+            table = monitoring_table(monitoring, ctx.unit_names)
+            st.dataframe(table, hide_index=True, key="overview.monitoring_by_unit",
+                         column_config=number_config(table))
 
 
-if has_data(ctx, "accidents", "key_tasks", "hidden_dangers", "working_faces", "resource_sites"):
-    render_tiles()
 def render_last_year(current) -> None:
     """This year's scorecard beside last year's at the same day, measure by measure."""
     last_day = same_day_last_year(as_of)
@@ -124,6 +128,8 @@ def render_last_year(current) -> None:
                  key="overview.compare_years")
 
 
+if has_data(ctx, "accidents", "key_tasks", "hidden_dangers", "working_faces", "resource_sites"):
+    render_tiles()
 st.subheader(T["scorecard"], anchor=False)
 with section():
     this_year = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)

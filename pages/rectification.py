@@ -16,7 +16,7 @@ from ui.data import query
 from ui.downloads import csv_bytes, excel_bytes
 from ui.figures import rectification as figs
 from ui.filters import CITY_CODE
-from ui.format import cn_date, count, pct
+from ui.format import cn_date, count, number_config, pct
 from ui.guard import guarded_callback, section
 from ui.labels import CARRIED_OVER, HAZARD_SCOPE_LABELS, RECTIFICATION_TEXT, TASK_STATUSES
 from ui.memo import figure
@@ -159,8 +159,10 @@ with task_tab, section():
                          "进度(%)": st.column_config.ProgressColumn(
                              format="%d%%", min_value=0, max_value=100, width="small"),
                          "时间进度(%)": st.column_config.NumberColumn(format="%d%%", width="small"),
-                         "任务名称": st.column_config.TextColumn(width="medium"),
-                         "最新进展": st.column_config.TextColumn(width="medium"),
+                         # wide enough for a whole name, progress note and "推进中(临期)"
+                         "任务名称": st.column_config.TextColumn(width="large"),
+                         "最新进展": st.column_config.TextColumn(width="large"),
+                         "状态": st.column_config.TextColumn(width="medium"),
                      })
 
 # ---- hidden dangers ----------------------------------------------------------------------
@@ -204,14 +206,17 @@ def render_hazard_tab() -> None:
         drill_chart(figure(figs.build_hazards_by_place, by_place, dimension=dimension, names=names),
                     CHART_KEYS[0])
     heading = "县区" if dimension == "unit" else "行业领域"
+    by_place = figs.place_table(by_place, column=column, names=names, heading=heading)
     table_col.dataframe(
-        figs.place_table(by_place, column=column, names=names, heading=heading),
+        by_place,
         hide_index=True, height="content", key="rectification.hazards.place_table",
-        column_config={"销号率(%)": st.column_config.NumberColumn(format="%.1f%%")})
+        column_config=number_config(
+            by_place, **{"销号率(%)": st.column_config.NumberColumn(format="%.1f%%")}))
     month_col, age_col = st.columns(2)
     with month_col:
         drill_chart(figure(figs.build_hazards_by_month,
-            query(rect.count_hidden_dangers_by_month, as_of=as_of, unit=unit), height=340),
+            query(rect.count_hidden_dangers_by_month, as_of=as_of, unit=unit), year=as_of.year,
+            height=340),
             CHART_KEYS[1])
     with age_col:
         drill_chart(figure(figs.build_open_by_age,

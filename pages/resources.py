@@ -13,7 +13,7 @@ from data_access.geo import in_changzhi, is_coordinate, load_county_outlines
 from data_access.nearest import find_nearest
 from ui.data import query
 from ui.figures import resources as fig
-from ui.format import cn_date, count
+from ui.format import cn_date, count, number_config
 from ui.guard import section
 from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
 from ui.quality import render_quality_notice
@@ -37,7 +37,9 @@ NEAR_MODES = {"enterprise": "企业", "unit": "单位驻地", "point": "输入�
 
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:
-    st.dataframe(df.rename(columns=RESOURCE_COLUMNS), hide_index=True, width="stretch", **kwargs)
+    table = df.rename(columns=RESOURCE_COLUMNS)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config=number_config(table, **kwargs.pop("column_config", {})), **kwargs)
 
 
 def page_picker(rows: int, key: str) -> int:
@@ -219,13 +221,12 @@ if has_data(ctx, "resource_sites"):
     tabs = st.tabs(["按单位统计", f"清点检查超期({overdue_count})", "点位清单"])
     with tabs[0]:
         by_unit = by_unit_kind[by_unit_kind["kind"].isin(layer_kinds)]
-        st.dataframe(fig.unit_summary_table(by_unit, unit_names=ctx.unit_names),
-                     hide_index=True, width="stretch", height="content")
+        show_table(fig.unit_summary_table(by_unit, unit_names=ctx.unit_names), height="content")
         gear = query(resources.summarize_equipment_by_unit, kinds=layer_kinds, **common)
         shown = (category,) if category else KEY_CATEGORIES
         st.markdown("**重点装备数量**(" + "、".join(ITEM_CATEGORIES[c] for c in shown) + ")")
-        st.dataframe(fig.equipment_pivot(gear, unit_names=ctx.unit_names, categories=shown),
-                     hide_index=True, width="stretch", height="content")
+        show_table(fig.equipment_pivot(gear, unit_names=ctx.unit_names, categories=shown),
+                   height="content")
     with tabs[1]:
         st.caption(f"最近清点检查早于 {cn_date(filters.as_of)} 前 {interval} 天或从未检查的点位")
         page = page_picker(overdue_count, "resources.overdue_page")
@@ -239,4 +240,4 @@ if has_data(ctx, "resource_sites"):
         listing = fig.site_table(listed, unit_names=ctx.unit_names, as_of=filters.as_of,
                                  equipment=equipment_lines(site_ids=tuple(
                                      int(i) for i in listed["id"])))
-        st.dataframe(listing.rename(columns=RESOURCE_COLUMNS), hide_index=True, width="stretch")
+        show_table(listing)

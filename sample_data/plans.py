@@ -29,7 +29,7 @@ LINES_2022 = (
     ("mhs_inspection", "重大危险源执法检查覆盖率", "progress", 100, "%", "二"),
     ("inspection_plan", "年度监督检查计划完成率", "progress", 100, "%", "三"),
     ("risk_census", "自然灾害综合风险普查完成度", "progress", 100, "%", "四"),
-    ("comprehensive_drills", "市县综合性演练开展率(≥1次/年)", "progress", 100, "%", "五"),
+    ("comprehensive_drills", "市县综合性演练开展率(≥1次/年)", "annual", 100, "%", "五"),
     ("township_staffing", "乡镇(街道)配备≥3名人员", "rate", 100, "%", "六"),
     ("hazchem_commitment", "危化监测预警:安全承诺率", "rate", 100, "%", "六"),
     ("hazchem_connection", "危化监测预警:接入率", "rate", 100, "%", "六"),

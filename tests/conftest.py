@@ -156,3 +156,38 @@ def throwaway_postgres():
     again before it ends."""
     with throwaway_cluster() as cluster:
         yield cluster
+
+
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MariaDB/MySQL"}
+
+
+def _param_ids(nodeid: str) -> set[str]:
+    """The parameter ids of a test id: test_x[postgresql-None] → {"postgresql", "None"}."""
+    return set(nodeid[nodeid.index("[") + 1:-1].split("-")) if nodeid.endswith("]") else set()
+
+
+def backend_summary(stats: dict[str, list]) -> list[str]:
+    """One line per database backend: whether it ran, and how many of its cases passed,
+    failed or were skipped (a backend without its TEST_*_URL is skipped, never counted as
+    passed). `stats` is pytest's terminal reporter's outcome → reports."""
+    lines = []
+    for backend, variable in BACKENDS.items():
+        counts = {}
+        for outcome in ("passed", "failed", "error", "skipped"):
+            counts[outcome] = sum(
+                1 for report in stats.get(outcome, [])
+                if getattr(report, "when", "call") in ("call", "setup")
+                and backend in _param_ids(getattr(report, "nodeid", ""))
+                and (outcome != "passed" or report.when == "call"))
+        ran = variable is None or bool(os.environ.get(variable))
+        state = "运行" if ran else f"未运行(未设置 {variable})"
+        lines.append(f"{BACKEND_NAMES[backend]}: {state};通过 {counts['passed']},失败 "
+                     f"{counts['failed'] + counts['error']},跳过 {counts['skipped']}")
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """`make test` says which database backends ran (README, Tests)."""
+    terminalreporter.section("数据库后端")
+    for line in backend_summary(terminalreporter.stats):
+        terminalreporter.write_line(line)

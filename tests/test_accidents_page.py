@@ -6,13 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from data_access import accident_rules as rules
-from tests.conftest import metric_values, open_page, shown
+from tests.conftest import ROOT, metric_values, open_page, shown
 from tests.sqlcheck import day_bounds, rows, scalar
+from ui import brief
 from ui.figures.accidents import export_files
 from ui.labels import ACCIDENT_LIST_COLUMNS
 
@@ -233,3 +238,55 @@ def test_the_week_caption_states_the_same_week_as_the_banner(app):
     captions = " ".join(c.value for c in at.caption)
     assert "“本周新增”为2022年11月19日至2022年11月25日新增" in captions
     assert "本周指2022年11月19日至2022年11月25日" in captions
+
+
+REGRADE_SQL = ("SELECT COUNT(*) FROM accidents WHERE occurred_at >= '2022-01-01' AND "
+               "occurred_at < '2022-11-26' AND grade <> 'extra_major' AND "
+               "(deaths >= 30 OR serious_injuries >= 100 OR direct_loss_wan >= 10000)")
+
+
+@pytest.fixture()
+def regraded(tmp_path, sample_sqlite_path, monkeypatch):
+    """The sample with one 2022 accident of 1亿元 (10000万元) direct loss reported as 重大:
+    493号 makes it 特别重大 ("以上" includes the amount itself)."""
+    copy = tmp_path / "regraded.sqlite"
+    copy.write_bytes(sample_sqlite_path.read_bytes())
+    engine = sa.create_engine(f"sqlite:///{copy}")
+    with engine.begin() as conn:
+        target = conn.execute(sa.text(
+            "SELECT id FROM accidents WHERE grade = 'general' AND occurred_at >= '2022-03-01' "
+            "AND occurred_at < '2022-11-01' ORDER BY id LIMIT 1")).scalar_one()
+        conn.execute(sa.text("UPDATE accidents SET grade = 'major', direct_loss_wan = 10000 "
+                             "WHERE id = :id"), {"id": target})
+        expected = conn.execute(sa.text(REGRADE_SQL)).scalar_one()
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return expected
+
+
+def test_a_loss_of_1e8_yuan_reported_as_major_is_named_on_every_headline(regraded):
+    assert regraded >= 1
+    note = f"另有{regraded}起按条例应为特别重大,待核"
+    at = open_page(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "accidents",
+                   as_of="2022-11-25")
+    assert note in " ".join(m.value for m in at.main.markdown)
+    at = open_page(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "overview",
+                   as_of="2022-11-25")
+    assert note in " ".join(m.value for m in at.main.markdown)
+    screen = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    screen.query_params.update({"kiosk": "1", "views": "accidents"})
+    screen.run()
+    assert note in " ".join(c.value for c in screen.caption)
+    engine = sa.create_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        data = brief.collect_brief_data(conn, as_of=dt.date(2022, 11, 25),
+                                        since=dt.date(2022, 11, 18), unit=None)
+    engine.dispose()
+    assert note in brief.summary_paragraph(data)
+
+
+def test_a_loss_just_under_1e8_yuan_is_not_flagged_as_extra_major():
+    assert rules.grade_for(deaths=0, serious_injuries=0, direct_loss_wan=10000) == "extra_major"
+    assert rules.grade_for(deaths=0, serious_injuries=0, direct_loss_wan=9999.99) == "major"

@@ -180,3 +180,11 @@ def test_scope_params_leave_out_what_is_not_narrowed():
     assert rules.scope_params(None, None) == {}
     assert rules.scope_params("140423", None) == {"unit": "140423"}
     assert rules.scope_params("140423", "coal") == {"unit": "140423", "sector": "coal"}
+
+
+@pytest.mark.parametrize("unit", [None, "140423"])
+def test_count_regrades_groups_the_mismatches_by_the_grade_of_the_regulation(conn, unit):
+    as_of = dt.date(2022, 11, 25)
+    mismatches = accidents.list_grade_mismatches(conn, as_of=as_of, unit=unit)
+    expected = {g: int(n) for g, n in mismatches["rule_grade"].value_counts().items()}
+    assert accidents.count_regrades(conn, as_of=as_of, unit=unit) == expected

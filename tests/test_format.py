@@ -41,3 +41,21 @@ def test_shares_in_tables_charts_and_the_scorecard_round_half_up():
     line = pd.Series({"code": "monthly_meetings", "rule": "rate", "change": 0.0125,
                       "unit": "", "kind": "obligation", "has_history": True})
     assert format_change(line).startswith("+1.3")  # round(1.25, 1) gives 1.2
+
+
+def test_counts_and_money_have_one_format_on_screen_and_in_excel():
+    import io
+
+    import openpyxl
+
+    from ui.downloads import excel_bytes
+    from ui.format import COUNT_FORMAT, MONEY_FORMAT, number_formats
+
+    table = pd.DataFrame({"单位": ["襄垣县"], "数量": [40500], "直接经济损失(万元)": [19.0],
+                          "纬度": [36.5]})
+    assert number_formats(table) == {"数量": COUNT_FORMAT, "直接经济损失(万元)": MONEY_FORMAT}
+    assert number_formats(table.style) == number_formats(table)
+    sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(table))).active
+    assert sheet["B2"].number_format == "#,##0"
+    assert sheet["C2"].number_format == "#,##0.00"
+

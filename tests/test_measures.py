@@ -30,6 +30,9 @@ def test_every_measure_is_named_defined_and_computed():
     ("gas_over_limit", "zero", True), ("gas_over_limit", "rate", False),
     ("mhs_training", "progress", True), ("mhs_training", "zero", False),
     ("intelligent_faces", "progress", True), ("intelligent_faces", "rate", False),
+    ("comprehensive_drills", "annual", True), ("monthly_meetings", "annual", True),
+    ("mhs_training", "annual", False), ("gas_over_limit", "annual", False),
+    ("intelligent_faces", "annual", False),
     ("no_such_measure", "rate", False),
 ])
 def test_a_plan_line_may_only_use_the_rules_its_measure_allows(measure, rule, allowed):
@@ -47,6 +50,14 @@ def test_rate_with_a_target_below_100_percent():
     assert scorecard.line_status(online, 0.98, as_of=AS_OF) == "met"
     assert scorecard.line_status(online, 0.98 * 0.95, as_of=AS_OF) == "warning"
     assert scorecard.line_status(online, 0.98 * 0.95 - 0.001, as_of=AS_OF) == "missed"
+
+
+def test_annual_obligation_with_a_target_below_100_percent_is_judged_by_its_deadline():
+    drills = line("comprehensive_drills", "annual", 90)
+    assert scorecard.line_status(drills, 0.9, as_of=dt.date(2023, 3, 1)) == "met"
+    assert scorecard.line_status(drills, 0.5, as_of=dt.date(2023, 9, 30)) == "pending"
+    assert scorecard.line_status(drills, 0.89, as_of=dt.date(2023, 10, 1)) == "warning"
+    assert scorecard.line_status(drills, 0.89, as_of=dt.date(2023, 12, 31)) == "missed"
 
 
 def test_zero_count_allows_up_to_its_target():
@@ -83,6 +94,8 @@ def test_target_text_keeps_the_plan_unit_and_the_standard_rules_keep_their_words
     assert rule_text(row(rule="rate", target=1.0)) == SCORECARD_RULES["rate"]
     assert "98%" in rule_text(row(rule="rate", target=0.98))
     assert "2起" in rule_text(row(rule="zero", target=2, kind="zero_count", unit="起"))
+    assert rule_text(row(rule="annual", target=1.0, kind="obligation")) == SCORECARD_RULES["annual"]
+    assert "90%" in rule_text(row(rule="annual", target=0.9, kind="obligation"))
 
 
 def test_sections_split_in_two_columns_of_about_equal_lines():

@@ -239,3 +239,11 @@ def test_milestone_states_match_sql(conn):
     assert int((ms["state"] == "achieved_late").sum()) == late_done
     assert int(ms["achieved_on"].notna().sum()) == scalar(
         conn, "SELECT COUNT(*) FROM mine_milestones WHERE achieved_on <= :as_of", as_of=AS_OF)
+
+
+def test_a_plan_of_zero_is_a_plan_short_of_any_target():
+    early = dt.date(2022, 1, 3)
+    outlook = forecast.forecast_progress([], as_of=early, target=58, ceiling=0)
+    assert outlook.outcome == forecast.PLAN_SHORT and outlook.year_end == 0
+    # without a known plan, no recent completion is a stall
+    assert forecast.forecast_progress([], as_of=early, target=58).outcome == forecast.STALLED

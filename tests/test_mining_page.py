@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import metric_values, open_page
 from tests.sqlcheck import rows, scalar
+from ui.labels import FORECAST_OUTCOMES
 
 AS_OF = dt.date(2022, 11, 25)
 EARLIER = dt.date(2022, 6, 30)
@@ -79,7 +80,15 @@ def test_city_view_reads_targets_from_the_table(app, sample_conn):
     captions = " ".join(c.value for c in at.caption)
     assert f"目标 {pilots}座" in captions
     designated = scalar(sample_conn, "SELECT COUNT(*) FROM coal_mines WHERE is_green_pilot = 1")
-    assert metric_values(at)["绿色开采试点"] == f"{designated}座"
+    built_pilots = scalar(sample_conn, """
+        SELECT COUNT(*) FROM coal_mines m WHERE m.is_green_pilot = 1
+        AND EXISTS (SELECT 1 FROM mine_milestones s WHERE s.mine_id = m.id
+                    AND s.programme = 'green_pilot')
+        AND NOT EXISTS (SELECT 1 FROM mine_milestones s WHERE s.mine_id = m.id
+                        AND s.programme = 'green_pilot'
+                        AND (s.achieved_on IS NULL OR s.achieved_on > :as_of))""",
+                          as_of=AS_OF.isoformat())
+    assert metric_values(at)["绿色开采试点建成"] == f"{built_pilots}/{designated}座"
     target_line = [s for s in json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["shapes"]]
     assert [s["y0"] for s in target_line] == [face_target]
 
@@ -178,3 +187,17 @@ def test_missing_targets_read_not_set(app, monkeypatch, sample_sqlite_path, tmp_
     assert "年度目标未设定" in captions
     shapes = json.loads(at.get("plotly_chart")[1].proto.spec)["layout"].get("shapes", [])
     assert shapes == []
+
+
+def test_a_plan_of_zero_faces_cannot_reach_the_target(app, sample_conn):
+    """Early in January no face is planned yet: the forecast says the plan is short of the
+    target (docs/mining.md), not that no face passed recently."""
+    day = dt.date(2022, 1, 1)
+    planned = scalar(sample_conn, "SELECT COUNT(*) FROM working_faces WHERE plan_year = 2022 "
+                                  "AND planned_on <= :day", day=day.isoformat())
+    assert planned == 0
+    at = open_page(app, "mining", as_of=day.isoformat())
+    captions = " ".join(c.value for c in at.caption)
+    assert "本年度计划 0处" in captions
+    assert FORECAST_OUTCOMES["plan_short"] in captions
+    assert FORECAST_OUTCOMES["stalled"] not in captions

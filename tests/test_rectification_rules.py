@@ -315,7 +315,8 @@ def test_every_bar_of_the_hazard_figures_drills_to_a_known_scope(conn):
     names = {"140431": "沁源县", "140426": "黎城县"}
     figures = [
         figs.build_hazards_by_place(summary, dimension="unit", names=names),
-        figs.build_hazards_by_month(rect.count_hidden_dangers_by_month(conn, as_of=AS_OF)),
+        figs.build_hazards_by_month(rect.count_hidden_dangers_by_month(conn, as_of=AS_OF),
+                                    year=AS_OF.year),
         figs.build_open_by_age(rect.count_open_hidden_dangers_by_age(conn, as_of=AS_OF)),
     ]
     for fig in figures:

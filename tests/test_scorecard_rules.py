@@ -11,6 +11,7 @@ import pytest
 
 from data_access import plans, scorecard
 from data_access.scorecard import (
+    annual_status,
     complete_months,
     progress_status,
     rate_status,
@@ -56,6 +57,28 @@ def test_year_elapsed_share():
     assert year_elapsed_share(dt.date(2024, 2, 29)) == 60 / 366
 
 
+def test_annual_status_is_judged_by_the_deadline_not_by_time_elapsed():
+    assert annual_status(None, as_of=dt.date(2022, 6, 30)) == "no_data"
+    # the drill not yet held on 30 June: there is time (linear progress said 未达标 at 49.6%)
+    assert annual_status(0.0, as_of=dt.date(2022, 6, 30)) == "pending"
+    assert annual_status(12 / 13, as_of=dt.date(2022, 9, 30)) == "pending"  # the day before late
+    assert annual_status(12 / 13, as_of=dt.date(2022, 10, 1)) == "warning"  # the last quarter
+    assert annual_status(12 / 13, as_of=dt.date(2022, 12, 30)) == "warning"  # the day before
+    assert annual_status(12 / 13, as_of=dt.date(2022, 12, 31)) == "missed"  # the deadline
+    assert annual_status(1.0, as_of=dt.date(2022, 1, 1)) == "met"  # held on New Year's Day
+    assert annual_status(1.0, as_of=dt.date(2022, 12, 31)) == "met"
+    assert LINES_2022["comprehensive_drills"].rule == "annual"
+
+
+def test_the_2022_plan_judges_the_comprehensive_drills_by_their_deadline(conn):
+    """The plan the database holds (seeded by migration 0007, or imported), not only the sample's
+    copy of it, gives the drills the once-a-year rule."""
+    lines = {line.code: line for line in plans.read_plan(conn, 2022).lines}
+    assert lines["comprehensive_drills"].rule == "annual"
+    assert scorecard.line_status(lines["comprehensive_drills"], 12 / 13,
+                                 as_of=dt.date(2022, 9, 30)) == "pending"
+
+
 def test_progress_status_edges():
     mid = dt.date(2022, 7, 2)  # day 183 of 365
     share = 183 / 365
@@ -82,8 +105,11 @@ def test_line_status_follows_the_line_rule():
     lines = LINES_2022
     assert scorecard.line_status(lines["gas_over_limit"], 1, as_of=AS_OF) == "missed"
     assert scorecard.line_status(lines["gas_over_limit"], 0, as_of=AS_OF) == "met"
-    assert scorecard.line_status(lines["comprehensive_drills"], 0.9, as_of=AS_OF) == "missed"
-    assert scorecard.line_status(lines["comprehensive_drills"], 0.92, as_of=AS_OF) == "warning"
+    assert scorecard.line_status(lines["mhs_inspection"], 0.85, as_of=AS_OF) == "missed"
+    assert scorecard.line_status(lines["mhs_inspection"], 0.92, as_of=AS_OF) == "warning"
+    assert scorecard.line_status(lines["comprehensive_drills"], 0.5, as_of=AS_OF) == "warning"
+    assert scorecard.line_status(lines["comprehensive_drills"], 0.5,
+                                 as_of=dt.date(2022, 6, 30)) == "pending"
     assert scorecard.line_status(lines["township_staffing"], 0.92, as_of=AS_OF) == "missed"
     assert scorecard.line_status(lines["township_staffing"], None, as_of=AS_OF) == "no_data"
 
@@ -313,6 +339,10 @@ def expected_status(code: str, numerator, denominator, as_of: dt.date) -> str:
     value = numerator / denominator
     if value >= 1:
         return "met"
+    if rule == "annual":
+        if (as_of.month, as_of.day) == (12, 31):
+            return "missed"
+        return "warning" if as_of.month >= 10 else "pending"
     day = as_of.timetuple().tm_yday
     days = 366 if (as_of.year % 4 == 0 and as_of.year % 100 != 0) or as_of.year % 400 == 0 else 365
     floor = day / days if rule == "progress" else 0.95

@@ -40,7 +40,12 @@ from data_access import accidents, catalog, forecast, mining, rectification, tar
 from data_access._sql import CITY_CODE, year_start
 from data_access.scorecard import STATUSES
 from ui.downloads import excel_book
-from ui.figures.accidents import build_control_bars, build_cumulative_trend
+from ui.figures.accidents import (
+    HEADLINE_GRADES,
+    build_control_bars,
+    build_cumulative_trend,
+    regrade_note,
+)
 from ui.figures.mining import build_trajectory
 from ui.figures.overview import STATUS_HEX, format_change, format_target, format_value
 from ui.figures.rectification import build_hazards_by_month
@@ -90,6 +95,7 @@ class BriefData:
     sector_names: dict[str, str]
     year: dict[str, int]            # year-to-date counts (see `collect_brief_data`)
     week: dict[str, int]            # `weekly.summarize_week`
+    regrades: dict[str, int]        # `accidents.count_regrades`: what 493号 would add per grade
     death_limit: float | None
     accident_limit: float | None
     face_target: float | None
@@ -191,6 +197,7 @@ def collect_brief_data(conn, *, as_of: dt.date, since: dt.date | None = None,
     return BriefData(
         as_of=as_of, since=since, unit=unit, is_sample=catalog.is_sample_dataset(conn),
         unit_names=unit_names, sector_names=sector_names, year=year_counts, week=week,
+        regrades=accidents.count_regrades(conn, as_of=as_of, unit=unit),
         death_limit=targets.pick_target(goals, "deaths", unit=unit),
         accident_limit=targets.pick_target(goals, "accidents_total", unit=unit),
         face_target=face_target, progress=progress, tasks_total=len(tasks),
@@ -272,6 +279,8 @@ def summary_paragraph(data: BriefData) -> str:
     return T["summary"].format(
         as_of=cn_date(data.as_of), scope=data.scope_name, accidents=y["accidents"],
         deaths=y["deaths"], deaths_part=deaths_part, start=cn_date(data.week_start),
+        regrade_part=(f"（{note}）" if (note := regrade_note(data.regrades, HEADLINE_GRADES))
+                      else ""),
         end=cn_date(data.as_of), week_accidents=w["accidents"], week_deaths=w["deaths"],
         tasks=data.tasks_total, completed=y["tasks_completed"], overdue=y["tasks_overdue"],
         week_completed=w["tasks_completed"], week_overdue=w["tasks_newly_overdue"],
@@ -279,7 +288,8 @@ def summary_paragraph(data: BriefData) -> str:
         week_found=w["hazards_found"], week_closed=w["hazards_closed"],
         major_opened=w["major_opened"], major_closed=w["major_closed"],
         faces=y["faces_built"], faces_part=faces_part, week_faces=w["faces_accepted"],
-        lines=len(data.scorecard), met=counts["met"], warning=counts["warning"],
+        lines=len(data.scorecard), met=counts["met"], pending=counts["pending"],
+        warning=counts["warning"],
         missed=counts["missed"], no_data=counts["no_data"], changed=w["scorecard_changed"])
 
 
@@ -464,7 +474,8 @@ def build_brief_figures(data: BriefData) -> list[tuple[str, go.Figure]]:
                                                 death_indicator=data.death_limit)),
         (T["fig_faces"], build_trajectory(data.faces_by_month, data.face_forecast,
                                           as_of=data.as_of)),
-        (T["fig_hazards"], build_hazards_by_month(data.hazards_by_month, height=380)),
+        (T["fig_hazards"], build_hazards_by_month(data.hazards_by_month, year=data.as_of.year,
+                                                   height=380)),
     ]
     for _, fig in figs:
         fig.update_layout(template="plotly_white", title=None, paper_bgcolor="white",
@@ -685,7 +696,8 @@ def _write_scorecard(doc, data: BriefData) -> None:
     title = data.scorecard["plan_title"].iloc[0] if len(data.scorecard) else None
     intro = T["scorecard_intro"] if isinstance(title, str) else T["scorecard_intro_no_plan"]
     _paragraph(doc, intro.format(
-        title=title, year=data.as_of.year, lines=len(table_df), met=counts["met"], warning=counts["warning"],
+        title=title, year=data.as_of.year, lines=len(table_df), met=counts["met"],
+        pending=counts["pending"], warning=counts["warning"],
         missed=counts["missed"], no_data=counts["no_data"],
         changed=data.week["scorecard_changed"], previous=cn_date(data.since)), indent=True)
     _caption(doc, T["table_scorecard"])

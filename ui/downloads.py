@@ -20,6 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ui.format import EXCEL_COUNT_FORMAT, EXCEL_MONEY_FORMAT, is_money
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60  # characters; longer text wraps
@@ -80,6 +82,10 @@ def _write_sheet(book: Workbook, name: str, table: pd.DataFrame,
         for cell in sheet[letter][1:]:
             if column in percent_columns:
                 cell.number_format = PERCENT_FORMAT
+            elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = (EXCEL_MONEY_FORMAT if is_money(column)
+                                      else EXCEL_COUNT_FORMAT if isinstance(cell.value, int)
+                                      else cell.number_format)
             elif isinstance(cell.value, dt.datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(cell.value, dt.date):

@@ -45,3 +45,35 @@ def read_time(read_at: dt.datetime, now: dt.datetime) -> str:
     if read_at.date() == now.date():
         return f"{read_at:%H:%M}"
     return f"{read_at.month}月{read_at.day}日 {read_at:%H:%M}"
+
+
+# One format per kind of quantity, in tables (Streamlit's sprintf) and Excel files alike:
+# counts with thousands separators (40,500), money (万元) always with two decimals (19.00).
+COUNT_FORMAT, MONEY_FORMAT = "%,d", "%,.2f"
+EXCEL_COUNT_FORMAT, EXCEL_MONEY_FORMAT = "#,##0", "#,##0.00"
+
+
+def is_money(column: object) -> bool:
+    """A column of amounts in 万元 (by its Chinese header or its code)."""
+    return "万元" in str(column) or str(column).endswith("_wan")
+
+
+def number_formats(table) -> dict[str, str]:
+    """The sprintf format of each numeric column of a DataFrame (or a Styler's): money
+    (`is_money`) as MONEY_FORMAT, integers as COUNT_FORMAT; other columns keep their own."""
+    formats = {}
+    frame = table.data if hasattr(table, "data") and hasattr(table, "apply_index") else table
+    for column, dtype in frame.dtypes.items():
+        if is_money(column) and dtype.kind in "iuf":
+            formats[column] = MONEY_FORMAT
+        elif dtype.kind in "iu" or str(dtype) in ("Int64", "Int32"):
+            formats[column] = COUNT_FORMAT
+    return formats
+
+
+def number_config(table, **overrides) -> dict:
+    """`column_config` for st.dataframe: `number_formats` as NumberColumns, then `overrides`."""
+    import streamlit as st
+
+    return {**{column: st.column_config.NumberColumn(format=fmt)
+               for column, fmt in number_formats(table).items()}, **overrides}

@@ -195,13 +195,14 @@ ACCIDENT_TEXT = {
     "scope_help": "单位:点击“各单位”图中的柱形,或在左侧“单位”中选择,二者是同一个筛选;"
                   "行业:点击“各行业”图中的柱形,或在此选择。所选内容会写入页面链接,复制链接即可分享当前视图。"
                   "选择后,顶部指标、累计趋势和事故明细只统计所选单位和行业;两张对比图始终显示全市,所选项加框突出。",
-    "by_unit_caption": "全市各单位死亡控制指标使用率,按严重程度排序;竖虚线为时间进度。点击柱形可钻取,再次点击取消。",
-    "by_sector_caption": "全市分行业死亡控制指标使用率(行业指标为全市口径);竖虚线为时间进度。点击柱形可钻取,再次点击取消。",
+    "by_unit_caption": "全市各单位死亡控制指标使用率,按严重程度排序;竖虚线为时间进度,点线为指标的100%;灰色斜纹为未设定指标的单位(右侧为死亡人数)。点击柱形可钻取,再次点击取消。",
+    "by_sector_caption": "全市分行业死亡控制指标使用率(行业指标为全市口径);竖虚线为时间进度,点线为指标的100%;灰色斜纹为未设定指标的行业(右侧为死亡人数)。点击柱形可钻取,再次点击取消。",
     "week_caption": "周变化:与上次周调度({previous})相比;“本周新增”为{span}新增。",
     "quality_note": "数据质量提示:{count}起事故的填报等级与按条例核定的等级不一致(上方起数按填报等级统计),请核实:",
     "quality_item": "{code}({date},{unit}):填报{reported},按条例应为{rule}"
                     "(死亡{deaths}人、重伤{injuries}人、直接经济损失{loss}万元)",
     "quality_more": "另有{count}起,见下表“等级核对”列。",
+    "regrade": "另有{count}起按条例应为{grade},待核",
     "quality_pointer": "{count}起事故的填报等级与按条例核定的等级不一致,见下方“事故明细”。",
     "grade_mismatch": "不符:应为{rule}",
     "list_caption": "共{count}起,按发生时间由近到远排列。",
@@ -263,9 +264,10 @@ OVERVIEW_TEXT = {
     "monitoring_by_unit": "危化品安全风险监测预警系统:分单位情况(本周报 {week})",
     "monitoring_none": "所选范围内没有截至该日一周内的监测周报。",
     "rules_help": "判定规则说明",
-    "rules_colours": "颜色:达标为绿色,预警为黄色,未达标为红色,无数据为灰色。各行口径见鼠标悬停提示及 docs/scorecard.md。",
+    "rules_colours": "颜色:达标为绿色,未到期为蓝色,预警为黄色,未达标为红色,无数据为灰色。各行口径见鼠标悬停提示及 docs/scorecard.md。",
 }
-SCORECARD_STATUSES = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
+SCORECARD_STATUSES = {"met": "达标", "pending": "未到期", "warning": "预警", "missed": "未达标",
+                      "no_data": "无数据"}
 CARRIED_OVER = {  # data_access.carryover: earlier years' unfinished work, not in this year's counts
     "faces": "往年结转:往年计划未建成的工作面{carried}处,本年已建成{built}处(不计入本年度计划)。",
     "tasks": "往年结转:往年清单中未完成的重点任务{carried}项,本年已完成{completed}项(不计入本年清单)。",
@@ -302,6 +304,9 @@ SCORECARD_RULES = {
     "rate": "判定:达到100%为达标;95%至100%之间为预警;低于95%为未达标;无可计算对象为无数据。",
     "progress": "判定(年底前应达到100%,按时间进度看):已达100%为达标;未达100%但不低于时间进度"
                 "(统计日占全年天数的比例)为预警;低于时间进度为未达标;无可计算对象为无数据。",
+    "annual": "判定(每年至少一次,12月31日前完成,按期限看而非时间进度):已达100%为达标;9月30日前"
+              "未达100%为未到期(仍有时间完成);10月1日起(全年最后一个季度)仍未达100%为预警;12月31日"
+              "仍未达100%为未达标;无可计算对象为无数据。",
     "zero": "判定(目标为0):0为达标;1及以上为未达标;所选范围无此类对象为无数据。",
 }
 SCORECARD_RULES_WITH_TARGET = {  # a plan's target other than 100% (rates) or 0 (zero lines)
@@ -309,6 +314,8 @@ SCORECARD_RULES_WITH_TARGET = {  # a plan's target other than 100% (rates) or 0 
             "无可计算对象为无数据。",
     "progress": "判定(年底前应达到{target},按时间进度看):已达目标为达标;未达目标但不低于目标×时间进度"
                 "(统计日占全年天数的比例)为预警;低于时间进度为未达标;无可计算对象为无数据。",
+    "annual": "判定(每年至少一次,12月31日前应达到{target},按期限看):已达目标为达标;9月30日前未达目标"
+              "为未到期;10月1日起仍未达目标为预警;12月31日仍未达目标为未达标;无可计算对象为无数据。",
     "zero": "判定(不超过{target}):不超过为达标;超过为未达标;所选范围无此类对象为无数据。",
 }
 SCORECARD_NO_DATA = {  # why a line reads 无数据 (data_access.scorecard reason codes)
@@ -371,7 +378,7 @@ BRIEF_TEXT = {
     "sub": {"accidents": "（一）生产安全事故", "tasks": "（二）专项整治重点任务",
             "hazards": "（三）隐患排查治理", "mining": "（四）智能化建设",
             "resources": "（五）应急准备", "scorecard": "（六）目标状态变化"},
-    "summary": "截至{as_of}，{scope}今年共发生生产安全事故{accidents}起、死亡{deaths}人{deaths_part}；"
+    "summary": "截至{as_of}，{scope}今年共发生生产安全事故{accidents}起、死亡{deaths}人{deaths_part}{regrade_part}；"
                "本周（{start}至{end}）新增事故{week_accidents}起、死亡{week_deaths}人。"
                "专项整治重点任务共{tasks}项，已完成{completed}项、逾期{overdue}项，"
                "本周完成{week_completed}项、新增逾期{week_overdue}项。"
@@ -379,7 +386,7 @@ BRIEF_TEXT = {
                "本周发现隐患{week_found}项、销号{week_closed}项，其中新增重大隐患{major_opened}项、"
                "重大隐患销号{major_closed}项。"
                "智能化采掘工作面已建成{faces}处{faces_part}，本周通过{week_faces}处。"
-               "年度工作目标记分卡{lines}项中，达标{met}项、预警{warning}项、未达标{missed}项、"
+               "年度工作目标记分卡{lines}项中，达标{met}项、未到期{pending}项、预警{warning}项、未达标{missed}项、"
                "无数据{no_data}项，本周{changed}项状态发生变化。",
     "deaths_share": "，占全年死亡控制指标的{share}（时间进度{progress}）",
     "deaths_unset": "（死亡控制指标未设定）",
@@ -400,7 +407,7 @@ BRIEF_TEXT = {
     "major_open_note": "本年发现的重大隐患未销号{open}项",
     "faces_target": "年度目标{target}处，完成{share}",
     "faces_target_unset": "年度目标未设定",
-    "scorecard_intro": "对照《{title}》中的量化目标共{lines}项：达标{met}项、"
+    "scorecard_intro": "对照《{title}》中的量化目标共{lines}项：达标{met}项、未到期{pending}项、"
                        "预警{warning}项、未达标{missed}项、无数据{no_data}项；与上次周调度（{previous}）"
                        "相比，{changed}项状态发生变化。",
     "scorecard_intro_no_plan": "{year}年尚未录入年度工作通知,以下{lines}项为数据能计算的口径及其数值,"

@@ -26,7 +26,7 @@ from data_access import targets as target_data
 from data_access._sql import year_start
 from data_access.geo import load_county_outlines
 from ui.data import DataContext, query
-from ui.figures.accidents import build_control_bars
+from ui.figures.accidents import HEADLINE_GRADES, build_control_bars, regrade_note
 from ui.figures.mining import build_trajectory
 from ui.figures.overview import build_scorecard_html, split_sections
 from ui.figures.rectification import build_hazards_by_place, with_closure_rate
@@ -236,7 +236,9 @@ def accidents_view(ctx: DataContext, filters: Filters) -> None:
         cols[4].metric(T["deaths"], count(totals["deaths"], "人"))
         cols[5].metric(T["indicator_used"],
                        pct(totals["deaths"] / limit) if limit else T["not_set"])
-        st.caption(T["progress"].format(progress=pct(progress)))
+        note = regrade_note(query(accidents.count_regrades, as_of=as_of, unit=unit),
+                            HEADLINE_GRADES)
+        st.caption(T["progress"].format(progress=pct(progress)) + (f" · :orange[{note}]" if note else ""))
     previous = filters.previous_review
     week = {"progress": progress,
             "previous_progress": accident_rules.progress_within(filters.year, previous)}

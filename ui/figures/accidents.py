@@ -14,13 +14,26 @@ from plotly.subplots import make_subplots
 from data_access.accident_rules import progress_within
 from ui.downloads import csv_bytes, excel_bytes
 from ui.format import pct, pct_number
+from ui.labels import ACCIDENT_TEXT, GRADE_ORDER, GRADES
 from ui.safe import html_text, md
 from ui.theme import LAST_YEAR_COLOUR, STATUS_COLOURS, THIS_YEAR_COLOUR, apply_theme
 
 ROW_HEIGHT = 30
+
 TEXT_COLUMN_X = 0.66  # share of the width for the bars; their figures to the right
 MONTHS = list(range(1, 13))
 SMALL_COUNT = 8
+# The grades a headline beside all accidents (总览, the screen, the brief) names when 493号 puts
+# an accident there: those with control indicators, 较大 and worse.
+HEADLINE_GRADES = GRADE_ORDER[:3]
+
+
+def regrade_note(regrades: dict[str, int], grades: tuple[str, ...] = GRADE_ORDER) -> str:
+    """"另有1起按条例应为特别重大,待核" for each of `grades` that accidents reported under another
+    grade belong to by 493号 (`accidents.count_regrades`), most severe first; '' when none.
+    Shown beside any figure counted by reported grade, so that a 0 is never read alone."""
+    return ";".join(ACCIDENT_TEXT["regrade"].format(count=regrades[g], grade=GRADES[g])
+                    for g in GRADE_ORDER if g in grades and regrades.get(g))
 
 
 def bar_text(row: pd.Series, unit: str) -> str:
@@ -44,13 +57,21 @@ def build_control_bars(df: pd.DataFrame, *, names: dict[str, str], progress: flo
     labels = [html_text(names.get(code, code), 30) for code in df["code"]]
     opacity = [1.0 if selected in (None, code) else 0.45 for code in df["code"]]
     texts = [bar_text(row, unit) for _, row in df.iterrows()]
+    top = max([100.0, *shares])
     fig = go.Figure(go.Bar(
         x=shares, y=labels, orientation="h", customdata=list(df["code"]),
         marker={"color": [STATUS_COLOURS[c] for c in df["colour"]], "opacity": opacity,
                 "line": {"color": "#1f2933",
                          "width": [2 if code == selected else 0 for code in df["code"]]}},
-        text=texts, textposition="none", hovertemplate="%{y}<br>%{text}<extra></extra>",
-    ))
+        text=texts, textposition="none", hovertemplate="%{y}<br>%{text}<extra></extra>"))
+    # Without an indicator there is no share: a hatched grey bar across the plot keeps the row
+    # (and its deaths, in the figures column) in view.
+    unset = [pd.isna(limit) for limit in df["limit"]]
+    fig.add_bar(x=[top * 1.05 if none else 0 for none in unset], y=labels, orientation="h",
+                customdata=list(df["code"]), marker={"color": "#d5d9de", "pattern": {"shape": "/"}},
+                text=texts, textposition="none", hovertemplate="%{y}<br>%{text}<extra></extra>",
+                showlegend=False)
+    fig.update_layout(barmode="overlay")
     # The figures sit in their own column right of the plot, so no line crosses them.
     fig.update_layout(annotations=[
         {"x": TEXT_COLUMN_X, "xref": "paper", "xanchor": "left", "y": label, "yref": "y",
@@ -58,16 +79,19 @@ def build_control_bars(df: pd.DataFrame, *, names: dict[str, str], progress: flo
          "font": {"size": 13}}
         for label, text, code in zip(labels, texts, df["code"])
     ])
-    top = max([100.0, *shares])
     fig.add_vline(x=progress * 100, line={"color": "#1f2933", "width": 2, "dash": "dash"})
     fig.add_vline(x=100, line={"color": "#8a8f98", "width": 1, "dash": "dot"})
     fig.add_annotation(x=progress * 100, y=1, yref="paper", yanchor="bottom", showarrow=False,
                        text=f"时间进度 {pct(progress)}", font={"size": 13})
+    fig.add_annotation(x=100, y=0, yref="paper", yanchor="top", showarrow=False, yshift=-2,
+                       text="指标 100%", font={"size": 12, "color": "#5f6670"})
     fig.update_xaxes(range=[0, top * 1.05], ticksuffix="%", showgrid=True, zeroline=False,
-                     domain=[0, TEXT_COLUMN_X - 0.02])
+                     domain=[0, TEXT_COLUMN_X - 0.02],
+                     title={"text": f"已用控制指标(%,按{'死亡人数' if unit == '人' else '起数'})",
+                            "font": {"size": 12}})
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     apply_theme(fig, height=height or max(260, 60 + ROW_HEIGHT * len(df)), legend=False)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, bargap=0.3,
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 50}, bargap=0.3,
                       clickmode="event+select", dragmode=False)
     return fig
 
@@ -197,7 +221,7 @@ def quality_note(mismatches: pd.DataFrame, *, unit_names: dict[str, str],
         code=md(r.code), date=f"{r.occurred_at.year}年{r.occurred_at.month}月{r.occurred_at.day}日",
         unit=md(unit_names.get(r.unit_code, r.unit_code)), reported=grades[r.grade],
         rule=grades[r.rule_grade], deaths=r.deaths, injuries=r.serious_injuries,
-        loss=f"{float(r.direct_loss_wan):g}") for r in mismatches.head(shown).itertuples()]
+        loss=f"{float(r.direct_loss_wan):,.2f}") for r in mismatches.head(shown).itertuples()]
     lines = [text["quality_note"].format(count=len(mismatches)), *(f"- {i}" for i in items)]
     if len(mismatches) > shown:
         lines.append(text["quality_more"].format(count=len(mismatches) - shown))

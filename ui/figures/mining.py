@@ -49,7 +49,7 @@ def build_stage_bars(by_stage: pd.DataFrame, *, height: int = 300) -> go.Figure:
     fig.update_layout(barmode="stack", title={"text": "工作面所处阶段", "x": 0, "y": 0.98})
     fig.update_layout(legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=None, rangemode="tozero",
+    fig.update_xaxes(title={"text": "工作面(处)", "font": {"size": 12}}, rangemode="tozero",
                      range=[0, max(int(totals.max()) if len(totals) else 0, 1) * 1.2])
     apply_theme(fig, height=height)
     fig.update_layout(margin={"t": 60})
@@ -127,8 +127,10 @@ def build_trajectory(by_month: pd.DataFrame, forecast: Forecast, *, as_of: dt.da
                       annotation_position="top left", annotation_font_color=TARGET_COLOUR)
     fig.update_xaxes(range=[dt.date(as_of.year, 1, 1).isoformat(),
                             (end + dt.timedelta(days=10)).isoformat()],
-                     tickformat="%-m月", dtick="M1", ticklabelmode="period", title=None)
-    fig.update_yaxes(title=None, rangemode="tozero")
+                     tickformat="%-m月\n%Y年", dtick="M1", ticklabelmode="period",
+                     title={"text": "月份", "font": {"size": 12}})
+    fig.update_yaxes(title={"text": "累计建成工作面(处)", "font": {"size": 12}},
+                     rangemode="tozero")
     fig.update_layout(title={"text": "累计建成:计划、实际与预测", "x": 0, "y": 0.98})
     apply_theme(fig, height=height)
     fig.update_layout(margin={"t": 70})

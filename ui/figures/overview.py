@@ -30,7 +30,8 @@ from ui.labels import (
 )
 from ui.theme import FONT_FAMILY, STATUS_COLOURS
 
-STATUS_THEME = {"met": "green", "warning": "amber", "missed": "red", "no_data": "grey"}
+STATUS_THEME = {"met": "green", "pending": "blue", "warning": "amber", "missed": "red",
+                "no_data": "grey"}
 STATUS_HEX = {status: STATUS_COLOURS[STATUS_THEME[status]] for status in STATUSES}
 
 

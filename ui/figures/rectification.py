@@ -153,14 +153,15 @@ def build_hazards_by_place(summary: pd.DataFrame, *, dimension: str, names: dict
     fig.update_layout(barmode="stack", title={"text": title, "x": 0, "y": 0.98},
                       clickmode="event+select", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=None)
+    fig.update_xaxes(title={"text": "本年发现隐患(项)", "font": {"size": 12}})
     apply_theme(fig, height=height or max(240, 100 + 33 * len(keys)))
     fig.update_layout(margin={"t": 70})
     return fig
 
 
-def build_hazards_by_month(by_month: pd.DataFrame, *, height: int = 420) -> go.Figure:
-    """Found (by found date) against closed (by sign-off date, any year found) per month."""
+def build_hazards_by_month(by_month: pd.DataFrame, *, year: int, height: int = 420) -> go.Figure:
+    """Found (by found date) against closed (by sign-off date, any year found) per month of
+    `year`."""
     months = [f"{m}月" for m in by_month["month"]]
     fig = go.Figure()
     for column, scope, name, colour in (("found", "found", "发现", FOUND_COLOUR),
@@ -171,7 +172,9 @@ def build_hazards_by_month(by_month: pd.DataFrame, *, height: int = 420) -> go.F
                     hovertemplate=f"%{{x}} · {name}:%{{y}}项<extra></extra>")
     fig.update_layout(barmode="group", title={"text": "逐月发现与销号", "x": 0, "y": 0.98},
                       clickmode="event+select")
-    fig.update_yaxes(title=None, rangemode="tozero")
+    fig.update_yaxes(title={"text": "隐患(项)", "font": {"size": 12}}, rangemode="tozero")
+    fig.update_xaxes(title={"text": f"{year}年月份(发现按发现日期,销号按销号日期)",
+                            "font": {"size": 12}})
     apply_theme(fig, height=height)
     fig.update_layout(margin={"t": 70})
     return fig
@@ -190,7 +193,8 @@ def build_open_by_age(by_age: pd.DataFrame, *, height: int = 360) -> go.Figure:
                     hovertemplate=f"%{{x}} · {ORIGIN_NAMES[carried]}:%{{y}}项<extra></extra>")
     fig.update_layout(barmode="stack", title={"text": "未销号隐患超期时长(含往年结转)", "x": 0, "y": 0.98},
                       clickmode="event+select", legend_traceorder="normal")
-    fig.update_yaxes(title=None, rangemode="tozero")
+    fig.update_yaxes(title={"text": "未销号隐患(项)", "font": {"size": 12}}, rangemode="tozero")
+    fig.update_xaxes(title={"text": "超过整改期限的天数", "font": {"size": 12}})
     apply_theme(fig, height=height)
     fig.update_layout(margin={"t": 70})
     return fig

@@ -44,7 +44,7 @@ LINES_2022 = (
     ("mhs_inspection", "重大危险源执法检查覆盖率", "progress", 100, "%", "二"),
     ("inspection_plan", "年度监督检查计划完成率", "progress", 100, "%", "三"),
     ("risk_census", "自然灾害综合风险普查完成度", "progress", 100, "%", "四"),
-    ("comprehensive_drills", "市县综合性演练开展率(≥1次/年)", "progress", 100, "%", "五"),
+    ("comprehensive_drills", "市县综合性演练开展率(≥1次/年)", "annual", 100, "%", "五"),
     ("township_staffing", "乡镇(街道)配备≥3名人员", "rate", 100, "%", "六"),
     ("hazchem_commitment", "危化监测预警:安全承诺率", "rate", 100, "%", "六"),
     ("hazchem_connection", "危化监测预警:接入率", "rate", 100, "%", "六"),
@@ -92,7 +92,8 @@ def upgrade() -> None:
         sa.Column("measure", sa.String(length=40), nullable=False,
                   comment="计算口径代码(见 docs/annual-plan.md 的口径表)"),
         sa.Column("rule", sa.String(length=12), nullable=False,
-                  comment="判定规则: rate 比率 / progress 按时间进度 / zero 不超过"),
+                  comment="判定规则: rate 比率 / progress 按时间进度 / "
+                          "annual 每年一次按期限 / zero 不超过"),
         sa.Column("target", sa.Numeric(precision=12, scale=2), nullable=False,
                   comment="目标值(按计量单位:%为百分数,其余为个数)"),
         sa.Column("uom", sa.String(length=8), nullable=False, comment="计量单位(%、起、家、条、处)"),
