@@ -160,7 +160,8 @@ if has_data(ctx, "resource_sites"):
             highlight_unit=unit, map_style=style)
         st.pydeck_chart(deck, height=600, on_select="rerun", selection_mode="single-object",
                         key="resources.map")
-        st.markdown(fig.legend_markdown())
+        st.html(fig.legend_html(fig.legend_entries(shaped, nearest=not near_shaped.empty),
+                                font_px=15, text="#1f2430", muted="#555c66"))
         st.caption(RESOURCE_TEXT["basemap_configured" if style else "basemap_note"])
         if not misplaced.empty:
             st.warning(RESOURCE_TEXT["misplaced"].format(n=len(misplaced)))

@@ -124,7 +124,7 @@ _CSS = f"""
 def _chip(status: str, previous: bool = False) -> str:
     colour = STATUS_HEX[status]
     style = f"color:{colour};border-color:{colour}" if previous else f"background:{colour}"
-    css = "sc-chip sc-prev" if previous else "sc-chip"
+    css = f"sc-chip sc-prev sc-{status}" if previous else f"sc-chip sc-{status}"
     return (f'<span class="{css}" style="{style}">'
             f"{html.escape(SCORECARD_STATUSES[status])}</span>")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import pydeck as pdk
@@ -26,25 +27,40 @@ KIND_COLOURS = {"warehouse": (28, 131, 225), "team": (230, 57, 57), "shelter": (
                 "depot": (110, 115, 130)}
 TEAM_TYPE_COLOURS = {"professional": (230, 57, 57), "semi_professional": (255, 150, 30),
                      "aviation": (128, 61, 245), "social": (215, 170, 0)}
-# Streamlit markdown colour names for the legend, matching the colours above.
-LEGEND_COLOURS = {"warehouse": "blue", "team": "red", "shelter": "green", "depot": "gray",
-                  "professional": "red", "semi_professional": "orange", "aviation": "violet",
-                  "social": "yellow"}
 TEAM_TYPE_OF_SUBKIND = {"township": "semi_professional", "aviation": "aviation",
                         "social": "social"}  # any other team subkind is professional
 SIZE_COLUMN = {"warehouse": "area_m2", "team": "headcount", "shelter": "capacity",
                "depot": "area_m2"}
 NEAREST_COLOUR = (255, 200, 0)
 INCIDENT_COLOUR = (200, 0, 0)
-BACKGROUND_COLOUR = (238, 236, 230)
-COUNTY_FILL = (255, 255, 255, 230)
-COUNTY_HIGHLIGHT_FILL = (222, 235, 250, 240)
-COUNTY_LINE = (90, 96, 110)
 PIXELS = '"pixels"'  # a literal string for pydeck (see `quoted`)
 SITE_LAYER_PREFIX = "sites-"
 PICKABLE_LAYERS = ("nearest",)
 MIN_RADIUS_PX, MAX_RADIUS_PX = 4.0, 11.0
 VIEW = {"latitude": 36.48, "longitude": 112.86, "zoom": 8.0}
+OVERDUE_COLOUR = (240, 228, 66)  # a yellow ring round a site whose stock check is overdue
+
+
+@dataclass(frozen=True)
+class MapLook:
+    """Colours and sizes of one map style: the light page or the dark meeting-room screen."""
+    background: tuple[int, ...]
+    county_fill: tuple[int, ...]
+    highlight_fill: tuple[int, ...]
+    county_line: tuple[int, ...]
+    label: tuple[int, ...]
+    halo: tuple[int, ...]
+    label_px: float
+    radius_scale: float = 1.0
+
+
+LIGHT = MapLook(background=(238, 236, 230), county_fill=(255, 255, 255, 230),
+                highlight_fill=(222, 235, 250, 240), county_line=(90, 96, 110),
+                label=(40, 46, 60, 255), halo=(255, 255, 255, 235), label_px=15)
+DARK = MapLook(background=(11, 18, 32), county_fill=(24, 36, 58, 255),
+               highlight_fill=(40, 66, 104, 255), county_line=(150, 170, 200),
+               label=(240, 244, 250, 255), halo=(11, 18, 32, 255), label_px=26,
+               radius_scale=1.6)
 
 TOOLTIP_HTML = (
     "<b style='font-size:15px'>{name}</b><br/>{kind_label} · {level_label} · {unit_name}<br/>"
@@ -122,7 +138,7 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
     """The records the map draws: one per site with position, colour, radius and every
     tooltip field filled (an empty string where not applicable). The tooltip is HTML, so every
     text from the data is escaped (`safe.html_text`)."""
-    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius",
+    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius", "overdue",
                "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
                "contact_role", "check_text", "distance_text"]
     if sites.empty:
@@ -137,6 +153,8 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
     out["lat"] = sites["lat"].astype(float).round(6)
     out["colour"] = [list(site_colour(k, s)) for k, s in zip(sites["kind"], sites["subkind"])]
     out["radius"] = MIN_RADIUS_PX
+    out["overdue"] = (sites["check_overdue"].fillna(False).astype(bool)
+                      if "check_overdue" in sites else False)
     for kind, group in sites.groupby("kind"):
         column = SIZE_COLUMN.get(kind, "area_m2")
         if column in group:
@@ -183,11 +201,12 @@ def label_points(outlines: dict) -> list[dict]:
     return points
 
 
-def _outline_data(outlines: dict, highlight_unit: str | None, basemap: bool) -> dict:
-    """Outlines with a fill per county: white over the plain background, clear over a basemap,
-    tinted blue for the unit chosen in the global filter."""
+def _outline_data(outlines: dict, highlight_unit: str | None, basemap: bool,
+                  look: MapLook = LIGHT) -> dict:
+    """Outlines with a fill per county: the look's fill over the plain background, clear over a
+    basemap, tinted for the unit chosen in the global filter."""
     plain, tinted = ((0, 0, 0, 0), (31, 111, 178, 40)) if basemap else \
-        (COUNTY_FILL, COUNTY_HIGHLIGHT_FILL)
+        (look.county_fill, look.highlight_fill)
     features = []
     for feature in outlines["features"]:
         fill = tinted if feature["properties"]["code"] == highlight_unit else plain
@@ -195,13 +214,61 @@ def _outline_data(outlines: dict, highlight_unit: str | None, basemap: bool) -> 
     return {"type": "FeatureCollection", "features": features}
 
 
-def _site_layer(layer_id: str, records: pd.DataFrame) -> pdk.Layer:
+def _site_layer(layer_id: str, records: pd.DataFrame, look: MapLook) -> pdk.Layer:
     return pdk.Layer(
         "ScatterplotLayer", id=layer_id, data=records, get_position=["lon", "lat"],
         get_fill_color="colour", get_radius="radius", radius_units=PIXELS,
-        stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1,
-        opacity=0.9, pickable=True, auto_highlight=True,
+        radius_scale=look.radius_scale, stroked=True, get_line_color=[255, 255, 255],
+        line_width_min_pixels=1, opacity=0.9, pickable=True, auto_highlight=True,
     )
+
+
+def mercator(lat: float, lon: float) -> tuple[float, float]:
+    """Web-Mercator world coordinates at zoom 0 (a 512-pixel world, deck.gl's convention)."""
+    x = (lon + 180) / 360 * 512
+    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * 512
+    return x, y
+
+
+def outline_bounds(outlines: dict, code: str | None = None) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of all outlines, or of the county `code`."""
+    lons, lats = [], []
+    for feature in outlines["features"]:
+        if code is not None and feature["properties"]["code"] != code:
+            continue
+        geometry = feature["geometry"]
+        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                    else geometry["coordinates"])
+        for polygon in polygons:
+            for lon, lat, *_ in polygon[0]:
+                lons.append(lon)
+                lats.append(lat)
+    if not lons:
+        raise ValueError(f"no outline for {code!r}")
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def points_bounds(points: list[tuple[float, float]], pad_deg: float = 0.03
+                  ) -> tuple[float, float, float, float]:
+    """(west, south, east, north) round (lat, lon) points, widened by `pad_deg`."""
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return min(lons) - pad_deg, min(lats) - pad_deg, max(lons) + pad_deg, max(lats) + pad_deg
+
+
+def fit_view(bounds: tuple[float, float, float, float], *, width_px: float, height_px: float,
+             padding: float = 0.06, max_zoom: float = 13.0) -> dict:
+    """The view (latitude, longitude, zoom) that shows `bounds` whole in a map of
+    width_px × height_px, leaving `padding` (a share of each side) free."""
+    west, south, east, north = bounds
+    x0, y0 = mercator(north, west)
+    x1, y1 = mercator(south, east)
+    usable_w, usable_h = width_px * (1 - 2 * padding), height_px * (1 - 2 * padding)
+    span_x, span_y = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    zoom = min(math.log2(usable_w / span_x), math.log2(usable_h / span_y), max_zoom)
+    cy = (y0 + y1) / 2
+    lat = math.degrees(2 * math.atan(math.exp(math.pi * (1 - 2 * cy / 512))) - math.pi / 2)
+    return {"latitude": round(lat, 6), "longitude": round((west + east) / 2, 6),
+            "zoom": round(zoom, 3)}
 
 
 def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str, ...],
@@ -209,30 +276,36 @@ def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str
                         incident: tuple[float, float] | None = None,
                         selected: tuple[float, float] | None = None,
                         highlight_unit: str | None = None,
-                        map_style: str | None = None) -> pdk.Deck:
+                        map_style: str | None = None, look: MapLook = LIGHT,
+                        view: Mapping[str, float] | None = None) -> pdk.Deck:
     """The map. `sites` are records from `shape_sites` (already limited to drawable
     coordinates); `kinds` the kinds to draw, one layer each; `nearest` shaped records of a
     nearest-resource search; `incident` and `selected` (lat, lon) points to mark. Without
-    `map_style` there is no basemap at all: the outlines carry the map."""
+    `map_style` there is no basemap at all: the outlines carry the map. `look` is the page's
+    light style or the screen's dark one; `view` the initial view (default: the whole city at
+    the page's map size). County names are drawn last, with a halo, so markers never cover
+    them; sites whose stock check is overdue get a yellow ring ("overdue", not pickable)."""
     layers = []
     if not map_style:
         layers.append(pdk.Layer(
             "PolygonLayer", id="background", pickable=False, stroked=False,
             data=[{"polygon": [[100, 28], [126, 28], [126, 46], [100, 46]]}],
-            get_polygon="polygon", get_fill_color=list(BACKGROUND_COLOUR)))
+            get_polygon="polygon", get_fill_color=list(look.background)))
     layers.append(pdk.Layer(
-        "GeoJsonLayer", id="counties", data=_outline_data(outlines, highlight_unit, bool(map_style)),
+        "GeoJsonLayer", id="counties",
+        data=_outline_data(outlines, highlight_unit, bool(map_style), look),
         stroked=True, filled=True, get_fill_color="properties.fill",
-        get_line_color=list(COUNTY_LINE), line_width_units=PIXELS, get_line_width=1.6,
+        get_line_color=list(look.county_line), line_width_units=PIXELS, get_line_width=1.6,
         pickable=False))
-    names = label_points(outlines)
-    layers.append(pdk.Layer(
-        "TextLayer", id="county-names", data=names, get_position=["lon", "lat"],
-        get_text="name", get_size=15, get_color=[70, 76, 90, 200], font_family=quoted(FONT_FAMILY),
-        character_set=quoted("".join(sorted({ch for p in names for ch in p["name"]}))),
-        font_weight=600, pickable=False, billboard=True))
     for kind in kinds:
-        layers.append(_site_layer(site_layer_id(kind), sites[sites["kind"] == kind]))
+        layers.append(_site_layer(site_layer_id(kind), sites[sites["kind"] == kind], look))
+    late = sites[sites["overdue"].astype(bool)] if "overdue" in sites else sites.iloc[0:0]
+    if len(late):
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", id="overdue", data=late, get_position=["lon", "lat"],
+            get_radius="radius", radius_units=PIXELS, radius_scale=look.radius_scale * 1.45,
+            filled=False, stroked=True, get_line_color=[*OVERDUE_COLOUR, 255],
+            line_width_units=PIXELS, get_line_width=2.5 * look.radius_scale, pickable=False))
     if nearest is not None and not nearest.empty:
         layers.append(pdk.Layer(
             "ScatterplotLayer", id="nearest", data=nearest, get_position=["lon", "lat"],
@@ -251,7 +324,15 @@ def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str
             get_position=["lon", "lat"], get_radius=9, radius_units=PIXELS,
             get_fill_color=list(INCIDENT_COLOUR), stroked=True, get_line_color=[255, 255, 255],
             line_width_min_pixels=2, pickable=False))
-    view = pdk.ViewState(**VIEW, pitch=0, bearing=0)
+    names = label_points(outlines)
+    layers.append(pdk.Layer(
+        "TextLayer", id="county-names", data=names, get_position=["lon", "lat"],
+        get_text="name", get_size=look.label_px, get_color=list(look.label),
+        font_family=quoted(FONT_FAMILY),
+        character_set=quoted("".join(sorted({ch for p in names for ch in p["name"]}))),
+        font_weight=700, font_settings={"sdf": True}, outline_width=4,
+        outline_color=list(look.halo), pickable=False, billboard=True))
+    view = pdk.ViewState(**(view or VIEW), pitch=0, bearing=0)
     tooltip = {"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}
     if map_style:
         return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip,
@@ -278,13 +359,49 @@ def selected_site_id(selection: Mapping | None) -> int | None:
     return None
 
 
-def legend_markdown() -> str:
-    """One line of coloured dots naming each kind and team type (Streamlit markdown colours)."""
-    parts = [f":{LEGEND_COLOURS['warehouse']}[●] {SITE_KINDS['warehouse']}"]
-    parts += [f":{LEGEND_COLOURS[t]}[●] {label}" for t, label in TEAM_TYPES.items()]
-    parts += [f":{LEGEND_COLOURS[k]}[●] {SITE_KINDS[k]}" for k in ("shelter", "depot")]
-    parts += [":orange[◎] 就近资源", ":red[⬤] 事发地点"]
-    return " ".join(parts)
+def _hex(rgb: tuple[int, ...]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb[:3])
+
+
+def legend_entries(sites: pd.DataFrame, *, nearest: bool = False) -> list[dict]:
+    """The map's legend from the drawn (shaped) sites: per kind — teams per type — the colour,
+    the symbol, the name and how many are drawn ("63支"); then the overdue ring with its count,
+    and, when a nearest search is shown, its numbered markers and start point."""
+    def entry(colour, symbol, label, n, word="处"):
+        return {"colour": _hex(colour), "symbol": symbol, "label": label,
+                "count": "" if n is None else f"{n}{word}"}
+
+    kinds = sites["kind"] if len(sites) else pd.Series(dtype=str)
+    types = sites["team_type"] if len(sites) else pd.Series(dtype=str)
+    rows = [entry(KIND_COLOURS["warehouse"], "●", SITE_KINDS["warehouse"],
+                  int((kinds == "warehouse").sum()))]
+    rows += [entry(TEAM_TYPE_COLOURS[t], "●", label, int(((kinds == "team") & (types == t)).sum()),
+                   "支") for t, label in TEAM_TYPES.items()]
+    rows += [entry(KIND_COLOURS[k], "●", SITE_KINDS[k], int((kinds == k).sum()))
+             for k in ("shelter", "depot")]
+    overdue = int(sites["overdue"].astype(bool).sum()) if len(sites) else 0
+    rows.append(entry(OVERDUE_COLOUR, "◯", RESOURCE_TEXT["legend_overdue"], overdue))
+    if nearest:
+        rows.append(entry(NEAREST_COLOUR, "①", RESOURCE_TEXT["legend_nearest"], None))
+        rows.append(entry(INCIDENT_COLOUR, "⬤", RESOURCE_TEXT["legend_incident"], None))
+    return rows
+
+
+def legend_html(entries: list[dict], *, font_px: float, text: str, muted: str) -> str:
+    """The legend as a list: a swatch in the kind's colour carrying its symbol, the name, the
+    count. Every text is from `ui/labels.py` or a number, and escaped all the same."""
+    e = html_text
+    items = "".join(
+        f'<li class="map-legend-item"><span style="color:{entry["colour"]};'
+        f'font-size:{font_px * 1.25:.0f}px;width:1.4em;display:inline-block;text-align:center">'
+        f'{e(entry["symbol"])}</span>'
+        f'<span style="flex:1;color:{text}">{e(entry["label"])}</span>'
+        f'<b style="color:{text}">{e(entry["count"])}</b></li>'
+        for entry in entries)
+    return (f'<ul class="map-legend" style="list-style:none;margin:0;padding:0;'
+            f'font-family:{FONT_FAMILY};font-size:{font_px:.0f}px;color:{muted}">'
+            f'<style>.map-legend-item{{display:flex;align-items:center;gap:0.4em;'
+            f'margin:0.15em 0}}</style>{items}</ul>')
 
 
 # ---- tables ------------------------------------------------------------------------------
