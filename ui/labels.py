@@ -254,12 +254,17 @@ OVERVIEW_TEXT = {
 }
 SCORECARD_STATUSES = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
 SCORECARD_SECTIONS = {
+    "控": "事故控制",
     "一": "一、压实责任体系", "二": "二、防范化解风险", "三": "三、依法治安",
     "四": "四、防灾减灾", "五": "五、应急救援", "六": "六、夯实基础",
 }
 SCORECARD_HEADERS = {"name": "指标", "value": "当前值", "target": "目标", "status": "状态",
                      "change": "较上周", "previous_status": "上周状态"}
 SCORECARD_LINES = {
+    "major_accidents": "重特大事故",
+    "larger_accidents": "较大事故",
+    "general_accidents": "一般事故",
+    "accident_deaths": "死亡人数",
     "monthly_meetings": "每月研究安全生产会议(≥1次)",
     "leader_visits": "主要负责人每月深入基层(≥2次)",
     "gas_over_limit": "煤矿瓦斯超限",
@@ -280,6 +285,10 @@ SCORECARD_LINES = {
     "cyber_incidents": "较大及以上网络安全事件",
 }
 SCORECARD_DEFINITIONS = {
+    "major_accidents": "1月1日至统计日发生的重大、特别重大生产安全事故起数。零控制(坚决遏制重特大事故):发生即超标。",
+    "larger_accidents": "1月1日至统计日发生的较大生产安全事故起数,对照本年较大事故控制指标。",
+    "general_accidents": "1月1日至统计日发生的一般生产安全事故起数,对照本年一般事故控制指标。",
+    "accident_deaths": "1月1日至统计日生产安全事故死亡人数,对照本年死亡人数控制指标。",
     "monthly_meetings": "本年已结束的月份中,各单位(市局、各县区、高新区、经开区)当月至少召开1次研究安全生产工作会议的“单位·月”占比。",
     "leader_visits": "本年已结束的月份中,各单位主要负责人当月至少2次深入基层指导检查的“单位·月”占比。",
     "gas_over_limit": "1月1日至统计日煤矿瓦斯超限次数(瓦斯“零超限”)。所选范围没有煤矿时为无数据。",
@@ -304,9 +313,12 @@ SCORECARD_RULES = {
     "progress": "判定(年底前应达到100%,按时间进度看):已达100%为达标;未达100%但不低于时间进度"
                 "(统计日占全年天数的比例)为预警;低于时间进度为未达标;无可计算对象为无数据。",
     "zero": "判定(目标为0):0为达标;1及以上为未达标;所选范围无此类对象为无数据。",
+    "control": "判定(控制指标,与事故控制页相同):超过指标为超标;指标使用率超过时间进度为超进度;"
+               "超过时间进度的90%为预警;否则为正常;未设定指标为未设定。重特大事故零控制,发生即超标。",
 }
 SCORECARD_TEXT = {
-    "expected": "应达 {share}", "no_history": "无历史", "unchanged": "持平",
+    "expected": "应达 {share}", "used": "已用 {share}", "time": "时间进度 {share}",
+    "not_set": "未设定", "no_history": "无历史", "unchanged": "持平",
     "points": "个百分点", "no_value": "—", "missing_tables": "缺少数据表:{tables}",
 }
 SCORECARD_TABLE_NAMES = {

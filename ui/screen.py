@@ -401,7 +401,7 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
 
 # Scorecard sections per view, (left column, right column): the overview shows the first ones
 # under its tiles, the 目标考核 view the rest.
-OVERVIEW_SECTIONS = (("一",), ("二",))
+OVERVIEW_SECTIONS = (("控", "一"), ("二",))
 SCORECARD_SECTIONS = (("三", "四", "五"), ("六",))
 ACCIDENT_METRICS = ("deaths", "accidents_total", *(f"accidents_{g}" for g in GRADE_ORDER))
 
