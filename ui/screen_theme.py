@@ -147,6 +147,7 @@ footer {{ display: none !important; }}
   font-size: {s["table"]} !important; line-height: 1.25;
   padding-top: {px(6, scale)} !important; padding-bottom: {px(6, scale)} !important; }}
 .stApp .sc-table th {{ color: {MUTED} !important; }}
+.stApp .sc-table td.sc-name {{ min-width: 8.5em; }}
 .stApp .sc-table small {{ font-size: {s["note"]} !important; color: {MUTED} !important; }}
 .stApp .sc-table .sc-section td {{ background: #1d2a42 !important; color: {TEXT} !important;
   font-size: {s["table"]} !important; }}
