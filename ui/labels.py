@@ -119,12 +119,13 @@ TEAM_TYPES = {"professional": "专业救援队伍", "semi_professional": "乡镇
 RESOURCE_COLUMNS = {
     **COLUMNS, "unit": "所属单位", "kind": "类别", "subkind": "细类", "level": "级别",
     "category": "装备类别", "equipment": "重点装备", "distance_km": "直线距离(公里)",
+    "number": "图上编号",
     "days_since_check": "距上次检查(天)", "problem": "问题", "size": "规模",
     "enterprise": "企业", "sites": "点位数", "rank": "序号",
 }
 RESOURCE_TEXT = {
     "all_categories": "全部装备类别",
-    "legend_overdue": "清点检查超期(黄圈)",
+    "legend_overdue": "清点检查超期(外圈)",
     "legend_nearest": "就近资源(编号同列表)",
     "legend_incident": "事发地点",
     "never_checked": "从未检查",

@@ -38,7 +38,6 @@ SITE_LAYER_PREFIX = "sites-"
 PICKABLE_LAYERS = ("nearest",)
 MIN_RADIUS_PX, MAX_RADIUS_PX = 4.0, 11.0
 VIEW = {"latitude": 36.48, "longitude": 112.86, "zoom": 8.0}
-OVERDUE_COLOUR = (240, 228, 66)  # a yellow ring round a site whose stock check is overdue
 
 
 @dataclass(frozen=True)
@@ -51,12 +50,14 @@ class MapLook:
     label: tuple[int, ...]
     halo: tuple[int, ...]
     label_px: float
+    overdue: tuple[int, ...] = (240, 228, 66)
     radius_scale: float = 1.0
 
 
 LIGHT = MapLook(background=(238, 236, 230), county_fill=(255, 255, 255, 230),
                 highlight_fill=(222, 235, 250, 240), county_line=(90, 96, 110),
-                label=(40, 46, 60, 255), halo=(255, 255, 255, 235), label_px=15)
+                label=(40, 46, 60, 255), halo=(255, 255, 255, 235), label_px=15,
+                overdue=(196, 140, 0))
 DARK = MapLook(background=(11, 18, 32), county_fill=(24, 36, 58, 255),
                highlight_fill=(40, 66, 104, 255), county_line=(150, 170, 200),
                label=(240, 244, 250, 255), halo=(11, 18, 32, 255), label_px=26,
@@ -216,11 +217,26 @@ def _outline_data(outlines: dict, highlight_unit: str | None, basemap: bool,
 
 def _site_layer(layer_id: str, records: pd.DataFrame, look: MapLook) -> pdk.Layer:
     return pdk.Layer(
-        "ScatterplotLayer", id=layer_id, data=records, get_position=["lon", "lat"],
+        "ScatterplotLayer", id=layer_id, data=records, get_position=["draw_lon", "draw_lat"],
         get_fill_color="colour", get_radius="radius", radius_units=PIXELS,
         radius_scale=look.radius_scale, stroked=True, get_line_color=[255, 255, 255],
         line_width_min_pixels=1, opacity=0.9, pickable=True, auto_highlight=True,
     )
+
+
+PAGE_MAP_PX = (960, 600)  # the page's map, width at a 1920-pixel window with the sidebar open
+
+
+def page_view(outlines: dict, *, unit: str | None,
+              nearest: list[tuple[float, float]] | None = None) -> dict:
+    """Where the page's map opens: on the start point and the sites of a nearest search; else
+    on the unit chosen in the filter (a zone without an outline: the city); else the city."""
+    width, height = PAGE_MAP_PX
+    if nearest:
+        return fit_view(points_bounds(nearest), width_px=width, height_px=height, padding=0.1)
+    codes = {f["properties"]["code"] for f in outlines["features"]}
+    return fit_view(outline_bounds(outlines, unit if unit in codes else None), width_px=width,
+                    height_px=height, padding=0.04)
 
 
 def mercator(lat: float, lon: float) -> tuple[float, float]:
@@ -253,6 +269,39 @@ def points_bounds(points: list[tuple[float, float]], pad_deg: float = 0.03
     """(west, south, east, north) round (lat, lon) points, widened by `pad_deg`."""
     lats, lons = [p[0] for p in points], [p[1] for p in points]
     return min(lons) - pad_deg, min(lats) - pad_deg, max(lons) + pad_deg, max(lats) + pad_deg
+
+
+def unmercator(x: float, y: float) -> tuple[float, float]:
+    """(lat, lon) of Web-Mercator world coordinates at zoom 0."""
+    lon = x / 512 * 360 - 180
+    lat = math.degrees(2 * math.atan(math.exp(math.pi * (1 - 2 * y / 512))) - math.pi / 2)
+    return lat, lon
+
+
+def spread_markers(sites: pd.DataFrame, *, zoom: float, gap_px: float) -> pd.DataFrame:
+    """`sites` with the position each marker is drawn at (draw_lat, draw_lon): sites that would
+    fall on one spot at `zoom` (one `gap_px` grid cell) are fanned out on a small ring round
+    their mean position, neighbours `gap_px` apart, so no marker hides another completely.
+    lat and lon stay the true position, for tooltips, lists, distances and selection."""
+    out = sites.assign(draw_lat=sites.get("lat"), draw_lon=sites.get("lon"))
+    if len(sites) < 2:
+        return out
+    scale = 2 ** zoom
+    world = {i: mercator(lat, lon) for i, lat, lon in zip(sites.index, sites["lat"], sites["lon"])}
+    cells = pd.Series([(int(x * scale // gap_px), int(y * scale // gap_px))
+                       for x, y in world.values()], index=list(world))
+    for members in cells.groupby(cells).groups.values():
+        n = len(members)
+        if n < 2:
+            continue
+        cx = sum(world[i][0] for i in members) / n
+        cy = sum(world[i][1] for i in members) / n
+        ring = gap_px / (2 * math.sin(math.pi / n)) / scale  # neighbours gap_px apart
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / n - math.pi / 2
+            lat, lon = unmercator(cx + ring * math.cos(angle), cy + ring * math.sin(angle))
+            out.at[i, "draw_lat"], out.at[i, "draw_lon"] = round(lat, 6), round(lon, 6)
+    return out
 
 
 def fit_view(bounds: tuple[float, float, float, float], *, width_px: float, height_px: float,
@@ -297,14 +346,16 @@ def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str
         stroked=True, filled=True, get_fill_color="properties.fill",
         get_line_color=list(look.county_line), line_width_units=PIXELS, get_line_width=1.6,
         pickable=False))
+    view = dict(view or VIEW)
+    sites = spread_markers(sites, zoom=view["zoom"], gap_px=MAX_RADIUS_PX * look.radius_scale)
     for kind in kinds:
         layers.append(_site_layer(site_layer_id(kind), sites[sites["kind"] == kind], look))
     late = sites[sites["overdue"].astype(bool)] if "overdue" in sites else sites.iloc[0:0]
     if len(late):
         layers.append(pdk.Layer(
-            "ScatterplotLayer", id="overdue", data=late, get_position=["lon", "lat"],
+            "ScatterplotLayer", id="overdue", data=late, get_position=["draw_lon", "draw_lat"],
             get_radius="radius", radius_units=PIXELS, radius_scale=look.radius_scale * 1.45,
-            filled=False, stroked=True, get_line_color=[*OVERDUE_COLOUR, 255],
+            filled=False, stroked=True, get_line_color=[*look.overdue, 255],
             line_width_units=PIXELS, get_line_width=2.5 * look.radius_scale, pickable=False))
     if nearest is not None and not nearest.empty:
         layers.append(pdk.Layer(
@@ -312,6 +363,14 @@ def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str
             get_radius=MAX_RADIUS_PX + 5, radius_units=PIXELS, filled=True,
             get_fill_color=[*NEAREST_COLOUR, 70], stroked=True,
             get_line_color=[*NEAREST_COLOUR, 255], line_width_min_pixels=3, pickable=True))
+        numbers = [{"number": str(k), "lat": lat, "lon": lon} for k, (lat, lon) in
+                   enumerate(zip(nearest["lat"], nearest["lon"]), start=1)]
+        layers.append(pdk.Layer(
+            "TextLayer", id="nearest-numbers", data=numbers, get_position=["lon", "lat"],
+            get_text="number", get_size=15, get_color=[20, 20, 20, 255],
+            font_family=quoted(FONT_FAMILY), font_weight=700, font_settings={"sdf": True},
+            outline_width=3, outline_color=[255, 255, 255, 255], get_pixel_offset=[0, -24],
+            pickable=False, billboard=True))
     if selected is not None:
         layers.append(pdk.Layer(
             "ScatterplotLayer", id="selected", data=[{"lat": selected[0], "lon": selected[1]}],
@@ -332,7 +391,7 @@ def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str
         character_set=quoted("".join(sorted({ch for p in names for ch in p["name"]}))),
         font_weight=700, font_settings={"sdf": True}, outline_width=4,
         outline_color=list(look.halo), pickable=False, billboard=True))
-    view = pdk.ViewState(**(view or VIEW), pitch=0, bearing=0)
+    view = pdk.ViewState(**view, pitch=0, bearing=0)
     tooltip = {"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}
     if map_style:
         return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip,
@@ -363,7 +422,8 @@ def _hex(rgb: tuple[int, ...]) -> str:
     return "#" + "".join(f"{c:02x}" for c in rgb[:3])
 
 
-def legend_entries(sites: pd.DataFrame, *, nearest: bool = False) -> list[dict]:
+def legend_entries(sites: pd.DataFrame, *, nearest: bool = False,
+                   look: MapLook = LIGHT) -> list[dict]:
     """The map's legend from the drawn (shaped) sites: per kind — teams per type — the colour,
     the symbol, the name and how many are drawn ("63支"); then the overdue ring with its count,
     and, when a nearest search is shown, its numbered markers and start point."""
@@ -380,14 +440,15 @@ def legend_entries(sites: pd.DataFrame, *, nearest: bool = False) -> list[dict]:
     rows += [entry(KIND_COLOURS[k], "●", SITE_KINDS[k], int((kinds == k).sum()))
              for k in ("shelter", "depot")]
     overdue = int(sites["overdue"].astype(bool).sum()) if len(sites) else 0
-    rows.append(entry(OVERDUE_COLOUR, "◯", RESOURCE_TEXT["legend_overdue"], overdue))
+    rows.append(entry(look.overdue, "◯", RESOURCE_TEXT["legend_overdue"], overdue))
     if nearest:
         rows.append(entry(NEAREST_COLOUR, "①", RESOURCE_TEXT["legend_nearest"], None))
         rows.append(entry(INCIDENT_COLOUR, "⬤", RESOURCE_TEXT["legend_incident"], None))
     return rows
 
 
-def legend_html(entries: list[dict], *, font_px: float, text: str, muted: str) -> str:
+def legend_html(entries: list[dict], *, font_px: float, text: str, muted: str,
+                across: bool = False) -> str:
     """The legend as a list: a swatch in the kind's colour carrying its symbol, the name, the
     count. Every text is from `ui/labels.py` or a number, and escaped all the same."""
     e = html_text
@@ -398,7 +459,8 @@ def legend_html(entries: list[dict], *, font_px: float, text: str, muted: str) -
         f'<span style="flex:1;color:{text}">{e(entry["label"])}</span>'
         f'<b style="color:{text}">{e(entry["count"])}</b></li>'
         for entry in entries)
-    return (f'<ul class="map-legend" style="list-style:none;margin:0;padding:0;'
+    flow = "display:flex;flex-wrap:wrap;column-gap:1.6em;" if across else ""
+    return (f'<ul class="map-legend" style="list-style:none;margin:0;padding:0;{flow}'
             f'font-family:{FONT_FAMILY};font-size:{font_px:.0f}px;color:{muted}">'
             f'<style>.map-legend-item{{display:flex;align-items:center;gap:0.4em;'
             f'margin:0.15em 0}}</style>{items}</ul>')
@@ -485,9 +547,11 @@ def equipment_pivot(by_unit: pd.DataFrame, *, unit_names: Mapping[str, str],
 
 def nearest_table(near: pd.DataFrame, *, equipment: Mapping[int, str],
                   unit_names: Mapping[str, str]) -> pd.DataFrame:
-    """The nearest-resource list: kind, name, unit, straight-line km, size, key equipment."""
+    """The nearest-resource list: the number its marker carries on the map, kind, name, unit,
+    straight-line km, size, key equipment."""
     records = near.to_dict("records")
     return pd.DataFrame({
+        "number": range(1, len(near) + 1),
         "kind": [kind_label(r["kind"], r["subkind"]) for r in records],
         "name": near["name"].values,
         "unit": [unit_names.get(u, u) for u in near["unit_code"]],
