@@ -243,16 +243,16 @@ def test_nearest_from_a_unit_point_lists_and_draws_the_nearest(app, sample_sqlit
     assert shown["直线距离(公里)"].tolist() == pytest.approx([round(d, 1) for d, _ in nearest_teams])
     assert len(layers["nearest"]["data"]) == len(table) == 15  # 5 teams, warehouses, depots
     assert layers["incident"]["data"] == [{"lat": lat, "lon": lon}]
-    # Numbered markers: number k on the map sits on the k-th site of the list.
+    # Numbered markers: number k on the map sits on the ring of the k-th site of the list,
+    # and that ring is the site's (true position in the record, drawn beside its neighbours).
     assert table["图上编号"].tolist() == list(range(1, 16))
     with sqlite_conn(sample_sqlite_url) as conn:
-        where = dict(rows(conn, "SELECT name, lat || ',' || lon FROM resource_sites"))
-    numbers = {int(n["number"]): f"{n['lat']},{n['lon']}"
-               for n in layers["nearest-numbers"]["data"]}
-    for number, name in zip(table["图上编号"], table["名称"]):
-        lat_s, lon_s = numbers[number].split(",")
-        site_lat, site_lon = map(float, where[name].split(","))
-        assert (float(lat_s), float(lon_s)) == pytest.approx((site_lat, site_lon), abs=1e-6)
+        where = {n: (a, b) for n, a, b in rows(conn, "SELECT name, lat, lon FROM resource_sites")}
+    numbers = {int(n["number"]): (n["lat"], n["lon"]) for n in layers["nearest-numbers"]["data"]}
+    for number, name, ring in zip(table["图上编号"], table["名称"], layers["nearest"]["data"]):
+        assert ring["name"] == name
+        assert (ring["lat"], ring["lon"]) == pytest.approx(where[name], abs=1e-6)
+        assert numbers[number] == pytest.approx((ring["draw_lat"], ring["draw_lon"]))
     # The map opens on the start point and the sites found, all inside the view.
     view = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]
     assert view["zoom"] > fig.page_view(geo.load_county_outlines(), unit=None)["zoom"]

@@ -32,6 +32,7 @@ TEAM_TYPE_OF_SUBKIND = {"township": "semi_professional", "aviation": "aviation",
 SIZE_COLUMN = {"warehouse": "area_m2", "team": "headcount", "shelter": "capacity",
                "depot": "area_m2"}
 NEAREST_COLOUR = (255, 200, 0)
+NEAREST_GAP_PX = 2 * (11.0 + 5) + 2  # numbered rings of one place drawn side by side
 INCIDENT_COLOUR = (200, 0, 0)
 PIXELS = '"pixels"'  # a literal string for pydeck (see `quoted`)
 SITE_LAYER_PREFIX = "sites-"
@@ -66,7 +67,7 @@ DARK = MapLook(background=(11, 18, 32), county_fill=(24, 36, 58, 255),
 TOOLTIP_HTML = (
     "<b style='font-size:15px'>{name}</b><br/>{kind_label} · {level_label} · {unit_name}<br/>"
     "{size_text}<br/>重点装备:{equipment_text}<br/>联系人岗位:{contact_role}<br/>"
-    "{check_text}{distance_text}"
+    "{check_text}<br/>{distance_text}"
 )
 TOOLTIP_STYLE = {"backgroundColor": "rgba(255,255,255,0.97)", "color": "#1f2430",
                  "fontFamily": FONT_FAMILY, "fontSize": "13px", "lineHeight": "1.5",
@@ -169,7 +170,7 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
                              for i in sites["id"]]
     out["contact_role"] = [html_text(r) for r in sites["contact_role"]]
     out["check_text"] = [check_text(r, as_of) if "last_checked_on" in r else "" for r in records]
-    out["distance_text"] = [f"<br/>直线距离:{d:.1f} 公里" for d in sites["distance_km"]] \
+    out["distance_text"] = [f"直线距离:{d:.1f} 公里" for d in sites["distance_km"]] \
         if "distance_km" in sites else ""
     return out[columns].reset_index(drop=True)
 
@@ -278,28 +279,55 @@ def unmercator(x: float, y: float) -> tuple[float, float]:
     return lat, lon
 
 
+def _groups_within(points: dict, gap: float) -> list[list]:
+    """Keys of `points` ({key: (x, y)}) joined when closer than `gap`, through chains of such
+    neighbours (a grid of `gap` cells: only the 3×3 cells round a point are looked at)."""
+    parent = {key: key for key in points}
+
+    def root(key):
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    cells: dict[tuple[int, int], list] = {}
+    for key, (x, y) in points.items():
+        cells.setdefault((int(x // gap), int(y // gap)), []).append(key)
+    for (cx, cy), keys in cells.items():
+        for key in keys:
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for other in cells.get((cx + dx, cy + dy), ()):
+                        if other != key and math.dist(points[key], points[other]) < gap:
+                            parent[root(key)] = root(other)
+    groups: dict = {}
+    for key in points:
+        groups.setdefault(root(key), []).append(key)
+    return list(groups.values())
+
+
 def spread_markers(sites: pd.DataFrame, *, zoom: float, gap_px: float) -> pd.DataFrame:
-    """`sites` with the position each marker is drawn at (draw_lat, draw_lon): sites that would
-    fall on one spot at `zoom` (one `gap_px` grid cell) are fanned out on a small ring round
-    their mean position, neighbours `gap_px` apart, so no marker hides another completely.
-    lat and lon stay the true position, for tooltips, lists, distances and selection."""
+    """`sites` with the position each marker is drawn at (draw_lat, draw_lon): sites whose
+    markers would overlap at `zoom` (closer than `gap_px`) are fanned out on a ring round their
+    mean position, neighbours `gap_px` apart, so no marker hides another. lat and lon stay the
+    true position, for tooltips, lists, distances and selection."""
     out = sites.assign(draw_lat=sites.get("lat"), draw_lon=sites.get("lon"))
     if len(sites) < 2:
         return out
     scale = 2 ** zoom
-    world = {i: mercator(lat, lon) for i, lat, lon in zip(sites.index, sites["lat"], sites["lon"])}
-    cells = pd.Series([(int(x * scale // gap_px), int(y * scale // gap_px))
-                       for x, y in world.values()], index=list(world))
-    for members in cells.groupby(cells).groups.values():
+    world = {i: tuple(v * scale for v in mercator(lat, lon))
+             for i, lat, lon in zip(sites.index, sites["lat"], sites["lon"])}
+    for members in _groups_within(world, gap_px):
         n = len(members)
         if n < 2:
             continue
         cx = sum(world[i][0] for i in members) / n
         cy = sum(world[i][1] for i in members) / n
-        ring = gap_px / (2 * math.sin(math.pi / n)) / scale  # neighbours gap_px apart
+        ring = gap_px / (2 * math.sin(math.pi / n))  # neighbours gap_px apart, in pixels
         for k, i in enumerate(members):
             angle = 2 * math.pi * k / n - math.pi / 2
-            lat, lon = unmercator(cx + ring * math.cos(angle), cy + ring * math.sin(angle))
+            lat, lon = unmercator((cx + ring * math.cos(angle)) / scale,
+                                  (cy + ring * math.sin(angle)) / scale)
             out.at[i, "draw_lat"], out.at[i, "draw_lon"] = round(lat, 6), round(lon, 6)
     return out
 
@@ -358,19 +386,20 @@ def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str
             filled=False, stroked=True, get_line_color=[*look.overdue, 255],
             line_width_units=PIXELS, get_line_width=2.5 * look.radius_scale, pickable=False))
     if nearest is not None and not nearest.empty:
+        nearest = spread_markers(nearest, zoom=view["zoom"], gap_px=NEAREST_GAP_PX)
         layers.append(pdk.Layer(
-            "ScatterplotLayer", id="nearest", data=nearest, get_position=["lon", "lat"],
+            "ScatterplotLayer", id="nearest", data=nearest, get_position=["draw_lon", "draw_lat"],
             get_radius=MAX_RADIUS_PX + 5, radius_units=PIXELS, filled=True,
             get_fill_color=[*NEAREST_COLOUR, 70], stroked=True,
             get_line_color=[*NEAREST_COLOUR, 255], line_width_min_pixels=3, pickable=True))
         numbers = [{"number": str(k), "lat": lat, "lon": lon} for k, (lat, lon) in
-                   enumerate(zip(nearest["lat"], nearest["lon"]), start=1)]
+                   enumerate(zip(nearest["draw_lat"], nearest["draw_lon"]), start=1)]
         layers.append(pdk.Layer(
             "TextLayer", id="nearest-numbers", data=numbers, get_position=["lon", "lat"],
             get_text="number", get_size=15, get_color=[20, 20, 20, 255],
             font_family=quoted(FONT_FAMILY), font_weight=700, font_settings={"sdf": True},
-            outline_width=3, outline_color=[255, 255, 255, 255], get_pixel_offset=[0, -24],
-            pickable=False, billboard=True))
+            outline_width=3, outline_color=[255, 255, 255, 255], pickable=False,
+            billboard=True))
     if selected is not None:
         layers.append(pdk.Layer(
             "ScatterplotLayer", id="selected", data=[{"lat": selected[0], "lon": selected[1]}],
