@@ -4,8 +4,9 @@
 
 Starts `streamlit run`, opens `/?kiosk=1&rotate=R&refresh=F` in Chromium and leaves it running,
 printing at each sample the server's resident memory (VmRSS), its CPU use since the previous
-sample (share of one core), the page's JavaScript heap (Chromium's `performance.memory`) and
-the view on screen. Short
+sample (share of one core), the page's live JavaScript heap (Chromium's `performance.memory`
+right after a garbage collection, so that garbage not yet collected does not count) and the
+view on screen. Short
 periods compress a working day: at rotate=5 s, 80 minutes make 960 view changes, as many as
 8 hours at the default rotate=30 s; at refresh=1 min, 80 database re-reads (a day at the
 default refresh=5 makes 96).
@@ -48,6 +49,7 @@ def main() -> None:
     with serve_app() as base, chromium() as page:
         pid = base.pid
         open_and_wait(page, f"{base}/?kiosk=1&rotate={args.rotate}&refresh={args.refresh}")
+        devtools = page.context.new_cdp_session(page)
         started = last_time = time.monotonic()
         last_cpu = cpu_seconds(pid)
         print(f"{'minute':>7}{'RSS MiB':>10}{'CPU %':>8}{'JS heap MiB':>13}  view")
@@ -57,6 +59,7 @@ def main() -> None:
             busy = 100 * (cpu - last_cpu) / max(now - last_time, 1e-9)
             last_time, last_cpu = now, cpu
             view = page.locator(".screen-head .view").first.inner_text(timeout=60_000)
+            devtools.send("HeapProfiler.collectGarbage")
             heap = page.evaluate("performance.memory.usedJSHeapSize") / 2**20
             print(f"{elapsed / 60:>7.1f}{rss_mib(pid):>10.1f}{busy:>8.1f}{heap:>13.1f}  {view}",
                   flush=True)
