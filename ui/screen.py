@@ -38,7 +38,6 @@ from ui.figures.resources import (
     legend_entries,
     legend_html,
     outline_bounds,
-    shape_sites,
 )
 from ui.filters import CITY_CODE, Filters, parse_unit
 from ui.format import cn_date, count, pct
@@ -46,6 +45,7 @@ from ui.guard import section
 from ui.labels import APP_TITLE, GRADE_ORDER, GRADES, SAMPLE_BADGE, SITE_KINDS
 from ui.labels import SCREEN_TEXT as T
 from ui.quality import PAGE_TABLES
+from ui.resource_map import SiteScope, map_sites
 from ui.screen_theme import (
     BACKGROUND,
     MUTED,
@@ -372,8 +372,11 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
     k = _scale()
     map_col, side = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="medium")
     with map_col, part():
-        sites = query(resources.list_resource_sites, as_of=as_of, unit=unit)
-        shaped = shape_sites(sites, equipment={}, unit_names=ctx.unit_names, as_of=as_of)
+        by_kind = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
+        scope = SiteScope(as_of=as_of, kinds=tuple(SITE_KINDS), unit=unit, category=None,
+                          interval=resources.DEFAULT_CHECK_INTERVAL_DAYS)
+        shaped = map_sites(scope, in_scope=int(by_kind["sites"].sum()),
+                           unit_names=ctx.unit_names, with_equipment=False).shaped
         outlines = load_county_outlines()
         width = (1920 - 2 * 34 - 16) * MAP_SHARE * k
         view = fit_view(outline_bounds(outlines, unit), width_px=width,

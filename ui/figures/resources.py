@@ -141,7 +141,7 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
     tooltip field filled (an empty string where not applicable). The tooltip is HTML, so every
     text from the data is escaped (`safe.html_text`)."""
     columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius", "overdue",
-               "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
+               "sites", "overdue_sites", "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
                "contact_role", "check_text", "distance_text"]
     if sites.empty:
         return pd.DataFrame(columns=columns)
@@ -157,6 +157,8 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
     out["radius"] = MIN_RADIUS_PX
     out["overdue"] = (sites["check_overdue"].fillna(False).astype(bool)
                       if "check_overdue" in sites else False)
+    out["sites"] = 1  # a record stands for one site (a gathered cell: for many)
+    out["overdue_sites"] = out["overdue"].astype(int)
     for kind, group in sites.groupby("kind"):
         column = SIZE_COLUMN.get(kind, "area_m2")
         if column in group:
@@ -173,6 +175,49 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
     out["distance_text"] = [f"直线距离:{d:.1f} 公里" for d in sites["distance_km"]] \
         if "distance_km" in sites else ""
     return out[columns].reset_index(drop=True)
+
+
+def shape_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """Map records (the columns of `shape_sites`) for sites gathered per grid cell
+    (`resources.summarize_sites_on_grid`): one dot per kind and cell at the sites' mean
+    position, sized by how many it stands for, the tooltip giving their number, people and
+    overdue checks. No record is a site: `id` is empty, so clicking one selects nothing."""
+    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius", "overdue",
+               "sites", "overdue_sites", "kind_label", "level_label", "unit_name", "size_text",
+               "equipment_text", "contact_role", "check_text", "distance_text"]
+    if cells.empty:
+        return pd.DataFrame(columns=columns)
+    top = float(cells["sites"].max())
+    sizes = [("team", "headcount", "队伍共 {:,} 人"), ("shelter", "capacity", "可容纳共 {:,} 人")]
+    size = []
+    for r in cells.to_dict("records"):
+        text = next((f.format(int(r[c])) for k, c, f in sizes if r["kind"] == k
+                     and not pd.isna(r[c])), "")
+        size.append(text)
+    out = pd.DataFrame({
+        "id": None,
+        "name": [f"此处 {int(n):,} 处{SITE_KINDS.get(k, k)}"
+                 for n, k in zip(cells["sites"], cells["kind"])],
+        "kind": cells["kind"].astype(str).values,
+        "team_type": "",
+        "lon": cells["lon"].astype(float).round(6).values,
+        "lat": cells["lat"].astype(float).round(6).values,
+        "colour": [list(KIND_COLOURS.get(k, KIND_COLOURS["depot"])) for k in cells["kind"]],
+        "radius": [round(MIN_RADIUS_PX + (MAX_RADIUS_PX + 6 - MIN_RADIUS_PX)
+                         * (float(n) / top) ** 0.5, 1) for n in cells["sites"]],
+        "kind_label": RESOURCE_TEXT["cell_label"],
+        "level_label": RESOURCE_TEXT["cell_extent"],
+        "unit_name": RESOURCE_TEXT["cell_hint"],
+        "size_text": size,
+        "equipment_text": RESOURCE_TEXT["cell_equipment"],
+        "contact_role": "—",
+        "check_text": [f"清点检查超期 {int(n):,} 处" for n in cells["check_overdue"]],
+        "distance_text": "",
+        "overdue": (cells["check_overdue"] > 0).values,
+        "sites": cells["sites"].astype(int).values,
+        "overdue_sites": cells["check_overdue"].astype(int).values,
+    })
+    return out[columns]
 
 
 def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
@@ -453,22 +498,30 @@ def _hex(rgb: tuple[int, ...]) -> str:
 
 def legend_entries(sites: pd.DataFrame, *, nearest: bool = False,
                    look: MapLook = LIGHT) -> list[dict]:
-    """The map's legend from the drawn (shaped) sites: per kind — teams per type — the colour,
-    the symbol, the name and how many are drawn ("63支"); then the overdue ring with its count,
-    and, when a nearest search is shown, its numbered markers and start point."""
+    """The map's legend from the drawn records (`shape_sites` or, gathered, `shape_cells`): per
+    kind — teams per type — the colour, the symbol, the name and how many sites are drawn
+    ("63支"); then the overdue ring with its count, and, when a nearest search is shown, its
+    numbered markers and start point."""
     def entry(colour, symbol, label, n, word="处"):
         return {"colour": _hex(colour), "symbol": symbol, "label": label,
                 "count": "" if n is None else f"{n}{word}"}
 
+    def drawn(mask) -> int:
+        return int(sites.loc[mask, "sites"].sum()) if len(sites) else 0
+
     kinds = sites["kind"] if len(sites) else pd.Series(dtype=str)
     types = sites["team_type"] if len(sites) else pd.Series(dtype=str)
     rows = [entry(KIND_COLOURS["warehouse"], "●", SITE_KINDS["warehouse"],
-                  int((kinds == "warehouse").sum()))]
-    rows += [entry(TEAM_TYPE_COLOURS[t], "●", label, int(((kinds == "team") & (types == t)).sum()),
-                   "支") for t, label in TEAM_TYPES.items()]
-    rows += [entry(KIND_COLOURS[k], "●", SITE_KINDS[k], int((kinds == k).sum()))
+                  drawn(kinds == "warehouse"))]
+    if len(sites) and ((kinds == "team") & (types == "")).any():  # gathered: teams of all types
+        rows.append(entry(KIND_COLOURS["team"], "●", SITE_KINDS["team"], drawn(kinds == "team"),
+                          "支"))
+    else:
+        rows += [entry(TEAM_TYPE_COLOURS[t], "●", label, drawn((kinds == "team") & (types == t)),
+                       "支") for t, label in TEAM_TYPES.items()]
+    rows += [entry(KIND_COLOURS[k], "●", SITE_KINDS[k], drawn(kinds == k))
              for k in ("shelter", "depot")]
-    overdue = int(sites["overdue"].astype(bool).sum()) if len(sites) else 0
+    overdue = int(sites["overdue_sites"].sum()) if len(sites) else 0
     rows.append(entry(look.overdue, "◯", RESOURCE_TEXT["legend_overdue"], overdue))
     if nearest:
         rows.append(entry(NEAREST_COLOUR, "①", RESOURCE_TEXT["legend_nearest"], None))
