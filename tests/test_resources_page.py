@@ -384,3 +384,20 @@ def test_site_with_impossible_coordinates_is_left_off_the_map(monkeypatch, tmp_p
     assert any("2 个点位" in w.value for w in at.warning)
     note = next(df.value for df in at.dataframe if "问题" in df.value.columns)
     assert len(note) == 2
+
+
+def test_the_legend_counts_sites_drawn_one_by_one_or_gathered(sample_sqlite_url):
+    with sqlite_conn(sample_sqlite_url) as conn:
+        sites = resources.list_resource_sites(conn, as_of=AS_OF)
+        cells = resources.summarize_sites_on_grid(conn, as_of=AS_OF, cell_deg=0.03)
+        teams = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE kind = 'team'")
+        depots = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE kind = 'depot'")
+    one_by_one = fig.legend_entries(fig.shape_sites(sites, equipment={}, unit_names={},
+                                                    as_of=AS_OF))
+    gathered = fig.legend_entries(fig.shape_cells(cells))
+    for entries in (one_by_one, gathered):
+        counts = {e["label"]: e["count"] for e in entries}
+        assert sum(int(c.removesuffix("支")) for c in counts.values() if c.endswith("支")) == teams
+        assert counts["装备库"] == f"{depots}处"
+        assert counts["清点检查超期(外圈)"] == f"{int(sites['check_overdue'].sum())}处"
+    assert len(one_by_one) > len(gathered), "gathered teams are one entry, not one per type"
