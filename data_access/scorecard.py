@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from data_access import accident_rules
 from data_access._sql import (
     count_where,
     frame,
@@ -27,6 +28,7 @@ from data_access._sql import (
     unit_scope,
     year_start,
 )
+from data_access.accidents import summarize_accidents
 from data_access.catalog import relation_names
 from data_access.schema import (
     coal_gas_events,
@@ -46,10 +48,11 @@ from data_access.schema import (
     townships,
     units,
 )
+from data_access.targets import list_targets, pick_target
 from data_access.validity import usable
 
 STATUSES = ("met", "pending", "warning", "missed", "no_data")
-SECTIONS = ("一", "二", "三", "四", "五", "六")
+SECTIONS = ("控", "一", "二", "三", "四", "五", "六")  # 控: accident control, the first target
 RATE_WARNING_FROM = 0.95
 MIN_TOWNSHIP_STAFF = 3
 MIN_MONTHLY_MEETINGS = 1
@@ -128,13 +131,17 @@ def annual_status(value: float | None, *, as_of: dt.date, target: float = 1.0,
 class Line:
     code: str
     section: str
-    rule: str  # "rate", "progress", "annual" or "zero"
+    rule: str  # "rate", "progress", "annual", "zero" or "control" (an at-most indicator)
     unit: str  # "%" for rates, else the counting word (起, 家, 条)
     target: float
     has_history: bool = True
 
 
 LINES: tuple[Line, ...] = (
+    Line("major_accidents", "控", "control", "起", 0),
+    Line("larger_accidents", "控", "control", "起", 0),
+    Line("general_accidents", "控", "control", "起", 0),
+    Line("accident_deaths", "控", "control", "人", 0),
     Line("monthly_meetings", "一", "rate", "%", 1.0),
     Line("leader_visits", "一", "rate", "%", 1.0),
     Line("gas_over_limit", "二", "zero", "起", 0),
@@ -155,6 +162,23 @@ LINES: tuple[Line, ...] = (
     Line("cyber_incidents", "六", "zero", "起", 0),
 )
 LINES_BY_CODE = {line.code: line for line in LINES}
+# Accident control lines: the grades each counts (or deaths), the indicator in `targets`, and
+# whether it is controlled at zero whatever the targets say (重特大: the notice says 杜绝).
+CONTROL_LINES = {
+    "major_accidents": (("extra_major", "major"), None, True),
+    "larger_accidents": (("larger",), "accidents_larger", False),
+    "general_accidents": (("general",), "accidents_general", False),
+    "accident_deaths": (None, "deaths", False),
+}
+CONTROL_STATUS = {"green": "met", "amber": "warning", "red": "missed", "grey": "no_data"}
+
+
+def control_line(code: str, used: int, limit: float | None, as_of: dt.date
+                 ) -> accident_rules.Status:
+    """The 事故控制 page's status of an accident control line (正常/预警/超进度/超标/未设定)."""
+    zero = CONTROL_LINES[code][2]
+    return accident_rules.control_status(used, limit, accident_rules.time_progress(as_of),
+                                         zero_controlled=zero)
 
 
 def line_status(line: Line, value: float | None, *, as_of: dt.date) -> str:
@@ -405,6 +429,23 @@ def count_cyber_incidents(conn: sa.Connection, *, as_of: dt.date,
             *unit_scope(ci.unit_code, unit), *usable(conn, cyber_incidents)))
 
 
+def measure_accident_control(conn: sa.Connection, *, as_of: dt.date,
+                             unit: str | None = None) -> dict[str, tuple[int, float | None]]:
+    """§控 per control line, from 1 January to `as_of`: (accidents or deaths, the year's
+    indicator for the scope, None when not set; 0 for 重特大 whatever is set)."""
+    by_grade = summarize_accidents(conn, by="grade", as_of=as_of, unit=unit)
+    goals = list_targets(conn, year=as_of.year,
+                         metrics=tuple(m for _, m, _ in CONTROL_LINES.values() if m))
+    out = {}
+    for code, (grades, metric, zero) in CONTROL_LINES.items():
+        if grades is None:
+            used = int(by_grade["deaths"].sum())
+        else:
+            used = int(by_grade.loc[by_grade["grade"].isin(grades), "accidents"].sum())
+        out[code] = (used, 0 if zero else pick_target(goals, metric, unit=unit))
+    return out
+
+
 def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None, missing: set[str]
               ) -> dict[str, tuple[float | None, float | None]]:
     """(numerator, denominator) per rate line; (count, None) per zero line; None = no data.
@@ -424,6 +465,7 @@ def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None, missing: se
     std = measured("standardization")
     cyber = measured("cyber", as_of=as_of)
     monitoring = measured("monitoring", as_of=as_of)
+    control = measured("accident_control", as_of=as_of)
     mon = monitoring.iloc[0] if monitoring is not None and len(monitoring) else None
 
     def monitored(numerator: str, denominator: str | None = None):
@@ -432,6 +474,8 @@ def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None, missing: se
         return (int(mon[numerator]), None if denominator is None else int(mon[denominator]))
 
     values = {line.code: (None, None) for line in LINES}
+    if control is not None:
+        values.update(control)
     if lead is not None:
         led = lead["active_unit_months"] > 0  # no record at all: nothing was reported, not 0%
         values["monthly_meetings"] = (lead["meeting_months_met"] if led else None,
@@ -474,6 +518,7 @@ def _measures(conn: sa.Connection, as_of: dt.date, unit: str | None, missing: se
 # measure behind each line: a line whose table is missing (an older deployment, a view not yet
 # made) shows 无数据 and names the table, while the other lines are computed.
 MEASURES = {
+    "accident_control": (measure_accident_control, ("accidents", "targets")),
     "leadership": (measure_leadership, ("leadership_activities",)),
     "gas": (count_gas_events, ("coal_gas_events", "coal_mines")),
     "oil_gas": (count_high_risk_oil_gas, ("oil_gas_storage_assessments", "enterprises")),
@@ -488,6 +533,8 @@ MEASURES = {
     "monitoring": (summarize_hazchem_monitoring, ("hazchem_monitoring_weekly",)),
 }
 LINE_MEASURES = {
+    **dict.fromkeys(CONTROL_LINES, "accident_control"),
+    "accident_control": (measure_accident_control, ("accidents", "targets")),
     "monthly_meetings": "leadership", "leader_visits": "leadership",
     "gas_over_limit": "gas", "coal_outburst": "gas", "oil_gas_high_risk": "oil_gas",
     "mhs_training": "major_hazard_sources", "mhs_inspection": "major_hazard_sources",
@@ -508,22 +555,33 @@ def list_missing_tables(conn: sa.Connection) -> tuple[str, ...]:
 def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
                       unit: str | None = None) -> pd.DataFrame:
     """Every line of LINES, in order: code, section, rule, unit, value (a fraction for rates, a
-    count for zero lines, None for no data), numerator, denominator, target, expected (the
-    time-proportional share for progress lines), status, and missing_tables (the tables the
-    line needs that the database lacks; then the line has no data)."""
+    count for zero and control lines, None for no data), numerator, denominator (a control
+    line's indicator), target, expected (the time-proportional share for progress lines),
+    status (one of STATUSES), verdict (a control line's own word, 正常/预警/超进度/超标/未设定,
+    else None), and missing_tables (the tables the line needs that the database lacks; then
+    the line has no data)."""
     missing = set(list_missing_tables(conn))
     measures = _measures(conn, as_of, unit, missing)
     rows = []
     for line in LINES:
         numerator, denominator = measures[line.code]
-        value = numerator if line.rule == "zero" else ratio(numerator, denominator)
+        value = numerator if line.rule in ("zero", "control") else ratio(numerator, denominator)
+        target, expected, verdict = line.target, None, None
+        if line.rule == "progress":
+            expected = line.target * year_elapsed_share(as_of)
+        if line.rule == "control":
+            target, expected = denominator, accident_rules.time_progress(as_of)
+            if numerator is None:
+                status = "no_data"
+            else:
+                control = control_line(line.code, numerator, denominator, as_of)
+                status, verdict = CONTROL_STATUS[control.colour], control.label
+        else:
+            status = line_status(line, value, as_of=as_of)
         rows.append({
             "code": line.code, "section": line.section, "rule": line.rule, "unit": line.unit,
             "value": value, "numerator": numerator, "denominator": denominator,
-            "target": line.target,
-            "expected": (line.target * year_elapsed_share(as_of)
-                         if line.rule == "progress" else None),
-            "status": line_status(line, value, as_of=as_of),
+            "target": target, "expected": expected, "status": status, "verdict": verdict,
             "missing_tables": tuple(t for t in MEASURES[LINE_MEASURES[line.code]][1]
                                     if t in missing),
         })
@@ -531,12 +589,14 @@ def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
 
 
 def compare_weeks(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """`current` with previous_value, previous_status and change (current − previous; None when
+    """`current` with previous_value, previous_status, previous_verdict and change (current − previous; None when
     either is missing or the line keeps no history) from the scorecard of the previous review."""
     before = previous.set_index("code")
     out = current.copy()
     out["previous_value"] = [before.at[c, "value"] for c in out["code"]]
     out["previous_status"] = [before.at[c, "status"] for c in out["code"]]
+    out["previous_verdict"] = [before.at[c, "verdict"] if "verdict" in before else None
+                               for c in out["code"]]
     changes = []
     for code, now, then in zip(out["code"], out["value"], out["previous_value"]):
         known = not (now is None or then is None or pd.isna(now) or pd.isna(then))

@@ -34,7 +34,6 @@ from ui.weekly import render_week_changes, week_span
 
 SECTOR_KEY, SECTOR_PARAM, ALL = "accidents.sector", "acc_sector", "all"
 METRICS = ("deaths", "accidents_total", *(f"accidents_{g}" for g in GRADE_ORDER))
-ZERO_CONTROLLED = ("extra_major", "major")
 BADGE = {"red": "red", "amber": "orange", "green": "green", "grey": "gray"}
 LIST_LIMIT = 500
 
@@ -125,8 +124,8 @@ if has_data(ctx, "accidents"):
             tile(col, f"{GRADES[grade]}事故", used, limit,
                  int(last_by_grade.loc[last_by_grade["grade"] == grade, "accidents"].sum()),
                  rules.control_status(used, limit, progress,
-                                      zero_controlled=grade in ZERO_CONTROLLED),
-                 "起", help_text="零控制:发生即超标" if grade in ZERO_CONTROLLED else None,
+                                      zero_controlled=grade in rules.ZERO_CONTROLLED),
+                 "起", help_text="零控制:发生即超标" if grade in rules.ZERO_CONTROLLED else None,
                  note=figures.regrade_note(regrades, (grade,)))
         total_limit = targets.pick_target(goals, "accidents_total", unit=unit, sector=sector)
         tile(cols[4], "事故总起数", now["accidents"], total_limit, last["accidents"],

@@ -89,11 +89,11 @@ def render_scorecard() -> None:
     lines = scorecard.compare_weeks(current, previous)
     left, right = st.container(key="wide-columns").columns(2, gap="medium")
     with left:
-        st.html(build_scorecard_html(lines, ("一", "二", "三", "四")))
+        st.html(build_scorecard_html(lines, ("控", "一", "二", "三", "四")))
     with right:
         st.html(build_scorecard_html(lines, ("五", "六")))
         with st.expander(T["rules_help"]):
-            for rule in ("rate", "progress", "annual", "zero"):
+            for rule in ("control", "rate", "progress", "annual", "zero"):
                 st.markdown(f"- {SCORECARD_RULES[rule]}")
             st.caption(T["rules_colours"])
 

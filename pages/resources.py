@@ -187,13 +187,17 @@ if has_data(ctx, "resource_sites"):
                    if r["id"] == st.session_state["resources.site"]), None)
     with map_box:
         style = map_style_url()
+        outlines = load_county_outlines()
+        found = [point, *zip(near_shaped["lat"], near_shaped["lon"])] if point else None
         deck = fig.build_resource_deck(
-            shaped, outlines=load_county_outlines(), kinds=kinds, nearest=near_shaped,
+            shaped, outlines=outlines, kinds=kinds, nearest=near_shaped,
             incident=point, selected=(picked["lat"], picked["lon"]) if picked else None,
-            highlight_unit=unit, map_style=style)
-        st.pydeck_chart(deck, height=600, on_select="rerun", selection_mode="single-object",
-                        key="resources.map")
-        st.markdown(fig.legend_markdown())
+            highlight_unit=unit, map_style=style,
+            view=fig.page_view(outlines, unit=unit, nearest=found))
+        st.pydeck_chart(deck, height=fig.PAGE_MAP_PX[1], on_select="rerun",
+                        selection_mode="single-object", key="resources.map")
+        st.html(fig.legend_html(fig.legend_entries(shaped, nearest=not near_shaped.empty),
+                                font_px=15, text="#1f2430", muted="#555c66", across=True))
         st.caption(RESOURCE_TEXT["basemap_configured" if style else "basemap_note"])
         if mapped.gathered:
             st.caption(RESOURCE_TEXT["gathered"].format(n=in_layers))

@@ -47,7 +47,13 @@ from ui.figures.accidents import (
     regrade_note,
 )
 from ui.figures.mining import build_trajectory
-from ui.figures.overview import STATUS_HEX, format_change, format_target, format_value
+from ui.figures.overview import (
+    STATUS_HEX,
+    format_change,
+    format_target,
+    format_value,
+    verdict_word,
+)
 from ui.figures.rectification import build_hazards_by_month
 from ui.format import cn_date, pct
 from ui.labels import (
@@ -329,7 +335,8 @@ def scorecard_table(data: BriefData) -> pd.DataFrame:
         "name": [SCORECARD_LINES[c] for c in sc["code"]],
         "value": [format_value(row) for _, row in sc.iterrows()],
         "target": [format_target(row) for _, row in sc.iterrows()],
-        "status": [SCORECARD_STATUSES[s] for s in sc["status"]],
+        "status": [verdict_word(row) or SCORECARD_STATUSES[row["status"]]
+                   for _, row in sc.iterrows()],
         "change": [format_change(row) for _, row in sc.iterrows()],
         "previous_status": [SCORECARD_STATUSES[s] if LINES_BY_CODE[c].has_history else "—"
                             for c, s in zip(sc["code"], sc["previous_status"])],
@@ -418,7 +425,8 @@ def scorecard_changes_table(data: BriefData) -> pd.DataFrame:
     return pd.DataFrame({
         "name": [SCORECARD_LINES[c] for c in sc["code"]],
         "previous_status": [SCORECARD_STATUSES[s] for s in sc["previous_status"]],
-        "status": [SCORECARD_STATUSES[s] for s in sc["status"]],
+        "status": [verdict_word(row) or SCORECARD_STATUSES[row["status"]]
+                   for _, row in sc.iterrows()],
         "value": [format_value(row) for _, row in sc.iterrows()],
         "change": [format_change(row) for _, row in sc.iterrows()],
     })

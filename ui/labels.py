@@ -119,11 +119,15 @@ TEAM_TYPES = {"professional": "专业救援队伍", "semi_professional": "乡镇
 RESOURCE_COLUMNS = {
     **COLUMNS, "unit": "所属单位", "kind": "类别", "subkind": "细类", "level": "级别",
     "category": "装备类别", "equipment": "重点装备", "distance_km": "直线距离(公里)",
+    "number": "图上编号",
     "days_since_check": "距上次检查(天)", "problem": "问题", "size": "规模",
     "enterprise": "企业", "sites": "点位数", "rank": "序号",
 }
 RESOURCE_TEXT = {
     "all_categories": "全部装备类别",
+    "legend_overdue": "清点检查超期(外圈)",
+    "legend_nearest": "就近资源(编号同列表)",
+    "legend_incident": "事发地点",
     "never_checked": "从未检查",
     "location_missing": "坐标缺失或无效",
     "location_outside": "坐标不在长治市范围内",
@@ -264,12 +268,17 @@ OVERVIEW_TEXT = {
 SCORECARD_STATUSES = {"met": "达标", "pending": "未到期", "warning": "预警", "missed": "未达标",
                       "no_data": "无数据"}
 SCORECARD_SECTIONS = {
+    "控": "事故控制",
     "一": "一、压实责任体系", "二": "二、防范化解风险", "三": "三、依法治安",
     "四": "四、防灾减灾", "五": "五、应急救援", "六": "六、夯实基础",
 }
 SCORECARD_HEADERS = {"name": "指标", "value": "当前值", "target": "目标", "status": "状态",
                      "change": "较上周", "previous_status": "上周状态"}
 SCORECARD_LINES = {
+    "major_accidents": "重特大事故",
+    "larger_accidents": "较大事故",
+    "general_accidents": "一般事故",
+    "accident_deaths": "死亡人数",
     "monthly_meetings": "每月研究安全生产会议(≥1次)",
     "leader_visits": "主要负责人每月深入基层(≥2次)",
     "gas_over_limit": "煤矿瓦斯超限",
@@ -290,6 +299,10 @@ SCORECARD_LINES = {
     "cyber_incidents": "较大及以上网络安全事件",
 }
 SCORECARD_DEFINITIONS = {
+    "major_accidents": "1月1日至统计日发生的重大、特别重大生产安全事故起数。零控制(坚决遏制重特大事故):发生即超标。",
+    "larger_accidents": "1月1日至统计日发生的较大生产安全事故起数,对照本年较大事故控制指标。",
+    "general_accidents": "1月1日至统计日发生的一般生产安全事故起数,对照本年一般事故控制指标。",
+    "accident_deaths": "1月1日至统计日生产安全事故死亡人数,对照本年死亡人数控制指标。",
     "monthly_meetings": "本年已结束的月份中,各单位(市局、各县区、高新区、经开区)当月至少召开1次研究安全生产工作会议的“单位·月”占比。",
     "leader_visits": "本年已结束的月份中,各单位主要负责人当月至少2次深入基层指导检查的“单位·月”占比。",
     "gas_over_limit": "1月1日至统计日煤矿瓦斯超限次数(瓦斯“零超限”)。所选范围没有煤矿时为无数据。",
@@ -317,9 +330,12 @@ SCORECARD_RULES = {
               "未达100%为未到期(仍有时间完成);10月1日起(全年最后一个季度)仍未达100%为预警;12月31日"
               "仍未达100%为未达标;无可计算对象为无数据。",
     "zero": "判定(目标为0):0为达标;1及以上为未达标;所选范围无此类对象为无数据。",
+    "control": "判定(控制指标,与事故控制页相同):超过指标为超标;指标使用率超过时间进度为超进度;"
+               "超过时间进度的90%为预警;否则为正常;未设定指标为未设定。重特大事故零控制,发生即超标。",
 }
 SCORECARD_TEXT = {
-    "expected": "应达 {share}", "no_history": "无历史", "unchanged": "持平",
+    "expected": "应达 {share}", "used": "已用 {share}", "time": "时间进度 {share}",
+    "not_set": "未设定", "no_history": "无历史", "unchanged": "持平",
     "points": "个百分点", "no_value": "—", "missing_tables": "缺少数据表:{tables}",
 }
 SCORECARD_TABLE_NAMES = {
@@ -461,9 +477,9 @@ SCREEN_TEXT = {
     "set_aside": "数据质量:{rows}条记录未计入",
     "accidents": "事故起数",
     "deaths": "死亡人数",
-    "indicator_used": "死亡指标已用",
     "not_set": "未设定",
-    "progress": "时间进度 {progress}:指标使用超过时间进度即为超进度(红色)。",
+    "progress": "时间进度 {progress} · 死亡指标已用 {used} · 指标使用超过时间进度即为超进度",
+    "tasks_overdue": "重点任务超期",
     "tasks_done": "重点任务完成",
     "closure_rate": "隐患销号率",
     "hazards_overdue": "超期未整改",
@@ -472,9 +488,15 @@ SCREEN_TEXT = {
     "faces_target": "年度目标",
     "faces_late": "逾期未建成",
     "faces_year_end": "按近期进度年底预计",
-    "faces_reached": "预计达到目标",
-    "not_reached": "年内难以达到",
+    "faces_reached": "按近期进度,预计{day}达到年度目标",
+    "faces_met": "已于{day}达到年度目标",
+    "not_reached": "按近期进度,年内难以达到年度目标",
+    "outlook_met": "已完成", "outlook_on_track": "可完成", "outlook_behind": "难完成",
+    "outlook_stalled": "难完成", "outlook_plan_short": "难完成", "outlook_no_target": "未设定",
     "checks_overdue": "物资检查超期",
+    "legend": "图例(点位数)",
+    "most_overdue": "清点检查超期最多的县区",
+    "none_overdue": "没有清点检查超期的点位",
     "deaths_by_unit": "各单位死亡控制指标使用",
     "deaths_by_sector": "各行业死亡控制指标使用",
 }

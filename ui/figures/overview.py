@@ -50,8 +50,11 @@ def format_share(share: float | None) -> str:
     return SCORECARD_STATUSES["no_data"] if _missing(share) else pct(share)
 
 
+COUNTED = ("zero", "control")  # lines whose value is a count, not a rate
+
+
 def format_value(row: pd.Series) -> str:
-    if row["rule"] == "zero":
+    if row["rule"] in COUNTED:
         if _missing(row["value"]):
             return SCORECARD_STATUSES["no_data"]
         return f"{int(row['value'])}{row['unit']}"
@@ -59,7 +62,12 @@ def format_value(row: pd.Series) -> str:
 
 
 def format_counts(row: pd.Series) -> str:
-    """The numerator and denominator behind a rate (e.g. 147/150), empty for zero lines."""
+    """The numerator and denominator behind a rate (e.g. 147/150); for a control line the share
+    of its indicator used (已用 87.5%); empty for zero lines."""
+    if row["rule"] == "control":
+        return ("" if _missing(row["denominator"]) or not row["denominator"] else
+                SCORECARD_TEXT["used"].format(share=format_share(row["numerator"]
+                                                                 / row["denominator"])))
     if (row["rule"] == "zero" or _missing(row["numerator"]) or _missing(row["denominator"])
             or not row["denominator"]):
         return ""
@@ -69,6 +77,9 @@ def format_counts(row: pd.Series) -> str:
 
 
 def format_target(row: pd.Series) -> str:
+    if row["rule"] == "control":
+        return (SCORECARD_TEXT["not_set"] if _missing(row["target"])
+                else f"{row['target']:.0f}{row['unit']}")
     if row["rule"] == "zero":
         return f"0{row['unit']}"
     return pct(row["target"], 0)
@@ -81,7 +92,7 @@ def format_change(row: pd.Series) -> str:
     change = row["change"]
     if _missing(change):
         return SCORECARD_TEXT["no_value"]
-    if row["rule"] == "zero":
+    if row["rule"] in COUNTED:
         count = int(change)
         return SCORECARD_TEXT["unchanged"] if count == 0 else f"{count:+d}{row['unit']}".replace(
             "-", "−")
@@ -97,6 +108,12 @@ def missing_tables_text(tables) -> str:
         return ""
     names = "、".join(SCORECARD_TABLE_NAMES.get(t) or TABLE_NAMES.get(t, t) for t in tables)
     return SCORECARD_TEXT["missing_tables"].format(tables=names)
+
+
+def verdict_word(row: pd.Series, column: str = "verdict") -> str | None:
+    """A control line's own word (正常/预警/超进度/超标), else None (the status's word)."""
+    word = row.get(column)
+    return None if _missing(word) else str(word)
 
 
 def line_help(code: str, rule: str) -> str:
@@ -123,12 +140,13 @@ _CSS = f"""
 """
 
 
-def _chip(status: str, previous: bool = False) -> str:
+def _chip(status: str, previous: bool = False, word: str | None = None) -> str:
+    """A status chip: the scorecard's word for the status, or a control line's own `word`."""
     colour = STATUS_HEX[status]
     style = f"color:{colour};border-color:{colour}" if previous else f"background:{colour}"
-    css = "sc-chip sc-prev" if previous else "sc-chip"
+    css = f"sc-chip sc-prev sc-{status}" if previous else f"sc-chip sc-{status}"
     return (f'<span class="{css}" style="{style}">'
-            f"{html.escape(SCORECARD_STATUSES[status])}</span>")
+            f"{html.escape(word or SCORECARD_STATUSES[status])}</span>")
 
 
 def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
@@ -148,9 +166,13 @@ def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
             missing = missing_tables_text(row.get("missing_tables"))
             help_text = line_help(row["code"], row["rule"]) + (f"\n{missing}" if missing else "")
             target = format_target(row)
-            if row["rule"] == "progress" and not _missing(row["expected"]):
-                target += f"<small>{e(SCORECARD_TEXT['expected'].format(share=format_share(row['expected'])))}</small>"
-            previous = (_chip(row["previous_status"], previous=True)
+            due = {"control": "time", "progress": "expected"}.get(row["rule"])
+            if due and not _missing(row["expected"]) and not (
+                    row["rule"] == "control" and (_missing(row["target"]) or not row["target"])):
+                share = format_share(row["expected"])
+                target += f"<small>{e(SCORECARD_TEXT[due].format(share=share))}</small>"
+            previous = (_chip(row["previous_status"], previous=True,
+                              word=verdict_word(row, "previous_verdict"))
                         if LINES_BY_CODE[row["code"]].has_history else SCORECARD_TEXT["no_value"])
             body.append(
                 f'<tr data-code="{e(row["code"])}" data-status="{e(row["status"])}" '
@@ -159,7 +181,7 @@ def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
                 f'<td class="sc-num"><span class="sc-value">{e(format_value(row))}</span>'
                 f'{f"<small>{e(missing or counts)}</small>" if missing or counts else ""}</td>'
                 f'<td class="sc-target">{target}</td>'
-                f"<td>{_chip(row['status'])}</td>"
+                f"<td>{_chip(row['status'], word=verdict_word(row))}</td>"
                 f'<td class="sc-change">{e(format_change(row))}</td>'
                 f"<td>{previous}</td></tr>")
     return f'{_CSS}<table class="sc-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
