@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import data, screen, startup
+from ui import auth, data, screen, startup
 from ui.filters import Filters, default_filters, render_global_filters
 from ui.guard import describe, run_guarded, stale_notice
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
@@ -89,16 +89,19 @@ def main() -> None:
     st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
     data.begin_run()
     kiosk = parse_kiosk(st.query_params, tuple(view.code for view in screen.VIEWS))
+    viewer = auth.gate(kiosk is not None)  # stops here unless logged in with a role (ui/auth.py)
     if kiosk is not None:
         run_kiosk(kiosk)
         return
     data.set_cache_epoch(None)
     stale_bar = st.empty()  # "数据更新于 HH:MM,数据库暂不可用" when figures are last good ones
-    ctx = load_context_or_stop()
+    ctx = auth.admit(load_context_or_stop(), viewer)
     stale_notice(stale_bar)  # the database is already known to be away (a page may stop early)
     filters = render_sidebar(ctx)
+    auth.sidebar(viewer, ctx)
     remember(ctx, filters)
-    page = st.navigation({**PAGES, **ADMIN_PAGES} if data_admin_enabled() else PAGES)
+    page = st.navigation(auth.pages_for(viewer, PAGES, ADMIN_PAGES, data_admin_enabled()))
+    auth.record_view(viewer, page.url_path or "overview", filters)
     run_guarded(page.run)
     stale_notice(stale_bar)  # or it went away while the page ran
 

@@ -59,8 +59,23 @@ PHONE_COLUMNS = ("phone", "contact_phone")
 TOKEN_BYTES = 32
 
 
-class OutOfScope(Exception):
-    """A read asked for rows outside the user's unit (message for the log)."""
+class AccessError(Exception):
+    """A read this user or screen may not make; `kind` names the message the user sees, the
+    exception's text is for the log."""
+
+    kind = "access_denied"
+
+
+class OutOfScope(AccessError):
+    """A read asked for rows outside the user's unit."""
+
+    kind = "out_of_scope"
+
+
+class ScreenRevoked(AccessError):
+    """The screen's token was revoked (or replaced) since the screen opened."""
+
+    kind = "screen_revoked"
 
 
 @dataclass(frozen=True)
@@ -173,7 +188,7 @@ def narrow_result(result: Any, scope: Scope) -> Any:
     return out
 
 
-def call(fn: Callable[..., Any], conn: sa.Connection, scope: Scope, **kwargs: Any) -> Any:
+def call(fn: Callable[..., Any], conn: sa.Connection, scope: Scope, /, **kwargs: Any) -> Any:
     """`fn(conn, **kwargs)` as `scope` may see it."""
     return narrow_result(fn(conn, **narrow_arguments(conn, fn, scope, kwargs)), scope)
 
@@ -266,6 +281,12 @@ def screen_for_token(conn: sa.Connection, token: str | None) -> str | None:
     tokens = schema.screen_tokens
     return conn.execute(sa.select(tokens.c.name).where(
         tokens.c.token_sha256 == token_digest(token), tokens.c.revoked_at.is_(None))).scalar()
+
+
+def screen_token_valid(conn: sa.Connection, digest: str) -> bool:
+    tokens = schema.screen_tokens
+    return conn.execute(sa.select(tokens.c.id).where(
+        tokens.c.token_sha256 == digest, tokens.c.revoked_at.is_(None))).first() is not None
 
 
 def list_screen_tokens(conn: sa.Connection) -> pd.DataFrame:

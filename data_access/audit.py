@@ -58,6 +58,9 @@ def _cut(text: str | None, limit: int) -> str | None:
     return None if text is None else text[:limit]
 
 
+PURGE_NOTE = "audit log: %d event(s) older than %d days deleted"
+
+
 def write(conn: sa.Connection, events: list[Event]) -> None:
     if events:
         conn.execute(schema.audit_log.insert(), [e.row() for e in events])
@@ -90,8 +93,11 @@ def list_events(conn: sa.Connection, *, since: dt.datetime, until: dt.datetime,
 class AuditWriter:
     """Queues events and writes them from one daemon thread, in batches."""
 
-    def __init__(self, engine: Callable[[], sa.Engine]):
+    def __init__(self, engine: Callable[[], sa.Engine],
+                 retention_days: int = DEFAULT_RETENTION_DAYS):
         self._engine = engine
+        self.retention_days = retention_days
+        self._purged_on: dt.date | None = None
         self._queue: queue.Queue[Event] = queue.Queue()
         self._idle = threading.Event()
         self._idle.set()
@@ -132,9 +138,20 @@ class AuditWriter:
             try:
                 with self._engine().begin() as conn:
                     write(conn, batch)
+                    self._purge_daily(conn)
             except Exception:
                 log.exception("audit log: %d event(s) not written", len(batch))
             with self._lock:
                 self._pending -= len(batch)
                 if self._pending == 0:
                     self._idle.set()
+
+    def _purge_daily(self, conn: sa.Connection) -> None:
+        """Once a day (with the first batch written that day), the events past retention go."""
+        now = dt.datetime.now()
+        if self._purged_on == now.date():
+            return
+        self._purged_on = now.date()
+        gone = purge(conn, now=now, retention_days=self.retention_days)
+        if gone:
+            log.info(PURGE_NOTE, gone, self.retention_days)

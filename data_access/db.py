@@ -94,6 +94,27 @@ def resolve_read_database(
     return DatabaseTarget(url, f"{primary.origin}_read")
 
 
+def resolve_write_database(
+    environ: dict[str, str] | None = None, secrets_path: Path | None = None
+) -> DatabaseTarget:
+    """Where the app writes (imports, undo, the user list, the audit log): the same database
+    through a second, writing account when one is named beside the primary —
+    `DATABASE_WRITE_URL` beside `DATABASE_URL`, or `[connections.bureau_write] url` beside
+    `[connections.bureau] url` — else the primary's own account (docs/security.md)."""
+    environ = os.environ if environ is None else environ
+    primary = (resolve_database(environ) if secrets_path is None
+               else resolve_database(environ, secrets_path))
+    url = ""
+    if primary.origin == "env":
+        url = environ.get("DATABASE_WRITE_URL", "").strip()
+    elif primary.origin == "secrets":
+        write = read_secrets(secrets_path).get("connections", {}).get("bureau_write", {})
+        url = str(write.get("url", "")).strip()
+    if not url or url == primary.url:
+        return primary
+    return DatabaseTarget(url, f"{primary.origin}_write")
+
+
 def create_bureau_engine(url: str, *, statement_timeout_s: float | None = None) -> sa.Engine:
     """One engine per process; pooled, with liveness checks so a restarted server is survived.
 
