@@ -56,6 +56,7 @@ docs: setup
 	$(PY) -m data_access.describe > docs/data-model.md
 
 bench: setup-dev sample-db
+	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) bench/pages.py
 
 # The weekly brief: out/weekly-brief-$(AS_OF).docx and .xlsx (AS_OF defaults to the latest data

@@ -6,6 +6,13 @@ Each page is rendered through `app.py` with Streamlit's AppTest (in-process, no 
 time is server-side script time, including the shell (filters, navigation). "cold" clears
 Streamlit's caches and the engine first; "warm" is the median of the following renders.
 "rows" counts the rows the database returned to the page (cursor fetches).
+
+Then, in the same run, two other ways of getting the ledger's by-unit figures (found this year,
+signed off, open, overdue): "naive" (`SELECT *` of the whole ledger into pandas, then a
+groupby — what a dashboard without aggregation does) and, when the `duckdb` package is
+installed (`pip install -r bench/requirements.txt`), DuckDB over a Parquet export of the
+ledger (the export's own time printed apart). The ratios compare them with the 专项整治 ledger
+tab's cold render.
 """
 
 from __future__ import annotations
@@ -20,8 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import pandas as pd  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import cursor  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from data_access import db  # noqa: E402
 
 # (row label, page, URL parameters): every page as it opens, plus the ledger tab of 专项整治.
 VIEWS = (
@@ -86,6 +97,72 @@ def render(page: str, params: dict[str, str], *, cold: bool = False) -> tuple[fl
     return elapsed, COUNTER.rows
 
 
+LEDGER_COLUMNS = "unit_code, found_on, deadline, closed_on"
+DUCKDB_SQL = """
+SELECT unit_code,
+       count(*) FILTER (WHERE found_on >= $start) AS found,
+       count(*) FILTER (WHERE found_on >= $start AND closed_on <= $as_of) AS closed,
+       count(*) FILTER (WHERE closed_on IS NULL OR closed_on > $as_of) AS open,
+       count(*) FILTER (WHERE (closed_on IS NULL OR closed_on > $as_of) AND deadline < $as_of)
+           AS overdue
+FROM read_parquet($path) WHERE found_on <= $as_of GROUP BY unit_code ORDER BY unit_code
+"""
+
+
+def as_of_day(engine: sa.Engine) -> pd.Timestamp:
+    with engine.connect() as conn:
+        return pd.Timestamp(conn.execute(sa.text(
+            "SELECT value FROM dataset_info WHERE key = 'data_as_of'")).scalar_one())
+
+
+def naive_ledger(engine: sa.Engine, as_of: pd.Timestamp) -> tuple[float, pd.DataFrame]:
+    """Seconds for the whole ledger read into pandas and grouped by unit."""
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        rows = pd.read_sql(sa.text("SELECT * FROM hidden_dangers"), conn)
+    for column in ("found_on", "deadline", "closed_on"):
+        rows[column] = pd.to_datetime(rows[column])
+    rows = rows[rows["found_on"] <= as_of]
+    this_year = rows["found_on"] >= as_of.replace(month=1, day=1)
+    signed = rows["closed_on"] <= as_of
+    still_open = ~signed
+    figures = pd.DataFrame({
+        "unit_code": rows["unit_code"], "found": this_year, "closed": this_year & signed,
+        "open": still_open, "overdue": still_open & (rows["deadline"] < as_of),
+    }).groupby("unit_code").sum()
+    return time.perf_counter() - started, figures
+
+
+def duckdb_ledger(engine: sa.Engine, as_of: pd.Timestamp) -> tuple[float, float] | None:
+    """(export seconds, query seconds) for the same figures by DuckDB over a Parquet export;
+    None without the duckdb package."""
+    try:
+        import duckdb
+    except ImportError:
+        return None
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = ROOT / "var" / "bench-ledger.parquet"
+    path.parent.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    with engine.connect().execution_options(stream_results=True) as conn, \
+            pq.ParquetWriter(str(path), pa.schema([
+                ("unit_code", pa.string()), ("found_on", pa.date32()),
+                ("deadline", pa.date32()), ("closed_on", pa.date32())])) as writer:
+        for chunk in pd.read_sql(sa.text(f"SELECT {LEDGER_COLUMNS} FROM hidden_dangers"), conn,
+                                 chunksize=500_000):
+            for column in ("found_on", "deadline", "closed_on"):
+                chunk[column] = pd.to_datetime(chunk[column]).dt.date
+            writer.write_table(pa.Table.from_pandas(chunk, schema=writer.schema,
+                                                    preserve_index=False))
+    exported = time.perf_counter() - started
+    started = time.perf_counter()
+    duckdb.execute(DUCKDB_SQL, {"start": as_of.replace(month=1, day=1).date(),
+                                "as_of": as_of.date(), "path": str(path)}).fetchall()
+    return exported, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: the app's own resolution)")
@@ -95,13 +172,35 @@ def main() -> None:
         os.environ["DATABASE_URL"] = args.url
     COUNTER.install()
     print(f"{'page':<15}{'cold s':>9}{'warm s':>9}{'rows cold':>11}{'rows warm':>11}  budget")
+    colds = {}
     for label, page, params in VIEWS:
         cold, rows_cold = render(page, params, cold=True)
+        colds[label] = cold
         warm_runs = [render(page, params) for _ in range(args.repeat)]
         warm = statistics.median(t for t, _ in warm_runs)
         rows_warm = max(r for _, r in warm_runs)
         verdict = "ok" if cold < BUDGET_COLD_S and warm < BUDGET_WARM_S else "OVER"
         print(f"{label:<15}{cold:>9.3f}{warm:>9.3f}{rows_cold:>11}{rows_warm:>11}  {verdict}")
+    compare(colds["  ledger tab"])
+
+
+def compare(ledger_tab_cold: float) -> None:
+    """The naive and DuckDB ways of the ledger's by-unit figures, against the ledger tab."""
+    engine = db.create_bureau_engine(db.resolve_database().url)
+    try:
+        as_of = as_of_day(engine)
+        naive, _ = naive_ledger(engine, as_of)
+        print(f"\nledger by unit: naive SELECT * + pandas {naive:.2f} s; "
+              f"ledger tab cold {ledger_tab_cold:.3f} s: {naive / ledger_tab_cold:.1f}× faster")
+        duck = duckdb_ledger(engine, as_of)
+        if duck is None:
+            print("DuckDB: not installed (pip install -r bench/requirements.txt)")
+        else:
+            exported, query = duck
+            print(f"DuckDB over Parquet: query {query:.3f} s (export {exported:.1f} s); "
+                  f"ledger tab cold / DuckDB query = {ledger_tab_cold / query:.1f}")
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -1,17 +1,21 @@
 """Build a large copy of the sample database, for measuring pages at scale.
 
     python bench/scale.py [--url DATABASE_URL] [--hidden-dangers 2000000] [--accidents 0]
+                          [--faces 0]
 
 Loads the sample CSVs (`data_access.db.load_into`, replacing every table's rows), then appends
 synthetic hidden dangers found between 1 January 2021 and the sample's as-of date, spread over
 every sample enterprise (so over all units and sectors) with the sample's mix of sources,
 categories and levels, a realistic open / closed / overdue mix and unique codes (SYN…), and
-optionally synthetic accidents. Default target: the SQLite file `var/bureau-scale.sqlite`.
+optionally synthetic accidents and copies of the sample's working faces (a province: about
+100,000 accidents and 1,000 faces). Default target: the SQLite file `var/bureau-scale.sqlite`.
 
-Bulk insert: the hidden_dangers secondary indexes are dropped, rows are inserted in batches of
-50,000 inside one transaction (PostgreSQL: COPY), then the indexes are rebuilt and the
-database analysed, as one would after a bulk load. Then measure the pages with
-`python bench/pages.py --url <same url>`.
+Bulk insert: the hidden_dangers secondary indexes are dropped, rows are generated in chunks of
+500,000 (so 20M rows need no more memory than 2M) and inserted in batches of 50,000 inside one
+transaction (PostgreSQL: COPY), with a progress bar on stderr; then the indexes are rebuilt, the
+ledger's counts (`data_access.rollups`) made, and the database analysed, as one would after a
+bulk load. Rerunnable: each run rebuilds the database from the sample. Then measure the pages
+with `python bench/pages.py --url <same url>`.
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data_access import db, schema  # noqa: E402
+from data_access import db, rollups, schema  # noqa: E402
 
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bureau-scale.sqlite'}"
 BATCH_ROWS = 50_000
+CHUNK_ROWS = 500_000
 FIRST_DAY = dt.date(2021, 1, 1)
 
 SOURCES = {"self_check": 0.55, "enforcement": 0.25, "expert": 0.12, "report": 0.03,
@@ -154,7 +159,44 @@ def insert_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list
             conn.execute(table.insert(), [dict(zip(names, row)) for row in rows])
 
 
-def build(url: str, *, hidden_dangers: int, accidents: int, seed: int = 42,
+class Progress:
+    """A one-line progress bar on stderr: rows done of the total, rate and time so far."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total, self.started = label, total, time.perf_counter()
+
+    def show(self, done: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        filled = int(30 * done / self.total) if self.total else 30
+        rate = done / elapsed if elapsed else 0.0
+        sys.stderr.write(f"\r{self.label:<16}[{'#' * filled}{'.' * (30 - filled)}] "
+                         f"{done:>12,}/{self.total:,}  {rate:>9,.0f} 行/s  {elapsed:6.0f} s")
+        if done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def insert_chunked(conn: sa.Connection, table: sa.Table, total: int, first_id: int,
+                   make_rows) -> None:
+    """Insert `total` rows made `CHUNK_ROWS` at a time by `make_rows(n, first_id)`."""
+    progress = Progress(table.name, total)
+    for begin in range(0, total, CHUNK_ROWS):
+        n = min(CHUNK_ROWS, total - begin)
+        insert_columns(conn, table, make_rows(n, first_id + begin))
+        progress.show(begin + n)
+
+
+def face_rows(conn: sa.Connection, n: int, *, first_id: int) -> dict[str, list]:
+    """`n` copies of the sample's working faces (cycled), with new ids and codes."""
+    faces = schema.working_faces
+    sample = conn.execute(sa.select(faces).order_by(faces.c.id)).mappings().all()
+    rows = [dict(sample[i % len(sample)]) for i in range(n)]
+    for i, row in enumerate(rows):
+        row["id"], row["code"] = first_id + i, f"SYN-GZM-{first_id + i:06d}"
+    return {name: [row[name] for row in rows] for name in faces.c.keys()}
+
+
+def build(url: str, *, hidden_dangers: int, accidents: int, faces: int = 0, seed: int = 42,
           analyze: bool = True) -> dict[str, int]:
     """(Re)build the database at `url`; returns rows per scaled table."""
     if url.startswith("sqlite:///"):
@@ -163,7 +205,7 @@ def build(url: str, *, hidden_dangers: int, accidents: int, seed: int = 42,
     try:
         db.load_into(engine, replace=True)
         rng = np.random.default_rng(seed)
-        hd, ac = schema.hidden_dangers, schema.accidents
+        hd, ac, wf = schema.hidden_dangers, schema.accidents, schema.working_faces
         with engine.begin() as conn:
             end = dt.date.fromisoformat(conn.execute(
                 sa.select(schema.dataset_info.c.value)
@@ -178,28 +220,38 @@ def build(url: str, *, hidden_dangers: int, accidents: int, seed: int = 42,
                 index.drop(conn)
             if hidden_dangers:
                 first = conn.execute(sa.select(sa.func.max(hd.c.id))).scalar() + 1
-                insert_columns(conn, hd, hidden_danger_rows(
-                    rng, hidden_dangers, first_id=first, end=end, enterprises=firms,
-                    texts=texts))
+                insert_chunked(conn, hd, hidden_dangers, first, lambda n, first_id: (
+                    hidden_danger_rows(rng, n, first_id=first_id, end=end, enterprises=firms,
+                                       texts=texts)))
             if accidents:
                 first = conn.execute(sa.select(sa.func.max(ac.c.id))).scalar() + 1
-                insert_columns(conn, ac, accident_rows(rng, accidents, first_id=first,
-                                                       end=end, enterprises=firms))
+                insert_chunked(conn, ac, accidents, first, lambda n, first_id: accident_rows(
+                    rng, n, first_id=first_id, end=end, enterprises=firms))
+            if faces:
+                first = conn.execute(sa.select(sa.func.max(wf.c.id))).scalar() + 1
+                insert_columns(conn, wf, face_rows(conn, faces, first_id=first))
+            started = time.perf_counter()
             for index in hd.indexes:
                 index.create(conn)
+            print(f"indexes rebuilt in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            started = time.perf_counter()
+            rollups.refresh(conn)
+            print(f"ledger counts made in {time.perf_counter() - started:.1f} s",
+                  file=sys.stderr)
             if conn.dialect.name == "postgresql":
-                for table in (hd, ac):
+                for table in (hd, ac, wf):
                     conn.exec_driver_sql(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                         f"(SELECT max(id) FROM {table.name}))")
             counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                      for t in (hd, ac)}
+                      for t in (hd, ac, wf)}
         if analyze:
             # PostgreSQL: VACUUM too, so index-only scans need no heap visits (autovacuum
             # would get there on its own after a while).
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 if conn.dialect.name in ("mysql", "mariadb"):
-                    conn.exec_driver_sql("ANALYZE TABLE hidden_dangers, accidents")
+                    conn.exec_driver_sql("ANALYZE TABLE hidden_dangers, accidents, working_faces, "
+                                         "hd_daily, hd_monthly")
                 elif conn.dialect.name == "postgresql":
                     conn.exec_driver_sql("VACUUM ANALYZE")
                 else:
@@ -217,13 +269,15 @@ def main() -> None:
                         help="synthetic hidden dangers to add to the sample's")
     parser.add_argument("--accidents", type=int, default=0,
                         help="synthetic accidents to add to the sample's")
+    parser.add_argument("--faces", type=int, default=0,
+                        help="working faces to add (copies of the sample's)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-analyze", dest="analyze", action="store_false",
                         help="skip ANALYZE after the load")
     args = parser.parse_args()
     started = time.perf_counter()
     counts = build(args.url, hidden_dangers=args.hidden_dangers, accidents=args.accidents,
-                   seed=args.seed, analyze=args.analyze)
+                   faces=args.faces, seed=args.seed, analyze=args.analyze)
     elapsed = time.perf_counter() - started
     print(f"built {sa.make_url(args.url).render_as_string(hide_password=True)} "
           f"in {elapsed:.1f} s")

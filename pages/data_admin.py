@@ -7,6 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from data_access import rollups
 from data_access.importing import analyse, commit, report
 from data_access.importing.read import SourceFile
 from data_access.importing.templates import TEMPLATE_NAME, build_template
@@ -36,6 +37,27 @@ if read_replica_configured():
     render_replica_status()
 for kind, message in st.session_state.pop(FLASH_KEY, []):
     getattr(st, kind)(message)
+
+
+def render_counts() -> None:
+    """Whether the ledger's counts match its rows (writes that bypassed the import make them
+    stale; the pages then read the raw rows), with a button that recounts."""
+    with get_write_engine().connect() as conn:
+        present, fresh = rollups.present(conn), rollups.fresh(conn)
+        built = rollups.built_at(conn)
+    if not present:
+        st.warning(T["counts_absent"], icon=":material/table_chart:")
+        return
+    if fresh:
+        st.caption(T["counts_fresh"].format(at=f"{built:%Y-%m-%d %H:%M}"))
+        return
+    st.warning(T["counts_stale"], icon=":material/sync_problem:")
+    if st.button(T["recount"], key="admin.recount", icon=":material/calculate:"):
+        with get_write_engine().begin() as conn:
+            rollups.refresh(conn)
+        data_changed()
+        st.session_state[FLASH_KEY] = [("success", T["recounted"]), *replica_note()]
+        st.rerun()
 
 
 def template_bytes() -> bytes:
@@ -189,6 +211,7 @@ def render_history() -> None:
         st.rerun()
 
 
+render_counts()
 import_tab, history_tab, template_tab = st.tabs([T["tab_import"], T["tab_history"],
                                                  T["tab_template"]])
 with import_tab:

@@ -527,3 +527,26 @@ def test_the_command_line_previews_imports_and_undoes(tmp_path, sample_sqlite_pa
     for result in (dry, unconfirmed, done, again, undone, missing):
         assert "Traceback" not in result.stderr
     engine.dispose()
+
+
+def test_the_admin_page_says_when_the_ledger_counts_are_stale_and_recounts(
+        monkeypatch, tmp_path, sample_sqlite_path):
+    from data_access import rollups
+
+    url, engine, _, _ = sample_copy(sample_sqlite_path, tmp_path)
+    at = _admin_app(monkeypatch, url)
+    at.run()
+    at.switch_page("pages/data_admin.py").run()
+    assert any("统计表与台账明细一致" in c.value for c in at.caption)
+    assert not any(b.key == "admin.recount" for b in at.button)
+    with engine.begin() as conn:  # a change that bypasses the import
+        conn.execute(sa.text("UPDATE hidden_dangers SET closed_on = NULL "
+                             "WHERE id = (SELECT MIN(id) FROM hidden_dangers)"))
+        assert not rollups.fresh(conn)
+    at.run()
+    assert any("统计表已过期" in w.value for w in at.warning)
+    at.button(key="admin.recount").click().run()
+    assert any("已重新统计" in s.value for s in at.success)
+    with engine.connect() as conn:
+        assert rollups.fresh(conn)
+    engine.dispose()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_access import rectification, weekly
+from data_access import rectification, rollups, weekly
 from tests import sqlcheck
 
 SCALE = Path(__file__).resolve().parent.parent / "bench" / "scale.py"
@@ -23,7 +23,9 @@ def _scale_module():
 
 def test_builds_scaled_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'scale.sqlite'}"
-    counts = _scale_module().build(url, hidden_dangers=3000, accidents=200)
+    scale = _scale_module()
+    scale.CHUNK_ROWS = 1_000  # three chunks of generated rows, as 20M rows would be made
+    counts = scale.build(url, hidden_dangers=3000, accidents=200, faces=7)
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         sample_hd = sqlcheck.scalar(conn, "SELECT count(*) FROM hidden_dangers "
@@ -42,6 +44,12 @@ def test_builds_scaled_database(tmp_path):
                                          "WHERE code LIKE 'SYN%' AND closed_on IS NULL")
         assert 30 < open_now < 600
         assert sqlcheck.scalar(conn, "SELECT count(*) FROM accidents") == counts["accidents"]
+        assert sqlcheck.scalar(conn, "SELECT count(*) FROM working_faces WHERE code LIKE "
+                                     "'SYN-GZM-%'") == 7
+        assert sqlcheck.scalar(conn, "SELECT count(DISTINCT code) FROM working_faces") == \
+            counts["working_faces"]
+        # The ledger's counts were made for the synthetic rows: the pages read them.
+        assert rollups.fresh(conn)
         # Every unit that has enterprises gets synthetic rows.
         assert sqlcheck.scalar(conn, "SELECT count(DISTINCT unit_code) FROM enterprises") == \
             sqlcheck.scalar(conn, "SELECT count(DISTINCT unit_code) FROM hidden_dangers "

@@ -513,6 +513,13 @@ ADMIN_TEXT = {
     "replica_paused": "副本的日志回放已暂停,需由数据库管理员恢复(SELECT pg_wal_replay_resume();)。",
     "replica_pending": "各页面从只读副本读取数据,将在副本同步后显示这次变化(通常几秒内),"
                        "同步情况见本页上方。",
+    "counts_fresh": "隐患台账统计表与台账明细一致(统计于 {at}),各页面按统计表快速计算。",
+    "counts_stale": "隐患台账在导入之外被修改过(例如直接改库),统计表已过期:各页面暂按台账明细计算,"
+                    "结果正确但较慢。请点击“重新统计”,或在服务器上运行 make rollups。",
+    "counts_absent": "数据库还没有隐患台账统计表:请运行 make migrate 升级数据库,"
+                     "之后点击“重新统计”或运行 make rollups。",
+    "recount": "重新统计",
+    "recounted": "已重新统计隐患台账,各页面已改按统计表计算。",
 }
 
 # ---- 数据质量 (rows the figures leave out) ---------------------------------------------------
