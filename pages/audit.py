@@ -32,6 +32,6 @@ st.dataframe(pd.DataFrame({
     T["at"]: events["at"], T["kind"]: events["kind"].map(lambda k: audit.KINDS.get(k, k)),
     T["principal"]: events["user_name"].fillna("—"), T["role"]: events["role"].fillna("—"),
     T["client"]: events["client"].fillna("—"), T["page"]: events["page"].fillna("—"),
-    T["unit"]: events["scope"].map(lambda c: ctx.unit_name(c) if c else "全市"),
+    T["unit"]: events["scope"].map(lambda c: ctx.unit_name(c) if pd.notna(c) else "全市"),
     T["detail"]: events["detail"].fillna(""), T["rows"]: events["row_count"],
 }), hide_index=True, key="audit.table")

@@ -91,7 +91,7 @@ with users_tab:
     shown = pd.DataFrame({
         T["principal"]: users["principal"],
         T["role"]: users["role"].map(lambda r: access.ROLES.get(r, r)),
-        T["unit"]: users["unit_code"].map(lambda c: ctx.unit_name(c) if c else "—"),
+        T["unit"]: users["unit_code"].map(lambda c: ctx.unit_name(c) if pd.notna(c) else "—"),
         T["name"]: users["name"].fillna("—"),
         T["updated"]: users["updated_at"], T["updated_by"]: users["updated_by"].fillna("—"),
     })

@@ -33,7 +33,7 @@ import logging
 import os
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -236,22 +236,44 @@ def current_viewer() -> Viewer | None:
 
 @st.cache_resource(show_spinner=False)
 def _audit_writer() -> audit.AuditWriter:
-    return audit.AuditWriter(data.get_write_engine, load_settings().audit_retention_days)
+    engine = data.get_write_engine()  # the database of this process, written from the thread
+    return audit.AuditWriter(lambda: engine, load_settings().audit_retention_days)
 
 
 def audit_writer() -> audit.AuditWriter:
     return _audit_writer()
 
 
+def _event(kind: str, viewer: Viewer | None, *, user: str | None = None,
+           client: str | None = None, page: str | None = None, detail: dict | None = None,
+           rows: int | None = None) -> audit.Event:
+    return audit.Event(
+        kind, user or (viewer.login if viewer else None), role=viewer.role if viewer else None,
+        client=client, page=page, scope=viewer.scope.unit if viewer else None,
+        detail=detail or {}, rows=rows)
+
+
 def record(kind: str, *, page: str | None = None, detail: dict | None = None,
            rows: int | None = None, viewer: Viewer | None = None, user: str | None = None
            ) -> None:
     """One audit event for this session's viewer (queued; written in the background)."""
-    viewer = viewer or current_viewer()
-    audit_writer().record(audit.Event(
-        kind, user or (viewer.login if viewer else None), role=viewer.role if viewer else None,
-        client=client_address(), page=page,
-        scope=viewer.scope.unit if viewer else None, detail=detail or {}, rows=rows))
+    audit_writer().record(_event(kind, viewer or current_viewer(), user=user,
+                                 client=client_address(), page=page, detail=detail, rows=rows))
+
+
+def audited(build: Callable[[], bytes], *, what: str, rows: int | None = None,
+            kind: str = "download") -> Callable[[], bytes]:
+    """A download button's builder that records the download when it runs. Streamlit runs it
+    on the click, outside the script (no session state): who, from where and the writer are
+    taken now."""
+    viewer, client, writer = current_viewer(), client_address(), audit_writer()
+    page = st.session_state.get(LAST_VIEW_KEY, (None,))[0]
+
+    def run() -> bytes:
+        writer.record(_event(kind, viewer, client=client, page=page, rows=rows,
+                             detail={"file": what}))
+        return build()
+    return run
 
 
 def _stop(message: str, *, level: str = "error", action=None) -> None:
@@ -446,11 +468,13 @@ def events_frame(since: dt.datetime, until: dt.datetime, kinds: tuple[str, ...],
                                                     user=user))
 
 
-ACCESS_PAGES = [
-    st.Page("pages/users.py", title="用户与角色", icon=":material/manage_accounts:",
-            url_path="users"),
-    st.Page("pages/audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
-]
+def access_pages() -> list:
+    """The user list and the audit log (made in the run: st.Page needs the script's context)."""
+    return [
+        st.Page("pages/users.py", title="用户与角色", icon=":material/manage_accounts:",
+                url_path="users"),
+        st.Page("pages/audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
+    ]
 
 
 def pages_for(viewer: Viewer, pages: dict, admin_pages: dict, data_admin_enabled: bool) -> dict:
@@ -459,7 +483,7 @@ def pages_for(viewer: Viewer, pages: dict, admin_pages: dict, data_admin_enabled
     shown = dict(pages) if viewer.sees_pages else {}
     if viewer.manages_data(data_admin_enabled):
         for group, group_pages in admin_pages.items():
-            shown[group] = [*group_pages, *ACCESS_PAGES]
+            shown[group] = [*group_pages, *access_pages()]
     return shown
 
 
