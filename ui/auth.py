@@ -12,7 +12,8 @@ Configured in `.streamlit/secrets.toml` (docs/security.md):
     proxy_user_header = "X-Remote-User"  # proxy: the login name the proxy sets
     proxy_groups_header = "X-Remote-Groups"
     proxy_secret_header = "X-Proxy-Secret"
-    proxy_secret = "…"                   # proxy: the shared secret the proxy sends …
+    proxy_secret = "…"                   # proxy: the shared secret the proxy sends (env
+                                         # DASHBOARD_PROXY_SECRET) …
     proxy_addresses = ["10.0.0.5"]       # … and/or the addresses the proxy connects from
     proxy_logout_url = "/logout"         # proxy: where 退出登录 leads (the proxy's logout)
 
@@ -105,7 +106,7 @@ def parse_settings(section: Mapping | None, environ: Mapping[str, str]) -> AuthS
             ipaddress.ip_network(str(address), strict=False)
         except ValueError as error:
             raise AuthConfigError(f"proxy_addresses 中的“{address}”不是地址") from error
-    secret = section.get("proxy_secret")
+    secret = environ.get("DASHBOARD_PROXY_SECRET") or section.get("proxy_secret")
     settings = AuthSettings(
         mode=mode,
         allow_without_login=section.get("allow_without_login") is True
