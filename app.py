@@ -12,8 +12,9 @@ from ui.filters import Filters, default_filters, render_global_filters
 from ui.guard import describe, run_guarded, stale_notice
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
 from ui.labels import APP_TITLE, SCREEN_LINK
+from ui.navigation import not_found_page, render_menu
 from ui.settings import data_admin_enabled
-from ui.shell import remember, remember_kiosk, sample_badge
+from ui.shell import remember, remember_kiosk, routed, sample_badge
 
 # A local file: a Material-icon favicon would be fetched from a font CDN, which an intranet lacks.
 FAVICON = str(Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png")
@@ -21,7 +22,7 @@ SCREEN_PAGE = st.Page("pages/screen.py", title="大屏", icon=":material/tv:", u
 PAGES = {
     "态势总览": [
         st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
-                url_path="overview", default=True),
+                url_path="home", default=True),
     ],
     "专项工作": [
         st.Page("pages/accidents.py", title="事故控制", icon=":material/warning:",
@@ -34,9 +35,13 @@ PAGES = {
                 url_path="resources"),
     ],
 }
+# The overview is the default page, served at `/`; the README, tiles and shared links also name
+# it `/overview`, which opens it too (a default page's own url_path is not served).
+OVERVIEW_ALIAS = st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
+                         url_path="overview", visibility="hidden")
 ADMIN_PAGES = {
     "系统管理": [
-        st.Page("pages/data_admin.py", title="数据管理", icon=":material/upload_file:",
+        st.Page("pages/data.py", title="数据管理", icon=":material/upload_file:",
                 url_path="data"),
     ],
 }
@@ -55,17 +60,20 @@ def load_context_or_stop() -> data.DataContext:
     return ctx
 
 
-def render_sidebar(ctx: data.DataContext) -> Filters:
-    """Title, badge, global filters and the screen link. Should drawing the filters fail, the
-    pages still run, for the whole city and the latest data."""
+def render_sidebar(ctx: data.DataContext, sections: dict[str, list]) -> Filters:
+    """Title, badge, the menu, global filters and the screen link. Should drawing the filters
+    fail, the pages still run, for the whole city and the latest data."""
     with st.sidebar:
         st.markdown(f"**{APP_TITLE}**")
         sample_badge(ctx)
+        menu = st.container()
     try:
         filters = render_global_filters(ctx)
     except Exception as error:
         st.sidebar.warning(describe(error, "filters_failed"), icon=":material/warning:")
         filters = default_filters(ctx)
+    with menu:
+        render_menu(sections, filters.query_params())
     with st.sidebar:
         missing = startup.missing_tables_notice(ctx)
         if missing:
@@ -82,7 +90,8 @@ def run_kiosk(kiosk: KioskSettings) -> None:
     remember(ctx, filters)
     remember_kiosk(kiosk)
     page = st.navigation([SCREEN_PAGE], position="hidden")
-    run_guarded(page.run)
+    with routed():
+        run_guarded(page.run)
 
 
 def main() -> None:
@@ -97,12 +106,19 @@ def main() -> None:
     stale_bar = st.empty()  # "数据更新于 HH:MM,数据库暂不可用" when figures are last good ones
     ctx = auth.admit(load_context_or_stop(), viewer)
     stale_notice(stale_bar)  # the database is already known to be away (a page may stop early)
-    filters = render_sidebar(ctx)
+    sections = auth.pages_for(viewer, PAGES, ADMIN_PAGES, data_admin_enabled())
+    filters = render_sidebar(ctx, sections)
     auth.sidebar(viewer, ctx)
     remember(ctx, filters)
-    page = st.navigation(auth.pages_for(viewer, PAGES, ADMIN_PAGES, data_admin_enabled()))
+    # Streamlit's own menu is off (client.showSidebarNavigation): its page names are English
+    # and it would show them in the first session after a start (docs/navigation.md).
+    aliases = [OVERVIEW_ALIAS] if viewer.sees_pages else []
+    home = next(iter(sections.values()))[0]
+    hidden = [*aliases, *not_found_page({**sections, "": aliases}, home=home)]
+    page = st.navigation({**sections, "": hidden}, position="hidden")
     auth.record_view(viewer, page.url_path or "overview", filters)
-    run_guarded(page.run)
+    with routed():
+        run_guarded(page.run)
     stale_notice(stale_bar)  # or it went away while the page ran
 
 

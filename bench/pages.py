@@ -1,11 +1,17 @@
 """Render time and rows fetched per page, cold and warm cache.
 
-    python bench/pages.py [--url DATABASE_URL] [--repeat 5] [--audit]
+    python bench/pages.py [--url DATABASE_URL] [--repeat 5] [--views resources,accidents]
+                          [--no-compare] [--audit]
 
 Each page is rendered through `app.py` with Streamlit's AppTest (in-process, no browser): the
 time is server-side script time, including the shell (filters, navigation). "cold" clears
 Streamlit's caches and the engine first; "warm" is the median of the following renders.
-"rows" counts the rows the database returned to the page (cursor fetches).
+"rows" counts the rows the database returned to the page (cursor fetches). The warm time is
+split into "data" (reads through `ui.data`, cached or not), "figures" (building charts, maps and
+tables in `ui.figures`, and handing charts and maps to Streamlit) and "other" (the rest of the
+page's Python and Streamlit's own work), so a regression shows where it is. As in the server,
+whose runtime keeps one script cache, the page scripts are compiled once, not on every render
+(AppTest would otherwise recompile them each run, about 0.07 s that no user waits for).
 
 Then, in the same run, two other ways of getting the ledger's by-unit figures (found this year,
 signed off, open, overdue): "naive" (`SELECT *` of the whole ledger into pandas, then a
@@ -22,6 +28,7 @@ difference (docs/security.md).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import sys
@@ -80,9 +87,76 @@ class RowCounter:
 COUNTER = RowCounter()
 
 
-def render(page: str, params: dict[str, str], *, cold: bool = False) -> tuple[float, int]:
-    """Seconds and rows fetched for one render of `page` through app.py; `cold` clears every
-    cache first."""
+class Split:
+    """Seconds spent in data reads and in figure building during a render (outermost calls
+    only, so nested ones are not counted twice)."""
+
+    def __init__(self) -> None:
+        self.seconds = {"data": 0.0, "figures": 0.0}
+        self._depth = 0
+
+    def reset(self) -> None:
+        self.seconds = dict.fromkeys(self.seconds, 0.0)
+
+    def timed(self, part: str, fn):
+        split = self
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if split._depth:
+                return fn(*args, **kwargs)
+            split._depth += 1
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                split.seconds[part] += time.perf_counter() - started
+                split._depth -= 1
+
+        return wrapper
+
+    def install(self) -> None:
+        """Wrap `ui.data`'s reads, every function of the `ui.figures` modules, and
+        Streamlit's chart and map elements. Pages import these at each run, so they get the
+        wrapped ones."""
+        import importlib
+        import pkgutil
+        import types
+
+        import streamlit as st
+        from streamlit.delta_generator import DeltaGenerator
+
+        import ui.data
+        import ui.figures
+
+        ui.data._fresh_or_last_good = self.timed("data", ui.data._fresh_or_last_good)
+        for info in pkgutil.iter_modules(ui.figures.__path__):
+            module = importlib.import_module(f"ui.figures.{info.name}")
+            for name, value in vars(module).items():
+                if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
+                    setattr(module, name, self.timed("figures", value))
+        for name in ("plotly_chart", "pydeck_chart"):
+            timed = self.timed("figures", getattr(DeltaGenerator, name))
+            setattr(DeltaGenerator, name, timed)
+            setattr(st, name, types.MethodType(timed, st._main))
+
+
+SPLIT = Split()
+
+
+def share_script_cache() -> None:
+    """One compiled-script cache for every AppTest run, as the server's runtime keeps one."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test
+
+    shared = ScriptCache()
+    app_test.ScriptCache = lambda: shared
+
+
+def render(page: str, params: dict[str, str], *, cold: bool = False
+           ) -> tuple[float, int, dict[str, float]]:
+    """Seconds, rows fetched and seconds per part (`Split`) for one render of `page` through
+    app.py; `cold` clears every cache first."""
     import streamlit as st
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -93,12 +167,13 @@ def render(page: str, params: dict[str, str], *, cold: bool = False) -> tuple[fl
         st.cache_data.clear()
         st.cache_resource.clear()
     COUNTER.rows = 0
+    SPLIT.reset()
     started = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - started
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception[0].value}")
-    return elapsed, COUNTER.rows
+    return elapsed, COUNTER.rows, dict(SPLIT.seconds)
 
 
 LEDGER_COLUMNS = "unit_code, found_on, deadline, closed_on"
@@ -171,6 +246,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: the app's own resolution)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--views", help="comma-separated row labels to measure (default: all)")
+    parser.add_argument("--no-compare", dest="compare", action="store_false",
+                        help="skip the naive and DuckDB comparison")
     parser.add_argument("--audit", action="store_true",
                         help="render times with and without the audit log")
     args = parser.parse_args()
@@ -180,17 +258,27 @@ def main() -> None:
         audit_cost(args.repeat)
         return
     COUNTER.install()
-    print(f"{'page':<15}{'cold s':>9}{'warm s':>9}{'rows cold':>11}{'rows warm':>11}  budget")
+    SPLIT.install()
+    share_script_cache()
+    wanted = None if not args.views else {v.strip() for v in args.views.split(",")}
+    print(f"{'page':<15}{'cold s':>9}{'warm s':>9}{'data':>7}{'figures':>8}{'other':>7}"
+          f"{'rows cold':>11}{'rows warm':>11}  budget")
     colds = {}
     for label, page, params in VIEWS:
-        cold, rows_cold = render(page, params, cold=True)
+        if wanted is not None and label.strip() not in wanted:
+            continue
+        cold, rows_cold, _ = render(page, params, cold=True)
         colds[label] = cold
-        warm_runs = [render(page, params) for _ in range(args.repeat)]
-        warm = statistics.median(t for t, _ in warm_runs)
-        rows_warm = max(r for _, r in warm_runs)
+        warm_runs = sorted((render(page, params) for _ in range(args.repeat)),
+                           key=lambda run: run[0])
+        warm, _, parts = warm_runs[len(warm_runs) // 2]  # the median run, with its split
+        rows_warm = max(r for _, r, _ in warm_runs)
+        other = warm - parts["data"] - parts["figures"]
         verdict = "ok" if cold < BUDGET_COLD_S and warm < BUDGET_WARM_S else "OVER"
-        print(f"{label:<15}{cold:>9.3f}{warm:>9.3f}{rows_cold:>11}{rows_warm:>11}  {verdict}")
-    compare(colds["  ledger tab"])
+        print(f"{label:<15}{cold:>9.3f}{warm:>9.3f}{parts['data']:>7.3f}"
+              f"{parts['figures']:>8.3f}{other:>7.3f}{rows_cold:>11}{rows_warm:>11}  {verdict}")
+    if args.compare and "  ledger tab" in colds:
+        compare(colds["  ledger tab"])
 
 
 def compare(ledger_tab_cold: float) -> None:

@@ -1,16 +1,19 @@
 """Build a large copy of the sample database, for measuring pages at scale.
 
     python bench/scale.py [--url DATABASE_URL] [--hidden-dangers 2000000] [--accidents 0]
-                          [--faces 0]
+                          [--faces 0] [--sites 0]
 
 Loads the sample CSVs (`data_access.db.load_into`, replacing every table's rows), then appends
 synthetic hidden dangers found between 1 January 2021 and the sample's as-of date, spread over
 every sample enterprise (so over all units and sectors) with the sample's mix of sources,
 categories and levels, a realistic open / closed / overdue mix and unique codes (SYN…), and
-optionally synthetic accidents and copies of the sample's working faces (a province: about
-100,000 accidents and 1,000 faces). Default target: the SQLite file `var/bureau-scale.sqlite`.
+optionally synthetic accidents, copies of the sample's working faces and emergency resource
+sites (a province: about 100,000 accidents, 1,000 faces and 20,000 sites; a site copy lies a
+few hundred metres from its original, with its inventory and stock checks). Default target:
+the SQLite file `var/bureau-scale.sqlite`.
 
-Bulk insert: the hidden_dangers secondary indexes are dropped, rows are generated in chunks of
+Bulk insert: the hidden_dangers secondary indexes are dropped (MariaDB/MySQL keep those a
+foreign key needs: it refuses to drop them, error 1553), rows are generated in chunks of
 500,000 (so 20M rows need no more memory than 2M) and inserted in batches of 50,000 inside one
 transaction (PostgreSQL: COPY), with a progress bar on stderr; then the indexes are rebuilt, the
 ledger's counts (`data_access.rollups`) made, and the database analysed, as one would after a
@@ -136,6 +139,58 @@ def accident_rows(rng: np.random.Generator, n: int, *, first_id: int, end: dt.da
     }
 
 
+def resource_rows(rng: np.random.Generator, n: int, *, first_ids: dict[str, int],
+                  sites: list[dict], items: list[dict], checks: list[dict]
+                  ) -> dict[str, dict[str, list]]:
+    """`n` synthetic resource sites, each a copy of a random sample site moved up to about
+    300 m, with the original's inventory and stock-check dates: columns per table name."""
+    picked = rng.integers(0, len(sites), n)
+    jitter = rng.uniform(-0.003, 0.003, (n, 2))
+    items_of: dict[int, list[dict]] = {}
+    for item in items:
+        items_of.setdefault(item["site_id"], []).append(item)
+    checks_of: dict[int, list[dict]] = {}
+    for check in checks:
+        checks_of.setdefault(check["site_id"], []).append(check)
+    out: dict[str, dict[str, list]] = {
+        "resource_sites": {k: [] for k in sites[0]},
+        "resource_items": {k: [] for k in items[0]},
+        "resource_checks": {k: [] for k in checks[0]},
+    }
+    item_id, check_id = first_ids["resource_items"], first_ids["resource_checks"]
+    for offset, (index, (dlat, dlon)) in enumerate(zip(picked.tolist(), jitter.tolist())):
+        site_id = first_ids["resource_sites"] + offset
+        source = sites[index]
+        copy = {**source, "id": site_id, "code": f"SYN-ZY-{site_id:07d}",
+                "name": f"{source['name']}(规模测试{site_id})",
+                "lat": round(float(source["lat"]) + dlat, 6) if source["lat"] is not None
+                else None,
+                "lon": round(float(source["lon"]) + dlon, 6) if source["lon"] is not None
+                else None}
+        for key, value in copy.items():
+            out["resource_sites"][key].append(value)
+        for item in items_of.get(source["id"], []):
+            for key, value in {**item, "id": item_id, "site_id": site_id}.items():
+                out["resource_items"][key].append(value)
+            item_id += 1
+        for check in checks_of.get(source["id"], []):
+            for key, value in {**check, "id": check_id, "site_id": site_id}.items():
+                out["resource_checks"][key].append(str(value) if key == "checked_on"
+                                                   else value)
+            check_id += 1
+    return out
+
+
+def droppable_indexes(conn: sa.Connection, table: sa.Table) -> list[sa.Index]:
+    """The table's secondary indexes that a bulk load may drop and rebuild: on MariaDB/MySQL
+    not one whose first column holds a foreign key (InnoDB needs an index there and refuses
+    to drop the last one, error 1553)."""
+    if conn.dialect.name not in ("mysql", "mariadb"):
+        return list(table.indexes)
+    keyed = {fk.parent.name for fk in table.foreign_keys}
+    return [i for i in table.indexes if next(iter(i.columns)).name not in keyed]
+
+
 def insert_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
     """Append rows given as columns: PostgreSQL COPY, else executemany in batches."""
     names = list(columns)
@@ -193,10 +248,11 @@ def face_rows(conn: sa.Connection, n: int, *, first_id: int) -> dict[str, list]:
     rows = [dict(sample[i % len(sample)]) for i in range(n)]
     for i, row in enumerate(rows):
         row["id"], row["code"] = first_id + i, f"SYN-GZM-{first_id + i:06d}"
-    return {name: [row[name] for row in rows] for name in faces.c.keys()}
+    return {name: [row[name] for row in rows] for name in (column.name for column in faces.c)}
 
 
-def build(url: str, *, hidden_dangers: int, accidents: int, faces: int = 0, seed: int = 42,
+def build(url: str, *, hidden_dangers: int, accidents: int, faces: int = 0, sites: int = 0,
+          seed: int = 42,
           analyze: bool = True) -> dict[str, int]:
     """(Re)build the database at `url`; returns rows per scaled table."""
     if url.startswith("sqlite:///"):
@@ -216,7 +272,8 @@ def build(url: str, *, hidden_dangers: int, accidents: int, faces: int = 0, seed
             texts = [tuple(r) for r in conn.execute(
                 sa.select(hd.c.description, hd.c.measure).distinct()
                 .order_by(hd.c.description, hd.c.measure))]
-            for index in hd.indexes:
+            dropped = droppable_indexes(conn, hd)
+            for index in dropped:
                 index.drop(conn)
             if hidden_dangers:
                 first = conn.execute(sa.select(sa.func.max(hd.c.id))).scalar() + 1
@@ -230,8 +287,20 @@ def build(url: str, *, hidden_dangers: int, accidents: int, faces: int = 0, seed
             if faces:
                 first = conn.execute(sa.select(sa.func.max(wf.c.id))).scalar() + 1
                 insert_columns(conn, wf, face_rows(conn, faces, first_id=first))
+            if sites:
+                scaled = (schema.resource_sites, schema.resource_items, schema.resource_checks)
+                rows = {t.name: [dict(r._mapping) for r in conn.execute(
+                    sa.select(t).order_by(t.c.id))] for t in scaled}
+                first_ids = {t.name: conn.execute(sa.select(sa.func.max(t.c.id))).scalar() + 1
+                             for t in scaled}
+                synthetic = resource_rows(rng, sites, first_ids=first_ids,
+                                          sites=rows["resource_sites"],
+                                          items=rows["resource_items"],
+                                          checks=rows["resource_checks"])
+                for table in scaled:
+                    insert_columns(conn, table, synthetic[table.name])
             started = time.perf_counter()
-            for index in hd.indexes:
+            for index in dropped:
                 index.create(conn)
             print(f"indexes rebuilt in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             started = time.perf_counter()
@@ -239,19 +308,21 @@ def build(url: str, *, hidden_dangers: int, accidents: int, faces: int = 0, seed
             print(f"ledger counts made in {time.perf_counter() - started:.1f} s",
                   file=sys.stderr)
             if conn.dialect.name == "postgresql":
-                for table in (hd, ac, wf):
+                for table in (hd, ac, wf, schema.resource_sites, schema.resource_items,
+                              schema.resource_checks):
                     conn.exec_driver_sql(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                         f"(SELECT max(id) FROM {table.name}))")
             counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                      for t in (hd, ac, wf)}
+                      for t in (hd, ac, wf, schema.resource_sites, schema.resource_items)}
         if analyze:
             # PostgreSQL: VACUUM too, so index-only scans need no heap visits (autovacuum
             # would get there on its own after a while).
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 if conn.dialect.name in ("mysql", "mariadb"):
                     conn.exec_driver_sql("ANALYZE TABLE hidden_dangers, accidents, working_faces, "
-                                         "hd_daily, hd_monthly")
+                                         "hd_daily, hd_monthly, resource_sites, resource_items, "
+                                         "resource_checks")
                 elif conn.dialect.name == "postgresql":
                     conn.exec_driver_sql("VACUUM ANALYZE")
                 else:
@@ -269,6 +340,8 @@ def main() -> None:
                         help="synthetic hidden dangers to add to the sample's")
     parser.add_argument("--accidents", type=int, default=0,
                         help="synthetic accidents to add to the sample's")
+    parser.add_argument("--sites", type=int, default=0,
+                        help="synthetic emergency resource sites (with items and checks)")
     parser.add_argument("--faces", type=int, default=0,
                         help="working faces to add (copies of the sample's)")
     parser.add_argument("--seed", type=int, default=42)
@@ -277,7 +350,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     counts = build(args.url, hidden_dangers=args.hidden_dangers, accidents=args.accidents,
-                   faces=args.faces, seed=args.seed, analyze=args.analyze)
+                   faces=args.faces, sites=args.sites, seed=args.seed, analyze=args.analyze)
     elapsed = time.perf_counter() - started
     print(f"built {sa.make_url(args.url).render_as_string(hide_password=True)} "
           f"in {elapsed:.1f} s")

@@ -13,6 +13,9 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 OUTLINES_PATH = Path(__file__).resolve().parent / "reference" / "changzhi_counties.geojson"
 
 # Whole-city extent (domain brief §1: about 111°58′–113°44′E, 35°49′–37°08′N), with a margin.
@@ -88,6 +91,91 @@ def county_of_point(lat: float, lon: float) -> str | None:
         if x0 <= lon <= x1 and y0 <= lat <= y1 and point_in_geometry(lon, lat, feature["geometry"]):
             return feature["properties"]["code"]
     return None
+
+
+INNER_CELL_DEG = 0.02  # grid step of `inner_boxes`, about 2 km
+
+
+@lru_cache(maxsize=4)
+def inner_boxes(step: float = INNER_CELL_DEG) -> tuple[tuple[float, float, float, float], ...]:
+    """Latitude/longitude boxes (min_lat, max_lat, min_lon, max_lon) lying wholly inside the 12
+    county outlines: a point in one of them is in Changzhi without a polygon test, so the
+    database can set aside every such site and only the rest need `in_changzhi`.
+
+    A grid cell of `step` degrees over the city's bounds counts as inside when its centre is
+    in a county and no outline edge's bounding box reaches into the cell (conservative: a cell
+    near an edge is never taken as inside). Adjacent inside cells of a row merge into one box;
+    a run of cells that no edge reaches is inside or outside as a whole, so one polygon test
+    decides it.
+    """
+    b = CITY_BOUNDS
+    rows = math.ceil((b["max_lat"] - b["min_lat"]) / step)
+    cols = math.ceil((b["max_lon"] - b["min_lon"]) / step)
+    edge = [[False] * cols for _ in range(rows)]
+    for feature in load_county_outlines()["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" \
+            else geometry["coordinates"]
+        for ring in (ring for rings in polygons for ring in rings):
+            for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:] + ring[:1]):
+                r0 = max(0, math.floor((min(y0, y1) - b["min_lat"]) / step))
+                r1 = min(rows - 1, math.floor((max(y0, y1) - b["min_lat"]) / step))
+                c0 = max(0, math.floor((min(x0, x1) - b["min_lon"]) / step))
+                c1 = min(cols - 1, math.floor((max(x0, x1) - b["min_lon"]) / step))
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        edge[r][c] = True
+    boxes = []
+    for r in range(rows):
+        lat0 = b["min_lat"] + r * step
+        c = 0
+        while c < cols:  # a run of cells no edge reaches is wholly inside or wholly outside
+            if edge[r][c]:
+                c += 1
+                continue
+            start = c
+            while c < cols and not edge[r][c]:
+                c += 1
+            lon0 = b["min_lon"] + start * step
+            if county_of_point(lat0 + step / 2, lon0 + step / 2) is not None:
+                boxes.append((round(lat0, 6), round(lat0 + step, 6), round(lon0, 6),
+                              round(b["min_lon"] + c * step, 6)))
+    return tuple(boxes)
+
+
+def _in_ring(lon: np.ndarray, lat: np.ndarray, ring: list[list[float]]) -> np.ndarray:
+    """`_point_in_ring` for many points at once."""
+    xs = np.array([p[0] for p in ring], dtype=float)
+    ys = np.array([p[1] for p in ring], dtype=float)
+    xj, yj = np.roll(xs, 1), np.roll(ys, 1)
+    py, px = lat[:, None], lon[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crosses = ((ys > py) != (yj > py)) & (px < (xj - xs) * (py - ys) / (yj - ys) + xs)
+    return crosses.sum(axis=1) % 2 == 1
+
+
+def points_in_changzhi(lats, lons) -> np.ndarray:
+    """`in_changzhi` for many points at once (a boolean array), the same ray test in numpy."""
+    lat = pd.to_numeric(pd.Series(lats, dtype=object), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(pd.Series(lons, dtype=object), errors="coerce").to_numpy(float)
+    b = CITY_BOUNDS
+    inside = np.zeros(len(lat), dtype=bool)
+    candidate = (np.isfinite(lat) & np.isfinite(lon) & (lat >= b["min_lat"])
+                 & (lat <= b["max_lat"]) & (lon >= b["min_lon"]) & (lon <= b["max_lon"]))
+    for feature, (x0, y0, x1, y1) in zip(load_county_outlines()["features"], _county_bounds()):
+        todo = candidate & ~inside & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+        if not todo.any():
+            continue
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" \
+            else geometry["coordinates"]
+        at = np.flatnonzero(todo)
+        for rings in polygons:
+            hit = _in_ring(lon[at], lat[at], rings[0])
+            for hole in rings[1:]:
+                hit &= ~_in_ring(lon[at], lat[at], hole)
+            inside[at[hit]] = True
+    return inside
 
 
 def is_coordinate(lat: object, lon: object) -> bool:

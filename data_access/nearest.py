@@ -1,5 +1,5 @@
-"""Pure rules of the emergency-resources page: which sites can be drawn, what a site holds in
-one line, and the nearest-resource search (straight-line distance, in kilometres).
+"""The nearest-resource search of the emergency-resources page (straight-line distance, in
+kilometres).
 
 The search asks the database for the sites inside a latitude/longitude box around the point
 (a portable SQL prefilter, see `resources.list_sites_in_box`), ranks them by great-circle
@@ -14,16 +14,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from data_access.geo import EARTH_RADIUS_KM, haversine_km, in_changzhi
+from data_access.geo import EARTH_RADIUS_KM, haversine_km
 
 KM_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_KM / 180  # ≈ 111.195 km
 SEARCH_RADII_KM = (25.0, 50.0, 100.0, 250.0)
-
-# Which equipment a one-line summary names first: §五 of the notice (drainage robots, hoses,
-# plugging, firefighting) before rescue tools, detection and the rest.
-CATEGORY_PRIORITY = ("drainage", "plugging", "firefighting", "rescue", "detection",
-                     "communication", "engineering", "power_lighting", "protection", "medical",
-                     "living")
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> dict[str, float]:
@@ -61,29 +55,3 @@ def find_nearest(fetch_box: Callable[[dict[str, float]], pd.DataFrame], lat: flo
         if len(within) >= limit:
             break
     return within.head(limit).reset_index(drop=True)
-
-
-def summarize_equipment(items: pd.DataFrame, *, limit: int = 4) -> dict[int, str]:
-    """site_id → "智能排水机器人3台、高压排水管800米…": up to `limit` items, in the order of
-    CATEGORY_PRIORITY then item name; "…" when more are held. Sites without items are absent."""
-    if items.empty:
-        return {}
-    order = {c: i for i, c in enumerate(CATEGORY_PRIORITY)}
-    ranked = items.assign(_rank=items["category"].map(order).fillna(len(order)))
-    ranked = ranked.sort_values(["site_id", "_rank", "item"], kind="stable")
-    held: dict[int, list[str]] = {}
-    for site_id, item, quantity, uom in zip(ranked["site_id"], ranked["item"],
-                                            ranked["quantity"], ranked["uom"]):
-        held.setdefault(int(site_id), []).append(f"{item}{quantity}{uom}")
-    return {site_id: "、".join(parts[:limit]) + ("…" if len(parts) > limit else "")
-            for site_id, parts in held.items()}
-
-
-def split_mappable(sites: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(sites that can be drawn, sites whose coordinates are missing, impossible or outside
-    the 12 county outlines of Changzhi). The second frame is a data-quality list, never drawn."""
-    if sites.empty:
-        return sites.copy(), sites.copy()
-    ok = pd.Series([in_changzhi(a, b) for a, b in zip(sites["lat"], sites["lon"])],
-                   index=sites.index, dtype=bool)
-    return sites[ok].copy(), sites[~ok].copy()

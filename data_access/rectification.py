@@ -317,13 +317,21 @@ def _month_range(as_of: dt.date, month: int) -> tuple[dt.date, dt.date]:
     return first, min(following - dt.timedelta(days=1), as_of)
 
 
-def scope_conditions(scope: str, *, as_of: dt.date, month: int | None = None
-                     ) -> list[sa.ColumnElement[bool]]:
+def scope_conditions(scope: str, *, as_of: dt.date, month: int | None = None,
+                     by_deadline: bool = False) -> list[sa.ColumnElement[bool]]:
     """The WHERE conditions of a drill-down scope (see HAZARD_SCOPES) as of a date; `month`
-    (1–12 of the year of `as_of`) narrows the scopes in MONTH_SCOPES and is ignored by others."""
+    (1–12 of the year of `as_of`) narrows the scopes in MONTH_SCOPES and is ignored by others.
+
+    `by_deadline`: for a list in deadline order. A usable row's deadline is not before it was
+    found (validity: date order), so rows found from a day on have deadlines from that day on:
+    said outright, and with the found-date bounds put in a form no index serves, the database
+    walks `ix_hd_deadline_list` in the list's order from that day and stops at the list's
+    length, instead of sorting every row found in the year (whose number grows with the
+    ledger)."""
     hd = hidden_dangers.c
     start = year_start(as_of)
-    this_year = [hd.found_on >= start, hd.found_on <= as_of]
+    found = sa.func.coalesce(hd.found_on, hd.found_on) if by_deadline else hd.found_on
+    this_year = [found >= start, found <= as_of, hd.deadline >= start]
     if scope == "found":
         conditions = this_year
     elif scope == "closed":
@@ -352,8 +360,10 @@ def scope_conditions(scope: str, *, as_of: dt.date, month: int | None = None
         raise ValueError(f"unknown scope {scope!r}")
     if month is not None and scope in MONTH_SCOPES:
         first, last = _month_range(as_of, month)
-        column = hd.closed_on if scope == "closed_in_period" else hd.found_on
-        conditions += [column >= first, column <= last]
+        if scope == "closed_in_period":
+            conditions += [hd.closed_on >= first, hd.closed_on <= last]
+        else:
+            conditions += [found >= first, found <= last, hd.deadline >= first]
     return conditions
 
 
@@ -444,7 +454,7 @@ def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "fo
     # are then read whole (a "deferred join": sorting whole rows of a large scope is slow).
     first = (
         sa.select(hd.id)
-        .where(*scope_conditions(scope, as_of=as_of, month=month),
+        .where(*scope_conditions(scope, as_of=as_of, month=month, by_deadline=True),
                *_place_conditions(conn, unit, sector))
         .order_by(hd.deadline, hd.id)
         .limit(limit)

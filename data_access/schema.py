@@ -116,8 +116,11 @@ accidents = sa.Table(
     sa.Column("direct_loss_wan", sa.Numeric(14, 2), nullable=False, comment="直接经济损失(万元)"),
     sa.Column("summary", sa.String(400), nullable=False, comment="事故简况"),
     sa.UniqueConstraint("code", name="uq_accidents_code"),
-    sa.Index("ix_accidents_occurred_at", "occurred_at"),
-    sa.Index("ix_accidents_unit_occurred", "unit_code", "occurred_at"),
+    # Covering: the accident figures and the validity rules read only these (migration 0006).
+    sa.Index("ix_accidents_occurred_cover", "occurred_at", "unit_code", "sector_code", "grade",
+             "deaths", "serious_injuries", "direct_loss_wan"),
+    sa.Index("ix_accidents_unit_cover", "unit_code", "occurred_at", "sector_code", "grade",
+             "deaths", "serious_injuries", "direct_loss_wan"),
     comment="生产安全事故",
 )
 
@@ -208,6 +211,10 @@ hidden_dangers = sa.Table(
              "sector_code", "regulator_reported_on", "congress_reported_on"),
     sa.Index("ix_hd_closed_cover", "closed_on", "found_on", "deadline", "level", "unit_code",
              "sector_code"),
+    # The drill-down list in its own order (deadline, then entry order): walked from the
+    # scope's first deadline until the list is full (rectification.scope_conditions).
+    sa.Index("ix_hd_deadline_list", "deadline", "id", "found_on", "closed_on", "level",
+             "unit_code", "sector_code", "regulator_reported_on", "congress_reported_on"),
     comment="隐患排查治理台账",
 )
 

@@ -44,9 +44,13 @@ def default_since(as_of: dt.date) -> dt.date:
     return as_of - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
 
 
-def week_bounds(*, since: dt.date, as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of the week: (since + 1 day, as_of)."""
-    return next_day(since), as_of
+def week_bounds(*, since: dt.date, as_of: dt.date,
+                not_before: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """First and last day of the review week: (since + 1 day, as_of), both included — the one
+    definition every page, the screen and the brief state. Figures counted within the year
+    pass `not_before` (1 January), which the first day then never precedes."""
+    start = next_day(since)
+    return (start if not_before is None else max(start, not_before)), as_of
 
 
 def _in_week(column: sa.Column, since: dt.date, as_of: dt.date) -> sa.ColumnElement[bool]:
@@ -115,12 +119,14 @@ def count_hazard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
 
 
 def list_major_hazard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
-                              unit: str | None = None) -> pd.DataFrame:
+                              unit: str | None = None, limit: int | None = None
+                              ) -> pd.DataFrame:
     """Major hidden dangers found in the week (change "opened") and signed off in the week
     (change "closed"); one found and closed within the week appears under both. Columns:
     change, code, enterprise, unit_code, sector_code, found_on, deadline, closed_on (None
     unless signed off by `as_of`), state (as of `as_of`), description. Opened first, each by
-    date."""
+    date; the first `limit` of them when given (their number is `count_hazard_changes`'s
+    major_opened + major_closed)."""
     hd = hidden_dangers.c
     closed_by = sa.and_(hd.closed_on.is_not(None), hd.closed_on <= as_of)
 
@@ -141,7 +147,8 @@ def list_major_hazard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.
         )
 
     union = sa.union_all(part("opened", hd.found_on), part("closed", hd.closed_on)).subquery()
-    stmt = sa.select(union).order_by(union.c.change_order, union.c.changed_on, union.c.code)
+    stmt = (sa.select(union).order_by(union.c.change_order, union.c.changed_on, union.c.code)
+            .limit(limit))
     df = frame(conn, stmt)
     return df.drop(columns=["change_order", "changed_on"])
 
@@ -249,16 +256,16 @@ def list_scorecard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.dat
 
 # ---- all counts at once --------------------------------------------------------------------
 def summarize_week(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
-                   unit: str | None = None) -> dict[str, int]:
+                   unit: str | None = None, scorecard: bool = True) -> dict[str, int]:
     """Every count of the weekly review: accidents, deaths, tasks_completed,
     tasks_newly_overdue (city-wide), hazards_found, hazards_closed, major_opened, major_closed,
-    faces_accepted, milestones_achieved, drills, sites_checked, sites_newly_overdue,
-    scorecard_changed."""
+    faces_accepted, milestones_achieved, drills, sites_checked, sites_newly_overdue, and
+    (unless `scorecard` is False: it computes the scorecard twice) scorecard_changed."""
     new = count_new_accidents(conn, since=since, as_of=as_of, unit=unit)
     tasks = list_task_changes(conn, since=since, as_of=as_of)
     hazards = count_hazard_changes(conn, since=since, as_of=as_of, unit=unit)
     checks = count_site_check_changes(conn, since=since, as_of=as_of, unit=unit)
-    return {
+    counts = {
         "accidents": int(new["accidents"]),
         "deaths": int(new["deaths"]),
         "tasks_completed": int((tasks["change"] == "completed").sum()),
@@ -273,6 +280,8 @@ def summarize_week(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
         "drills": len(list_drills_held(conn, since=since, as_of=as_of, unit=unit)),
         "sites_checked": checks["checked"],
         "sites_newly_overdue": checks["newly_overdue"],
-        "scorecard_changed": len(list_scorecard_changes(conn, since=since, as_of=as_of,
-                                                        unit=unit)),
     }
+    if scorecard:
+        counts["scorecard_changed"] = len(list_scorecard_changes(conn, since=since, as_of=as_of,
+                                                                 unit=unit))
+    return counts

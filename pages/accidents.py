@@ -26,10 +26,11 @@ from ui.labels import ACCIDENT_CONTROL_COLUMNS as CONTROL_COLUMNS
 from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
 from ui.labels import ACCIDENT_TEXT as T
 from ui.labels import GRADE_ORDER, GRADES, MESSAGES
+from ui.memo import figure
 from ui.quality import render_quality_notice
 from ui.safe import md
 from ui.shell import has_data, page_context, page_header
-from ui.weekly import render_week_changes
+from ui.weekly import render_week_changes, week_span
 
 SECTOR_KEY, SECTOR_PARAM, ALL = "accidents.sector", "acc_sector", "all"
 METRICS = ("deaths", "accidents_total", *(f"accidents_{g}" for g in GRADE_ORDER))
@@ -75,8 +76,8 @@ def breakdown(col, kind: str, title: str, rows, counts, *, names: dict[str, str]
         st.caption(T[f"by_{kind}_caption"])
         chart_tab, table_tab = st.tabs([T["chart_tab"], T["table_tab"]])
         chart_tab.plotly_chart(
-            figures.build_control_bars(rows, names=names, progress=progress, selected=chosen,
-                                       height=height),
+            figure(figures.build_control_bars, rows, names=names, progress=progress,
+                   selected=chosen, height=height),
             key=chart_key, selection_mode="points", config={"displayModeBar": False},
             on_select=partial(on_chart_select, chart_key, state_key, list(rows["code"]), empty))
         table_tab.dataframe(figures.control_table(rows, counts, names=names), hide_index=True,
@@ -147,8 +148,8 @@ if has_data(ctx, "accidents"):
     # ---- by unit and by sector: the whole city, now and at the previous review -----------
     with section():
         goals = query(targets.list_targets, year=year, metrics=METRICS)
-        st.caption(T["week_caption"].format(previous=cn_date(previous), end=cn_date(as_of),
-                                            start=cn_date(max(previous, year_start(as_of)))))
+        st.caption(T["week_caption"].format(previous=cn_date(previous), span=week_span(
+            previous, as_of, not_before=year_start(as_of))))
         week = {"progress": progress, "previous_progress": rules.progress_within(year, previous)}
         rows = {}
         unit_codes = [c for c in ctx.units["code"] if c != CITY_CODE]
@@ -178,8 +179,8 @@ if has_data(ctx, "accidents"):
         this_months = query(accidents.summarize_accidents, by="month", as_of=as_of, **scope)
         last_months = query(accidents.summarize_accidents, by="month",
                             as_of=dt.date(year - 1, 12, 31), **scope)
-        st.plotly_chart(figures.build_cumulative_trend(this_months, last_months, as_of=as_of,
-                                                       death_indicator=death_limit),
+        st.plotly_chart(figure(figures.build_cumulative_trend, this_months, last_months,
+                               as_of=as_of, death_indicator=death_limit),
                         key="accidents.trend", config={"displayModeBar": False})
 
     # ---- the accidents behind the figures -------------------------------------------------
@@ -205,12 +206,12 @@ if has_data(ctx, "accidents"):
             st.dataframe(table, hide_index=True, key="accidents.list", column_config={
                 **LIST_COLUMNS, "grade_check": st.column_config.TextColumn(
                     LIST_COLUMNS["grade_check"], width="medium")})
-            csv_bytes, xlsx_bytes = figures.export_files(table, LIST_COLUMNS)
+            make_csv, make_xlsx = figures.export_files(table, LIST_COLUMNS)
             stem = f"事故明细_{scope_name}_{as_of.isoformat()}"
             a, b, _ = st.columns([1, 1, 6])
-            a.download_button("下载 CSV", csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
+            a.download_button("下载 CSV", make_csv, file_name=f"{stem}.csv", mime="text/csv",
                               on_click="ignore", key="accidents.csv",
                               icon=":material/download:")
-            b.download_button("下载 Excel", xlsx_bytes, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+            b.download_button("下载 Excel", make_xlsx, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
                               on_click="ignore", key="accidents.xlsx",
                               icon=":material/download:")

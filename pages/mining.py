@@ -2,6 +2,7 @@
 forecast), where the programme lags, and the green-mining pilots and demonstration mine."""
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,7 @@ from ui.labels import (
     PROGRAMME_MINE_STATES,
     PROGRAMMES,
 )
+from ui.memo import figure
 from ui.quality import render_quality_notice
 from ui.shell import has_data, page_context, page_header
 from ui.weekly import render_week_changes
@@ -137,9 +139,9 @@ with section():
     # ---- stages and trajectory ------------------------------------------------------------------
     by_month = query(mining.count_faces_by_month, as_of=as_of, unit=unit)
     left, right = st.columns([2, 3])
-    left.plotly_chart(figures.build_stage_bars(by_stage), config={"displayModeBar": False})
+    left.plotly_chart(figure(figures.build_stage_bars, by_stage), config={"displayModeBar": False})
     with right:
-        st.plotly_chart(figures.build_trajectory(by_month, outlook, as_of=as_of),
+        st.plotly_chart(figure(figures.build_trajectory, by_month, outlook, as_of=as_of),
                         config={"displayModeBar": False})
         window_start = as_of - dt.timedelta(days=outlook.window_days - 1)
         st.caption(
@@ -158,7 +160,7 @@ with section():
         st.info("所选范围内本年度没有列入计划的智能化工作面。")
         st.stop()
     left, right = st.columns([2, 3])
-    left.plotly_chart(figures.build_unit_lag_bars(by_unit, ctx.unit_names,
+    left.plotly_chart(figure(figures.build_unit_lag_bars, by_unit, ctx.unit_names,
                                                   height=110 + 28 * len(by_unit)),
                       config={"displayModeBar": False})
     with right:
@@ -166,7 +168,7 @@ with section():
         table = with_labels(late_faces)[FACE_COLUMNS].rename(columns=LABELS | {"name": "工作面"})
         st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 320),
                      key="mining.late_faces")
-        st.download_button("下载逾期工作面清单(CSV)", csv_bytes(table),
+        st.download_button("下载逾期工作面清单(CSV)", partial(csv_bytes, table),
                            file_name=f"逾期智能化工作面_{as_of.isoformat()}.csv", mime="text/csv",
                            key="mining.download_late", icon=":material/download:")
 
@@ -224,7 +226,7 @@ with section():
         if milestones.empty:
             st.info("暂无建设节点数据。")
         else:
-            st.plotly_chart(figures.build_milestone_timeline(
+            st.plotly_chart(figure(figures.build_milestone_timeline,
                 milestones, as_of=as_of, programme_names=PROGRAMMES,
                 order=list(zip(programme_mines["mine"], programme_mines["programme"])),
                 height=130 + 30 * milestones["mine_id"].nunique()), config={"displayModeBar": False})

@@ -44,7 +44,10 @@ def render_tiles() -> None:
     with cols[1], tile("pages/rectification.py", T["tile_rectification"],
                        ":material/checklist:"), section():
         tasks = query(rectification.list_key_tasks, as_of=as_of)
-        hazards = query(rectification.summarize_hidden_dangers, as_of=as_of, unit=unit).iloc[0]
+        # The 专项整治 page's by-unit read, summed (every column is a count): one cached
+        # result for both pages instead of a second pass over the ledger.
+        hazards = query(rectification.summarize_hidden_dangers, as_of=as_of, by="unit_code",
+                        unit=unit).drop(columns="unit_code").sum()
         left, right = st.columns(2)
         done = int((tasks["status"] == "completed").sum())
         left.metric(T["tasks_done"], f"{done}/{len(tasks)}项")

@@ -19,6 +19,7 @@ from ui.filters import CITY_CODE
 from ui.format import cn_date, count, pct
 from ui.guard import guarded_callback, section
 from ui.labels import HAZARD_SCOPE_LABELS, RECTIFICATION_TEXT, TASK_STATUSES
+from ui.memo import figure
 from ui.quality import render_quality_notice
 from ui.safe import md
 from ui.shell import has_data, page_context, page_header
@@ -104,7 +105,7 @@ with task_tab, section():
         chart_col, review_col = st.columns([2, 3])
         counts = rect.count_tasks_by_sector_and_status(tasks)
         with chart_col:
-            st.plotly_chart(figs.build_task_status_by_sector(counts, ctx.sector_names),
+            st.plotly_chart(figure(figs.build_task_status_by_sector, counts, ctx.sector_names),
                             key="rectification.chart.tasks", config={"displayModeBar": False})
             with st.expander("状态口径"):
                 st.markdown(TEXT["status_rule"])
@@ -196,7 +197,7 @@ def render_hazard_tab() -> None:
     by_place = query(rect.summarize_hidden_dangers, as_of=as_of, by=column, unit=unit)
     chart_col, table_col = st.columns([3, 2])
     with chart_col:
-        drill_chart(figs.build_hazards_by_place(by_place, dimension=dimension, names=names),
+        drill_chart(figure(figs.build_hazards_by_place, by_place, dimension=dimension, names=names),
                     CHART_KEYS[0])
     heading = "县区" if dimension == "unit" else "行业领域"
     table_col.dataframe(
@@ -205,11 +206,11 @@ def render_hazard_tab() -> None:
         column_config={"销号率(%)": st.column_config.NumberColumn(format="%.1f%%")})
     month_col, age_col = st.columns(2)
     with month_col:
-        drill_chart(figs.build_hazards_by_month(
+        drill_chart(figure(figs.build_hazards_by_month,
             query(rect.count_hidden_dangers_by_month, as_of=as_of, unit=unit), height=340),
             CHART_KEYS[1])
     with age_col:
-        drill_chart(figs.build_open_by_age(
+        drill_chart(figure(figs.build_open_by_age,
             query(rect.count_open_hidden_dangers_by_age, as_of=as_of, unit=unit), height=340),
             CHART_KEYS[2])
     with st.expander("统计口径"):

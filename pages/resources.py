@@ -3,19 +3,29 @@ stock checks are current, and what lies nearest to a place. The map needs no int
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from data_access import resources
 from data_access.geo import in_changzhi, is_coordinate, load_county_outlines
-from data_access.nearest import find_nearest, split_mappable, summarize_equipment
+from data_access.nearest import find_nearest
 from ui.data import query
-from ui.downloads import excel_bytes
 from ui.figures import resources as fig
 from ui.format import cn_date, count
 from ui.guard import section
 from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
 from ui.quality import render_quality_notice
+from ui.resource_map import (
+    PAGE_ROWS,
+    SiteScope,
+    equipment_lines,
+    map_sites,
+    page_of_sites,
+    pages,
+    site_list_file,
+)
 from ui.safe import md, plain
 from ui.settings import map_style_url
 from ui.shell import has_data, page_context, page_header
@@ -28,6 +38,18 @@ NEAR_MODES = {"enterprise": "企业", "unit": "单位驻地", "point": "输入�
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:
     st.dataframe(df.rename(columns=RESOURCE_COLUMNS), hide_index=True, width="stretch", **kwargs)
+
+
+def page_picker(rows: int, key: str) -> int:
+    """A page number for a table of `rows` rows shown PAGE_ROWS at a time (none for one page)."""
+    total = pages(rows)
+    if total == 1:
+        st.session_state.pop(key, None)
+        return 1
+    if st.session_state.get(key, 1) > total:
+        st.session_state[key] = total
+    return int(st.number_input(f"页码(共 {total} 页,每页 {PAGE_ROWS} 个点位)", 1, total,
+                               key=key, step=1))
 
 
 def search_point(ctx, unit: str | None) -> tuple[tuple[float, float] | None, str]:
@@ -98,9 +120,15 @@ if has_data(ctx, "resource_sites"):
                                    help="最近一次清点检查早于此天数(或从未检查)即为超期"))
     layer_kinds = kinds or ("none",)  # nothing chosen draws nothing (None would mean all kinds)
     common = {"unit": unit, "category": category}
+    stat: dict[str, dict] = {k: {} for k in ("sites", "headcount", "capacity", "check_overdue")}
+    by_unit_kind = pd.DataFrame(columns=["unit_code", "kind", "sites", "headcount", "capacity",
+                                         "check_overdue"])
     with section():
-        by_kind = query(resources.summarize_sites_by_kind, as_of=filters.as_of,
-                        check_interval_days=interval, **common).set_index("kind")
+        # One read for the tiles and the by-unit tab: per unit and kind, every kind.
+        by_unit_kind = query(resources.summarize_sites_by_unit, as_of=filters.as_of,
+                             check_interval_days=interval, **common)
+        by_kind = by_unit_kind.groupby("kind")[["sites", "headcount", "capacity",
+                                                "check_overdue"]].sum()
         stat = {k: by_kind.get(k, pd.Series(dtype=int)).to_dict()
                 for k in ("sites", "headcount", "capacity", "check_overdue")}
         cols = st.columns(7)
@@ -112,13 +140,12 @@ if has_data(ctx, "resource_sites"):
         cols[6].metric("清点检查超期", count(sum(stat["check_overdue"].values()), "处"),
                        help=f"最近清点检查早于 {interval} 天或从未检查的点位(全部类别)")
 
-    sites = query(resources.list_resource_sites, as_of=filters.as_of, kinds=layer_kinds,
-                  check_interval_days=interval, **common)
-    items = query(resources.list_items_of_sites, kinds=layer_kinds, **common)
-    equipment = summarize_equipment(items)
-    drawable, misplaced = split_mappable(sites)
-    shaped = fig.shape_sites(drawable, equipment=equipment, unit_names=ctx.unit_names,
-                             as_of=filters.as_of)
+    scope = SiteScope(as_of=filters.as_of, kinds=layer_kinds, unit=unit, category=category,
+                      interval=interval)
+    in_layers = sum(int(stat["sites"].get(k, 0)) for k in kinds)
+    overdue_count = sum(int(stat["check_overdue"].get(k, 0)) for k in kinds)
+    mapped = map_sites(scope, in_scope=in_layers, unit_names=ctx.unit_names)
+    shaped, misplaced = mapped.shaped, mapped.misplaced
 
     map_col, side_col = st.columns([2.1, 1], gap="medium")
     map_box, near_box = map_col.container(), map_col.container()
@@ -127,9 +154,8 @@ if has_data(ctx, "resource_sites"):
         point, point_name = search_point(ctx, unit)
         limit = st.slider("每类列出最近", 1, 10, 5, key="resources.near_limit", format="%d 处")
     near = nearest_sites(point, category, limit) if point else pd.DataFrame()
-    near_items = query(resources.list_items_of_sites, site_ids=tuple(int(i) for i in near["id"])) \
-        if not near.empty else pd.DataFrame()
-    near_equipment = summarize_equipment(near_items)
+    near_equipment = equipment_lines(site_ids=tuple(int(i) for i in near["id"])) \
+        if not near.empty else {}
     near_shaped = fig.shape_sites(near, equipment=near_equipment, unit_names=ctx.unit_names,
                                   as_of=filters.as_of)
     with near_box:
@@ -142,9 +168,13 @@ if has_data(ctx, "resource_sites"):
                 "直线距离(公里)": st.column_config.NumberColumn(format="%.1f", width="small"),
                 "重点装备": st.column_config.TextColumn(width="large")})
 
-    site_options = list(dict.fromkeys([*sites["id"].astype(int), *near_shaped["id"]]))
-    names = {**dict(zip(sites["id"].astype(int), map(plain, sites["name"]))),
-             **(dict(zip(near["id"].astype(int), map(plain, near["name"]))) if len(near) else {})}
+    list_page = st.session_state.get("resources.list_page", 1)
+    listed = page_of_sites(scope, list_page)
+    known = pd.concat([f for f in (mapped.sites, near, listed) if len(f)] or [listed])
+    known = known.drop_duplicates("id")
+    site_options = list(dict.fromkeys([*mapped.sites["id"].astype(int), *near_shaped["id"],
+                                       *listed["id"].astype(int)]))
+    names = dict(zip(known["id"].astype(int), map(plain, known["name"])))
     clicked = fig.selected_site_id(fig.map_selection(st.session_state.get("resources.map")))
     st.session_state["resources.site"] = fig.resolve_site_choice(
         clicked=clicked, last_clicked=st.session_state.get("resources.map_seen"),
@@ -162,6 +192,8 @@ if has_data(ctx, "resource_sites"):
                         key="resources.map")
         st.markdown(fig.legend_markdown())
         st.caption(RESOURCE_TEXT["basemap_configured" if style else "basemap_note"])
+        if mapped.gathered:
+            st.caption(RESOURCE_TEXT["gathered"].format(n=in_layers))
         if not misplaced.empty:
             st.warning(RESOURCE_TEXT["misplaced"].format(n=len(misplaced)))
             show_table(fig.misplaced_table(misplaced, unit_names=ctx.unit_names))
@@ -173,8 +205,8 @@ if has_data(ctx, "resource_sites"):
         if site_id is None:
             st.info(RESOURCE_TEXT["no_site_selected"])
         else:
-            fig_card = fig.site_card(pd.concat([sites, near]).drop_duplicates("id")
-                                     .set_index("id").loc[site_id], unit_names=ctx.unit_names)
+            fig_card = fig.site_card(known.set_index("id").loc[site_id],
+                                     unit_names=ctx.unit_names)
             st.markdown(fig_card)
             inventory = query(resources.list_site_items, site_id=int(site_id))
             if inventory.empty:
@@ -183,11 +215,9 @@ if has_data(ctx, "resource_sites"):
                 show_table(inventory.assign(category=inventory["category"].map(
                     lambda c: ITEM_CATEGORIES.get(c, c))))
 
-    overdue = fig.overdue_table(sites, unit_names=ctx.unit_names, as_of=filters.as_of)
-    tabs = st.tabs(["按单位统计", f"清点检查超期({len(overdue)})", "点位清单"])
+    tabs = st.tabs(["按单位统计", f"清点检查超期({overdue_count})", "点位清单"])
     with tabs[0]:
-        by_unit = query(resources.summarize_sites_by_unit, as_of=filters.as_of,
-                        kinds=layer_kinds, check_interval_days=interval, **common)
+        by_unit = by_unit_kind[by_unit_kind["kind"].isin(layer_kinds)]
         st.dataframe(fig.unit_summary_table(by_unit, unit_names=ctx.unit_names),
                      hide_index=True, width="stretch", height="content")
         gear = query(resources.summarize_equipment_by_unit, kinds=layer_kinds, **common)
@@ -197,11 +227,15 @@ if has_data(ctx, "resource_sites"):
                      hide_index=True, width="stretch", height="content")
     with tabs[1]:
         st.caption(f"最近清点检查早于 {cn_date(filters.as_of)} 前 {interval} 天或从未检查的点位")
-        show_table(overdue)
+        page = page_picker(overdue_count, "resources.overdue_page")
+        late = page_of_sites(scope, page, overdue_only=True)
+        show_table(fig.overdue_table(late, unit_names=ctx.unit_names, as_of=filters.as_of))
     with tabs[2]:
-        listing = fig.site_table(sites, equipment=equipment, unit_names=ctx.unit_names,
-                                 as_of=filters.as_of).rename(columns=RESOURCE_COLUMNS)
-        st.download_button("下载点位清单(Excel)", excel_bytes(listing, sheet="应急资源点位"),
+        st.download_button("下载点位清单(Excel)", partial(site_list_file, scope, ctx.unit_names),
                            file_name=f"应急资源点位_{filters.as_of.isoformat()}.xlsx",
                            key="resources.download", icon=":material/download:")
-        st.dataframe(listing, hide_index=True, width="stretch")
+        page_picker(in_layers, "resources.list_page")
+        listing = fig.site_table(listed, unit_names=ctx.unit_names, as_of=filters.as_of,
+                                 equipment=equipment_lines(site_ids=tuple(
+                                     int(i) for i in listed["id"])))
+        st.dataframe(listing.rename(columns=RESOURCE_COLUMNS), hide_index=True, width="stretch")

@@ -214,7 +214,8 @@ def test_previous_review_in_last_year_counts_the_new_year_only(app, sample_conn)
 def test_downloads_read_in_excel(sample_conn):
     table = pd.DataFrame({"code": ["SG2022-0001"], "unit": ["沁源县"],
                           "summary": ["顶板冒落,造成1人死亡。"]})
-    csv_bytes, xlsx_bytes = export_files(table, ACCIDENT_LIST_COLUMNS)
+    make_csv, make_xlsx = export_files(table, ACCIDENT_LIST_COLUMNS)
+    csv_bytes, xlsx_bytes = make_csv(), make_xlsx()
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     assert csv_bytes.decode("utf-8-sig").splitlines()[0] == "事故编号,县区,事故简况"
     back = pd.read_excel(io.BytesIO(xlsx_bytes))
@@ -225,3 +226,10 @@ def test_downloads_read_in_excel(sample_conn):
 def test_status_rule_matches_the_documented_example():
     """60% of the indicator used at 40% of the year is red (domain brief §2)."""
     assert rules.control_status(6, 10, 0.4).colour == "red"
+
+
+def test_the_week_caption_states_the_same_week_as_the_banner(app):
+    at = open_page(app, "accidents", as_of="2022-11-25")
+    captions = " ".join(c.value for c in at.caption)
+    assert "“本周新增”为2022年11月19日至2022年11月25日新增" in captions
+    assert "本周指2022年11月19日至2022年11月25日" in captions

@@ -14,8 +14,6 @@ from data_access.nearest import (
     bounding_box,
     find_nearest,
     rank_by_distance,
-    split_mappable,
-    summarize_equipment,
 )
 
 # The published coordtransform example (wandergis/coordtransform README).
@@ -168,26 +166,11 @@ def test_rank_by_distance_breaks_ties_by_id():
     assert rank_by_distance(sites, 36.0, 113.0)["id"].tolist() == [4, 9]
 
 
-def test_summarize_equipment_names_drainage_and_plugging_first():
-    items = pd.DataFrame({
-        "site_id": [1, 1, 1, 1, 1, 2],
-        "item": ["棉被", "倒灌堵漏装置", "智能排水机器人", "破拆工具组", "高压排水管", "急救药箱"],
-        "category": ["living", "plugging", "drainage", "rescue", "drainage", "medical"],
-        "quantity": [100, 3, 2, 5, 800, 10],
-        "uom": ["床", "套", "台", "套", "米", "个"],
-    })
-    summary = summarize_equipment(items, limit=3)
-    assert summary == {1: "智能排水机器人2台、高压排水管800米、倒灌堵漏装置3套…",
-                       2: "急救药箱10个"}
-    assert summarize_equipment(items.iloc[:0]) == {}
-
-
-def test_split_mappable_keeps_bad_coordinates_off_the_map():
-    sites = pd.DataFrame({"id": [1, 2, 3, 4, 5],
-                          "lat": [36.195, 39.915, 113.117, float("nan"), 36.5],
-                          "lon": [113.117, 116.404, 36.195, 113.0, 112.33]})
-    drawable, misplaced = split_mappable(sites)
-    assert drawable["id"].tolist() == [1, 5]
-    assert misplaced["id"].tolist() == [2, 3, 4]
-    empty_ok, empty_bad = split_mappable(sites.iloc[:0])
-    assert empty_ok.empty and empty_bad.empty
+def test_points_in_changzhi_agrees_with_the_single_point_test():
+    rng = random.Random(7)
+    lats = [rng.uniform(35.6, 37.3) for _ in range(3000)] + [None, float("nan"), 999, 36.2]
+    lons = [rng.uniform(111.8, 113.9) for _ in range(3000)] + [113.0, 113.0, -5, None]
+    found = geo.points_in_changzhi(lats, lons)
+    expected = [geo.in_changzhi(a, b) for a, b in zip(lats, lons)]
+    assert found.tolist() == expected
+    assert 500 < sum(expected) < 2900  # both inside and outside points were tried

@@ -442,7 +442,7 @@ def test_the_admin_page_imports_after_a_preview_and_undoes(monkeypatch, tmp_path
     at.run()
     at.switch_page("pages/overview.py").run()
     assert metric_values(at)["死亡人数"] == f"{deaths}人"
-    at.switch_page("pages/data_admin.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     at.file_uploader(key="admin.files").set_value(("沁县快报.xlsx", upload, "application/xlsx"))
     at.run()
@@ -457,7 +457,7 @@ def test_the_admin_page_imports_after_a_preview_and_undoes(monkeypatch, tmp_path
     assert any("已导入" in s.value for s in at.success)
     at.switch_page("pages/overview.py").run()
     assert metric_values(at)["死亡人数"] == f"{deaths + 2}人"
-    at.switch_page("pages/data_admin.py").run()
+    at.switch_page("pages/data.py").run()
     history = _frame(at, "操作人")
     assert history.loc[0, "文件"] == "沁县快报.xlsx" and history.loc[0, "类别"] == "导入"
     at.checkbox(key="admin.undo_sure").check().run()
@@ -475,7 +475,7 @@ def test_the_admin_page_lists_problems_and_offers_no_confirm(monkeypatch, tmp_pa
     url, _, _, _ = sample_copy(sample_sqlite_path, tmp_path)
     at = _admin_app(monkeypatch, url)
     at.run()
-    at.switch_page("pages/data_admin.py").run()
+    at.switch_page("pages/data.py").run()
     bad = _csv("发生时间,县区,行业领域,事故等级,死亡人数,重伤人数,直接经济损失(万元),事故简况",
                "2022-02-30 08:00,火星县,道路运输,一般,1,0,5,x", encoding="gbk")
     at.file_uploader(key="admin.files").set_value(("坏文件.csv", bad, "text/csv"))
@@ -496,7 +496,7 @@ def test_the_admin_page_is_absent_unless_enabled(monkeypatch, sample_sqlite_url)
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/data_admin.py")
+        at.switch_page("pages/data.py")
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -536,7 +536,7 @@ def test_the_admin_page_says_when_the_ledger_counts_are_stale_and_recounts(
     url, engine, _, _ = sample_copy(sample_sqlite_path, tmp_path)
     at = _admin_app(monkeypatch, url)
     at.run()
-    at.switch_page("pages/data_admin.py").run()
+    at.switch_page("pages/data.py").run()
     assert any("统计表与台账明细一致" in c.value for c in at.caption)
     assert not any(b.key == "admin.recount" for b in at.button)
     with engine.begin() as conn:  # a change that bypasses the import

@@ -88,7 +88,7 @@ def test_pages_read_the_replica_and_show_an_import_once_it_is_replayed(pair, mon
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("pages/overview.py").run()
     assert metric_values(at)["死亡人数"] == f"{deaths}人"
-    at.switch_page("pages/data_admin.py").run()
+    at.switch_page("pages/data.py").run()
     assert "只读副本已与主库同步" in admin_messages(at)
 
     set_replay(standby, paused=True)
@@ -105,7 +105,7 @@ def test_pages_read_the_replica_and_show_an_import_once_it_is_replayed(pair, mon
         # The replica has not replayed the import: the pages read it, so they show the old data.
         at.switch_page("pages/overview.py").run()
         assert metric_values(at)["死亡人数"] == f"{deaths}人"
-        at.switch_page("pages/data_admin.py").run()
+        at.switch_page("pages/data.py").run()
         waiting = admin_messages(at)
         assert "只读副本尚未同步最近的导入" in waiting and "当前落后主库" in waiting
         assert "回放已暂停" in waiting
@@ -117,7 +117,7 @@ def test_pages_read_the_replica_and_show_an_import_once_it_is_replayed(pair, mon
                what="the replica replaying the import")
     at.switch_page("pages/overview.py").run()
     assert metric_values(at)["死亡人数"] == f"{deaths + 3}人"
-    at.switch_page("pages/data_admin.py").run()
+    at.switch_page("pages/data.py").run()
     assert "各页面显示的是最新数据" in admin_messages(at)
 
 

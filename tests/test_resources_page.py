@@ -54,17 +54,79 @@ def test_equipment_by_unit_and_site_items_match_sql(conn):
     assert [(u, int(q), int(n)) for u, q, n in expected] == list(
         robots[["unit_code", "quantity", "sites"]].itertuples(index=False, name=None))
     assert set(gear["category"]) == {"drainage"}
-    items = resources.list_items_of_sites(conn, unit=UNIT, kinds=("warehouse", "depot"))
-    assert len(items) == scalar(conn, "SELECT COUNT(*) FROM resource_items i JOIN resource_sites "
-                                      "s ON s.id = i.site_id WHERE s.unit_code = :u AND s.kind "
-                                      "IN ('warehouse', 'depot')", u=UNIT)
-    held = resources.list_items_of_sites(conn, kinds=("team",), category="plugging")
-    assert len(held) == scalar(conn, "SELECT COUNT(*) FROM resource_items i JOIN resource_sites "
-                                     "s ON s.id = i.site_id WHERE s.kind = 'team' AND s.id IN "
-                                     "(SELECT site_id FROM resource_items WHERE category = "
-                                     "'plugging')")
-    some = resources.list_items_of_sites(conn, site_ids=(1, 3))
-    assert len(some) == scalar(conn, "SELECT COUNT(*) FROM resource_items WHERE site_id IN (1, 3)")
+
+
+def _key_items_sql(conn, where: str = "1 = 1", **params) -> dict[int, str]:
+    """site id → its key-equipment line, ranked in Python from the raw rows."""
+    order = {c: i for i, c in enumerate(resources.CATEGORY_PRIORITY)}
+    held: dict[int, list] = {}
+    for site, item_id, item, category, quantity, uom in rows(
+            conn, "SELECT i.site_id, i.id, i.item, i.category, i.quantity, i.uom FROM "
+                  f"resource_items i JOIN resource_sites s ON s.id = i.site_id WHERE {where}",
+            **params):
+        held.setdefault(site, []).append((order.get(category, len(order)), item_id,
+                                          f"{item}{quantity}{uom}"))
+    return {site: "、".join(t for *_, t in sorted(parts)[:4]) + ("…" if len(parts) > 4 else "")
+            for site, parts in held.items()}
+
+
+def test_key_equipment_lines_match_the_inventory(conn):
+    lines = resources.summarize_key_equipment(conn, unit=UNIT, kinds=("warehouse", "depot"))
+    assert dict(zip(lines["site_id"], lines["equipment"])) == _key_items_sql(
+        conn, "s.unit_code = :u AND s.kind IN ('warehouse', 'depot')", u=UNIT)
+    some = resources.summarize_key_equipment(conn, site_ids=(1, 3))
+    assert dict(zip(some["site_id"], some["equipment"])) == _key_items_sql(
+        conn, "s.id IN (1, 3)")
+    assert any(line.endswith("…") for line in some["equipment"])
+    plugging = resources.summarize_key_equipment(conn, kinds=("team",), category="plugging")
+    assert sorted(plugging["site_id"]) == [r[0] for r in rows(
+        conn, "SELECT id FROM resource_sites WHERE kind = 'team' AND id IN (SELECT site_id "
+              "FROM resource_items WHERE category = 'plugging') ORDER BY id")]
+
+
+def test_grid_cells_and_pages_count_every_site(conn):
+    cells = resources.summarize_sites_on_grid(conn, as_of=AS_OF, cell_deg=0.03)
+    by_kind = rows(conn, "SELECT kind, COUNT(*), SUM(headcount) FROM resource_sites "
+                         "GROUP BY kind ORDER BY kind")
+    totals = cells.groupby("kind")[["sites", "headcount"]].sum()
+    assert [(k, int(n)) for k, n, _ in by_kind] == [
+        (k, int(totals.at[k, "sites"])) for k in sorted(totals.index)]
+    assert int(totals.at["team", "headcount"]) == [h for k, _, h in by_kind if k == "team"][0]
+    assert len(cells) < scalar(conn, "SELECT COUNT(*) FROM resource_sites")  # gathered
+    assert cells["lat"].between(35.75, 37.2).all()
+    left_out = resources.summarize_sites_on_grid(conn, as_of=AS_OF, cell_deg=0.03,
+                                                 leave_out=(1, 2))
+    assert int(left_out["sites"].sum()) == int(cells["sites"].sum()) - 2
+    first = resources.list_resource_sites(conn, as_of=AS_OF, limit=50)
+    second = resources.list_resource_sites(conn, as_of=AS_OF, limit=50, offset=50)
+    every = resources.list_resource_sites(conn, as_of=AS_OF)
+    assert list(first["id"]) + list(second["id"]) == list(every["id"][:100])
+    late = resources.list_resource_sites(conn, as_of=AS_OF, overdue_only=True)
+    assert sorted(late["id"]) == sorted(every.loc[every["check_overdue"], "id"])
+    never = int(late["last_checked_on"].isna().sum())
+    assert late["last_checked_on"].iloc[:never].isna().all()  # never checked come first
+    checked = [str(d)[:10] for d in late["last_checked_on"].iloc[never:]]
+    assert checked == sorted(checked)
+
+
+def test_misplaced_sites_are_those_outside_the_outlines(conn):
+    assert resources.list_misplaced_sites(conn).empty  # the sample's are all in
+    conn.execute(sa.text("UPDATE resource_sites SET lat = 39.915, lon = 116.404 WHERE id = 3"))
+    conn.execute(sa.text("UPDATE resource_sites SET lat = 36.19, lon = 111.95 WHERE id = 4"))
+    found = resources.list_misplaced_sites(conn)
+    assert sorted(found["id"]) == [3, 4]
+    assert resources.list_misplaced_sites(conn, kinds=("shelter",)).empty
+    assert not geo.in_changzhi(36.19, 111.95) and geo.in_city_bounds(36.19, 111.95)
+    conn.rollback()
+
+
+def test_inner_boxes_lie_inside_changzhi():
+    boxes = geo.inner_boxes(resources.LOCATION_CELL_DEG)
+    assert len(boxes) > 50
+    for a, b, c, d in boxes:
+        for lat in (a, (a + b) / 2, b):
+            for lon in (c, (c + d) / 2, d):
+                assert geo.in_changzhi(lat, lon), (lat, lon)
 
 
 def test_sites_in_box_and_enterprises_match_sql(conn):

@@ -3,11 +3,13 @@ the data functions read it the same way hand-written SQL does."""
 
 import datetime as dt
 import importlib.util
+import os
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from data_access import rectification, rollups, weekly
+from data_access import rectification, rollups, schema, weekly
 from tests import sqlcheck
 
 SCALE = Path(__file__).resolve().parent.parent / "bench" / "scale.py"
@@ -68,3 +70,59 @@ def test_builds_scaled_database(tmp_path):
             conn, "SELECT count(*) FROM hidden_dangers WHERE level = 'major' "
                   "AND closed_on > :s AND closed_on <= :d", s=since, d=AS_OF)
     engine.dispose()
+
+
+def test_scaled_sites_copy_the_sample_sites_with_their_items_and_checks(tmp_path):
+    url = f"sqlite:///{tmp_path / 'sites.sqlite'}"
+    counts = _scale_module().build(url, hidden_dangers=0, accidents=0, sites=300)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        synthetic = "FROM resource_sites WHERE code LIKE 'SYN-ZY-%'"
+        assert sqlcheck.scalar(conn, f"SELECT count(*) {synthetic}") == 300
+        assert counts["resource_sites"] == sqlcheck.scalar(
+            conn, "SELECT count(*) FROM resource_sites")
+        # Each copy holds exactly its original's inventory and checks (matched by name).
+        for table in ("resource_items", "resource_checks"):
+            assert sqlcheck.scalar(conn, f"""
+                SELECT count(*) FROM resource_sites c JOIN resource_sites o
+                  ON c.name LIKE o.name || '(规模测试%' AND o.code NOT LIKE 'SYN%'
+                 WHERE (SELECT count(*) FROM {table} t WHERE t.site_id = c.id)
+                    <> (SELECT count(*) FROM {table} t WHERE t.site_id = o.id)""") == 0
+        assert sqlcheck.scalar(conn, f"SELECT count(DISTINCT code) {synthetic}") == 300
+        assert sqlcheck.scalar(conn, "SELECT count(DISTINCT kind) FROM resource_sites "
+                                     "WHERE code LIKE 'SYN-ZY-%'") == 4
+    engine.dispose()
+
+
+def test_mariadb_keeps_the_indexes_its_foreign_keys_need():
+    scale = _scale_module()
+    names = {i.name for i in scale.droppable_indexes(_Dialect("mariadb"),
+                                                     scale.schema.hidden_dangers)}
+    assert "ix_hd_unit_cover" not in names and "ix_hd_found_cover" in names
+    assert {i.name for i in scale.droppable_indexes(_Dialect("sqlite"),
+                                                    scale.schema.hidden_dangers)} \
+        >= {"ix_hd_unit_cover", "ix_hd_found_cover"}
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_MYSQL_URL"), reason="TEST_MYSQL_URL not set")
+def test_builds_on_mariadb():
+    url = os.environ["TEST_MYSQL_URL"]
+    counts = _scale_module().build(url, hidden_dangers=2000, accidents=100, sites=50)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert counts["hidden_dangers"] == sqlcheck.scalar(
+            conn, "SELECT count(*) FROM hidden_dangers")
+        assert sqlcheck.scalar(conn, "SELECT count(*) FROM hidden_dangers "
+                                     "WHERE code LIKE 'SYN%'") == 2000
+        assert sqlcheck.scalar(conn, "SELECT count(*) FROM resource_sites "
+                                     "WHERE code LIKE 'SYN-ZY-%'") == 50
+        indexes = {i["name"] for i in sa.inspect(conn).get_indexes("hidden_dangers")}
+        assert {i.name for i in schema.hidden_dangers.indexes} <= indexes
+    engine.dispose()
+
+
+class _Dialect:
+    """Stands in for a connection: `droppable_indexes` reads only its dialect's name."""
+
+    def __init__(self, name: str) -> None:
+        self.dialect = type("D", (), {"name": name})()

@@ -4,6 +4,7 @@ configuration, an unreachable database, a database without tables and an empty t
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qs
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from tests.conftest import ROOT, open_page, shown
 from tests.sqlcheck import scalar
 from ui.filters import parse_as_of, parse_unit, year_end_as_of
 from ui.labels import MESSAGES
+from ui.navigation import requested_path
 
 EARLIEST, LATEST = dt.date(2021, 1, 1), dt.date(2022, 11, 25)
 
@@ -153,3 +155,22 @@ def test_every_page_renders_early_and_baseline_dates(app, page, as_of):
     at = open_page(app, page, as_of=as_of)
     assert not at.error, [e.value for e in at.error]
     assert at.date_input(key="global.as_of").value == dt.date.fromisoformat(as_of)
+
+
+def test_sidebar_menu_names_the_pages_in_chinese_and_keeps_the_filters(app):
+    at = open_page(app, "accidents", as_of="2022-06-30", unit="140423")
+    links = at.sidebar.get("page_link")
+    assert [link.proto.label for link in links] == ["总览", "事故控制", "专项整治", "智能化建设",
+                                                    "应急资源"]
+    for link in links:
+        assert parse_qs(link.proto.query_string) == {"as_of": ["2022-06-30"],
+                                                     "unit": ["140423"]}
+
+
+def test_requested_path_is_the_address_after_the_base_path():
+    assert requested_path("http://h:8501/overview", "") == "overview"
+    assert requested_path("http://h:8501/", "") == ""
+    assert requested_path(None, "") == ""
+    assert requested_path("https://h/dash/accidents/", "/dash") == "accidents"
+    assert requested_path("https://h/dash", "dash") == ""
+    assert requested_path("http://h/%3Cb%3Ex", "") == "<b>x"

@@ -31,6 +31,40 @@ def test_default_since_and_week_bounds():
     assert weekly.week_bounds(since=SINCE, as_of=AS_OF) == (dt.date(2022, 11, 19), AS_OF)
     # across the new year the week keeps its seven days
     assert weekly.default_since(dt.date(2023, 1, 3)) == dt.date(2022, 12, 27)
+    # figures counted within the year start on 1 January
+    assert weekly.week_bounds(since=dt.date(2022, 12, 27), as_of=dt.date(2023, 1, 3),
+                              not_before=dt.date(2023, 1, 1)) == (dt.date(2023, 1, 1),
+                                                                  dt.date(2023, 1, 3))
+    assert weekly.week_bounds(since=SINCE, as_of=AS_OF, not_before=dt.date(2022, 1, 1)) == (
+        dt.date(2022, 11, 19), AS_OF)
+
+
+def test_week_span_states_the_first_and_last_day():
+    from ui.weekly import week_span
+
+    assert week_span(SINCE, AS_OF) == "2022年11月19日至2022年11月25日"
+    assert week_span(dt.date(2022, 12, 27), dt.date(2023, 1, 3), dt.date(2023, 1, 1)) == \
+        "2023年1月1日至2023年1月3日"
+
+
+def test_an_accident_on_the_weeks_first_and_last_day_counts_and_the_day_before_does_not(conn):
+    day = rows(conn, "SELECT occurred_at FROM accidents ORDER BY occurred_at DESC")[0][0]
+    day = (day if isinstance(day, dt.datetime) else dt.datetime.fromisoformat(str(day))).date()
+    on_day = scalar(conn, "SELECT COUNT(*) FROM accidents WHERE occurred_at >= :start "
+                          "AND occurred_at < :end", start=dt.datetime.combine(day, dt.time()),
+                    end=dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    assert on_day >= 1
+    first_day = weekly.count_new_accidents(conn, since=day - dt.timedelta(days=1),
+                                           as_of=day + dt.timedelta(days=6))
+    last_day = weekly.count_new_accidents(conn, since=day - dt.timedelta(days=7), as_of=day)
+    day_before = weekly.count_new_accidents(conn, since=day, as_of=day + dt.timedelta(days=7))
+    assert first_day["accidents"] - day_before["accidents"] == on_day
+    assert last_day["accidents"] >= on_day
+    before_sql = scalar(conn, "SELECT COUNT(*) FROM accidents WHERE occurred_at >= :start "
+                              "AND occurred_at < :end",
+                        start=dt.datetime.combine(day + dt.timedelta(days=1), dt.time()),
+                        end=dt.datetime.combine(day + dt.timedelta(days=8), dt.time()))
+    assert day_before["accidents"] == before_sql
 
 
 @pytest.mark.parametrize("since,as_of", WEEKS)
@@ -111,6 +145,9 @@ def test_second_week_has_major_hidden_dangers_opened_and_closed(conn):
     listed = weekly.list_major_hazard_changes(conn, since=since, as_of=as_of)
     assert set(listed.loc[listed["change"] == "closed", "state"]) == {"closed"}
     assert listed.loc[listed["change"] == "closed", "closed_on"].notna().all()
+    assert len(listed) == counts["major_opened"] + counts["major_closed"]
+    first = weekly.list_major_hazard_changes(conn, since=since, as_of=as_of, limit=2)
+    assert first.reset_index(drop=True).equals(listed.head(2).reset_index(drop=True))
 
 
 @pytest.mark.parametrize("since,as_of", WEEKS)
@@ -194,6 +231,9 @@ def test_summarize_week_agrees_with_the_lists(conn):
     assert s["faces_accepted"] == len(weekly.list_faces_accepted(conn, since=SINCE, as_of=AS_OF))
     assert s["scorecard_changed"] == len(weekly.list_scorecard_changes(conn, since=SINCE,
                                                                        as_of=AS_OF))
+    without = weekly.summarize_week(conn, since=SINCE, as_of=AS_OF, scorecard=False)
+    assert "scorecard_changed" not in without
+    assert without == {k: v for k, v in s.items() if k != "scorecard_changed"}
     assert (s["accidents"], s["deaths"]) == (2, 3)
 
 

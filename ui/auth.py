@@ -277,12 +277,7 @@ def audited(build: Callable[[], bytes], *, what: str, rows: int | None = None,
     return run
 
 
-def _no_page() -> None:
-    """The only page while the gate is closed (no page list in the sidebar)."""
-
-
 def _stop(message: str, *, level: str = "error", action=None) -> None:
-    st.navigation([st.Page(_no_page, title=APP_TITLE, url_path="login")], position="hidden")
     st.title(APP_TITLE)
     (st.error if level == "error" else st.info)(message, icon=":material/lock:")
     if action is not None:

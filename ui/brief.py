@@ -44,7 +44,7 @@ from ui.figures.accidents import build_control_bars, build_cumulative_trend
 from ui.figures.mining import build_trajectory
 from ui.figures.overview import STATUS_HEX, format_change, format_target, format_value
 from ui.figures.rectification import build_hazards_by_month
-from ui.format import cn_date
+from ui.format import cn_date, pct
 from ui.labels import (
     BRIEF_COLUMNS,
     BRIEF_SHEETS,
@@ -220,14 +220,14 @@ def collect_brief_data(conn, *, as_of: dt.date, since: dt.date | None = None,
 
 # ---- text ----------------------------------------------------------------------------------
 def _share(part: float, whole: float | None) -> str:
-    return "—" if not whole else f"{part / whole * 100:.1f}%"
+    return "—" if not whole else pct(part / whole)
 
 
 def _limit_note(limit: float | None, used: int, unit_word: str, progress: float) -> str:
     if limit is None:
         return T["limit_unset"]
     return T["limit"].format(limit=f"{limit:.0f}{unit_word}", share=_share(used, limit),
-                             progress=f"{progress * 100:.1f}%",
+                             progress=pct(progress),
                              status=rules.control_status(used, limit, progress).label)
 
 
@@ -269,7 +269,7 @@ def summary_paragraph(data: BriefData) -> str:
     y, w, h = data.year, data.week, data.hazard_summary
     counts = status_counts(data.scorecard)
     deaths_part = (T["deaths_unset"] if data.death_limit is None else T["deaths_share"].format(
-        share=_share(y["deaths"], data.death_limit), progress=f"{data.progress * 100:.1f}%"))
+        share=_share(y["deaths"], data.death_limit), progress=pct(data.progress)))
     faces_part = ("" if data.face_target is None else T["faces_part"].format(
         target=f"{data.face_target:.0f}", share=_share(y["faces_built"], data.face_target)))
     return T["summary"].format(
@@ -459,7 +459,7 @@ def monthly_table(data: BriefData) -> pd.DataFrame:
 def build_brief_figures(data: BriefData) -> list[tuple[str, go.Figure]]:
     """The key charts, each with its caption, from the dashboard's own builders."""
     figs = [
-        (T["fig_control"].format(progress=f"{data.progress * 100:.1f}%"),
+        (T["fig_control"].format(progress=pct(data.progress)),
          build_control_bars(data.unit_control, names=data.unit_names, progress=data.progress,
                             selected=data.unit)),
         (T["fig_trend"], build_cumulative_trend(data.accidents_by_month,

@@ -227,10 +227,12 @@ class DataContext:
         return _names(self.sectors)
 
     def unit_name(self, code: str | None) -> str:
-        return self.unit_names.get(code, plain(code or ""))
+        name = self.unit_names.get(code)
+        return plain(code or "") if name is None else name
 
     def sector_name(self, code: str | None) -> str:
-        return self.sector_names.get(code, plain(code or ""))
+        name = self.sector_names.get(code)
+        return plain(code or "") if name is None else name
 
 
 def _read_context(conn: sa.Connection) -> DataContext:
@@ -264,7 +266,11 @@ def _is_sample(conn: sa.Connection) -> bool:
 @st.cache_data(ttl=CONTEXT_TTL_SECONDS, show_spinner=False)
 def _load_context(url: str, epoch: int | None, version: tuple | None
                   ) -> tuple[DataContext, dt.datetime]:
-    return read(_read_context), dt.datetime.now()
+    context = read(_read_context)
+    # The name maps are built here, once per data load: they travel with the cached copy
+    # instead of being rebuilt by every run that asks for a name.
+    _ = context.unit_names, context.sector_names
+    return context, dt.datetime.now()
 
 
 def load_context() -> DataContext:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def cn_date(day: dt.date) -> str:
@@ -15,9 +17,27 @@ def count(value: float | int | None, unit: str) -> str:
     return "无数据" if value is None else f"{int(value):,}{unit}"
 
 
+def half_up(value: float, digits: int = 0) -> float:
+    """四舍五入 to `digits` decimals, as Chinese reports round: 0.625 → 0.63 at 2, 62.5 → 63 at 0
+    (Python's round() and format() round halves to even: 62). The value is read as its shortest
+    decimal form, so 14.5 stays 14.5 and is not taken for 14.4999…."""
+    exact = Decimal(repr(float(value)))
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def pct_number(value: float | None, digits: int = 1) -> float | None:
+    """A ratio as a number of percent, half up: 0.625 → 62.5, 0.62549 → 62.5 (tables, charts,
+    exports); None (or NaN) stays None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    exact = Decimal(repr(float(value))) * 100
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def pct(value: float | None, digits: int = 1) -> str:
-    """0.923 → 92.3%; None reads 无数据."""
-    return "无数据" if value is None else f"{value * 100:.{digits}f}%"
+    """0.923 → 92.3%, 5/8 at 0 digits → 63%; None reads 无数据."""
+    number = pct_number(value, digits)
+    return "无数据" if number is None else f"{number:.{digits}f}%"
 
 
 def read_time(read_at: dt.datetime, now: dt.datetime) -> str:

@@ -131,6 +131,12 @@ RESOURCE_TEXT = {
     "point_outside": "坐标(纬度 {lat},经度 {lon})不在长治市 12 个县区范围内,请核对。",
     "point_swapped": "坐标(纬度 {lat},经度 {lon})不在长治市范围内;经纬度似乎填反了,"
                      "请把约 36 的值填入纬度、约 113 的值填入经度。",
+    "cell_label": "汇总点",
+    "cell_extent": "约 3 公里范围内",
+    "cell_hint": "选择县区可逐个查看点位",
+    "cell_equipment": "选择县区后逐个点位显示",
+    "gathered": "全市共 {n:,} 个点位,地图按约 3 公里范围汇总显示(圆点越大,点位越多);"
+                "在侧栏选择县区可逐个查看点位。",
     "no_site_selected": "在地图上点击一个点位,或从下拉列表中选择,查看其物资装备清单。",
     "no_items": "该点位暂无物资装备记录。",
     "no_nearest": "所查范围内没有符合条件的救援队伍、储备库或装备库。",
@@ -191,7 +197,7 @@ ACCIDENT_TEXT = {
                   "选择后,顶部指标、累计趋势和事故明细只统计所选单位和行业;两张对比图始终显示全市,所选项加框突出。",
     "by_unit_caption": "全市各单位死亡控制指标使用率,按严重程度排序;竖虚线为时间进度。点击柱形可钻取,再次点击取消。",
     "by_sector_caption": "全市分行业死亡控制指标使用率(行业指标为全市口径);竖虚线为时间进度。点击柱形可钻取,再次点击取消。",
-    "week_caption": "周变化:与上次周调度({previous})相比;“本周新增”为{start}至{end}新增。",
+    "week_caption": "周变化:与上次周调度({previous})相比;“本周新增”为{span}新增。",
     "quality_note": "数据质量提示:{count}起事故的填报等级与按条例核定的等级不一致(上方起数按填报等级统计),请核实:",
     "quality_item": "{code}({date},{unit}):填报{reported},按条例应为{rule}"
                     "(死亡{deaths}人、重伤{injuries}人、直接经济损失{loss}万元)",
@@ -227,6 +233,11 @@ ACCIDENT_LIST_COLUMNS = {
 }
 
 # ---- Overview: headline tiles and the scorecard of the notice's quantified targets ----------
+NAV_TEXT = {
+    "not_found_title": "页面不存在",
+    "not_found": "地址“/{path}”没有对应的页面。请从左侧菜单选择页面,或返回总览。",
+    "to_overview": "返回总览",
+}
 OVERVIEW_TEXT = {
     "title": "态势总览",
     "tile_accidents": "事故控制", "tile_rectification": "专项整治",
@@ -326,7 +337,7 @@ WEEKLY_CHANGES = {"completed": "完成", "newly_overdue": "新增逾期", "opene
                   "closed": "销号"}
 WEEKLY_TEXT = {
     "title": "本周变化({start}—{end})",
-    "since": "与上次周调度({previous})相比;本周指{start}至{end}。",
+    "since": "与上次周调度({previous})相比;本周指{span}。",
     "none": "无", "more": "另有 {count} 项", "no_enterprise": "发生单位不详",
     "accidents": "新增事故 {accidents}起、死亡 {deaths}人",
     "tasks": "重点任务:本周完成 {completed}项、新增逾期 {overdue}项",

@@ -30,13 +30,14 @@ from ui.figures.accidents import build_control_bars
 from ui.figures.mining import build_trajectory
 from ui.figures.overview import build_scorecard_html
 from ui.figures.rectification import build_hazards_by_place, with_closure_rate
-from ui.figures.resources import build_resource_deck, shape_sites
+from ui.figures.resources import build_resource_deck
 from ui.filters import CITY_CODE, Filters, parse_unit
 from ui.format import cn_date, count, pct
 from ui.guard import section
 from ui.labels import APP_TITLE, GRADE_ORDER, GRADES, SAMPLE_BADGE, SITE_KINDS, TASK_STATUSES
 from ui.labels import SCREEN_TEXT as T
 from ui.quality import PAGE_TABLES
+from ui.resource_map import SiteScope, map_sites
 from ui.shell import kiosk_settings
 from ui.startup import context_or_problem
 from ui.theme import NOTICE_BACKGROUND, NOTICE_EDGE, NOTICE_TEXT
@@ -307,8 +308,10 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
             col.metric(label, count(int(by_kind["sites"].get(kind, 0)), "处"))
         cols[-1].metric(T["checks_overdue"], count(int(by_kind["check_overdue"].sum()), "处"))
     with part():
-        sites = query(resources.list_resource_sites, as_of=as_of, unit=unit)
-        shaped = shape_sites(sites, equipment={}, unit_names=ctx.unit_names, as_of=as_of)
+        scope = SiteScope(as_of=as_of, kinds=tuple(SITE_KINDS), unit=unit, category=None,
+                          interval=resources.DEFAULT_CHECK_INTERVAL_DAYS)
+        shaped = map_sites(scope, in_scope=int(by_kind["sites"].sum()),
+                           unit_names=ctx.unit_names, with_equipment=False).shaped
         deck = build_resource_deck(shaped, outlines=load_county_outlines(),
                                    kinds=tuple(SITE_KINDS), highlight_unit=unit)
         st.pydeck_chart(deck, height=int(760 * _scale()), key="screen.resources.map")

@@ -3,8 +3,13 @@ the page header (title, as-of line, 示例数据 badge) and the empty-table noti
 
 from __future__ import annotations
 
+import contextlib
+import runpy
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from ui.data import DataContext
 from ui.filters import Filters
@@ -16,6 +21,10 @@ from ui.safe import md
 CONTEXT_KEY = "dashboard.context"
 FILTERS_KEY = "dashboard.filters"
 KIOSK_KEY = "dashboard.kiosk"
+ENTRYPOINT = Path(__file__).resolve().parent.parent / "app.py"
+# Set while app.py runs the page st.navigation chose; each session's script runs in its own
+# thread, so this is per run.
+_ROUTED = threading.local()
 
 
 def remember(ctx: DataContext | None, filters: Filters | None) -> None:
@@ -33,17 +42,29 @@ def kiosk_settings() -> KioskSettings:
     return st.session_state[KIOSK_KEY]
 
 
+@contextlib.contextmanager
+def routed() -> Iterator[None]:
+    """Marks the page run by app.py (its context and filters are this run's)."""
+    _ROUTED.active = True
+    try:
+        yield
+    finally:
+        _ROUTED.active = False
+
+
 def page_context() -> tuple[DataContext, Filters]:
     """The context `app.py` prepared for this run.
 
-    Streamlit runs a page script without `app.py` in its legacy `pages/`-folder mode: in the
-    very first session after a server start that opens a sub-page URL directly, and in every
-    `AppTest.run()` (which resets the mode). Leave that mode (as `st.navigation` itself does)
-    and rerun through `app.py`, so the page always sees this run's filters.
+    Streamlit's legacy `pages/` handling runs a page file by itself until some session has
+    called `st.navigation`: in the first session after a server start that opens a sub-page
+    address directly, and in every `AppTest.run()`. Such a run executes the entrypoint here, as
+    Streamlit does for every other request: it builds the sidebar and calls `st.navigation`,
+    which ends the legacy handling for good and runs this page again, routed. The unrouted run
+    then stops (docs/navigation.md).
     """
-    if PagesManager.uses_pages_directory or CONTEXT_KEY not in st.session_state:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if not getattr(_ROUTED, "active", False):
+        runpy.run_path(str(ENTRYPOINT), run_name="__main__")
+        st.stop()
     return st.session_state[CONTEXT_KEY], st.session_state[FILTERS_KEY]
 
 

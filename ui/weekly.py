@@ -46,6 +46,12 @@ def short_date(day) -> str:
     return f"{day.month}月{day.day}日"
 
 
+def week_span(since: dt.date, as_of: dt.date, not_before: dt.date | None = None) -> str:
+    """The review week in words: 2022年11月19日至2022年11月25日 (`weekly.week_bounds`)."""
+    start, end = weekly.week_bounds(since=since, as_of=as_of, not_before=not_before)
+    return f"{cn_date(start)}至{cn_date(end)}"
+
+
 def week_title(since: dt.date, as_of: dt.date) -> str:
     start, end = weekly.week_bounds(since=since, as_of=as_of)
     return T["title"].format(start=short_date(start), end=short_date(end))
@@ -103,14 +109,15 @@ def _hazards(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None)
     counts = query(weekly.count_hazard_changes, since=since, as_of=as_of, unit=unit)
     _heading(T["hazards"].format(found=counts["found"], closed=counts["closed"]) + ";"
              + T["major"].format(opened=counts["major_opened"], closed=counts["major_closed"]))
-    major = query(weekly.list_major_hazard_changes, since=since, as_of=as_of, unit=unit)
+    major = query(weekly.list_major_hazard_changes, since=since, as_of=as_of, unit=unit,
+                  limit=MAX_ITEMS)
     items = []
     for r in major.itertuples():
         when = (f"{short_date(r.found_on)}发现,整改期限{short_date(r.deadline)}"
                 if r.change == "opened" else f"{short_date(r.closed_on)}销号")
         items.append(f"{T[r.change]} {md(r.code)} · {md(ctx.unit_name(r.unit_code))} · "
                      f"{md(r.enterprise)} · {md(r.description)}({when})")
-    bullets(items)
+    bullets(items, total=counts["major_opened"] + counts["major_closed"])
 
 
 def _mining(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
@@ -148,7 +155,7 @@ def scorecard_change_items(changes: pd.DataFrame) -> list[str]:
 
 
 def _overview(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
-    s = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit)
+    s = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit, scorecard=False)
     st.markdown("\n".join(f"- {line}" for line in summary_lines(s)))
     changes = query(weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit)
     _heading(T["scorecard"].format(count=len(changes)))
@@ -202,12 +209,14 @@ def render_week_changes(section: str, ctx: DataContext, filters: Filters, *,
         raise ValueError(f"unknown section {section!r}")
     since, as_of, unit = filters.previous_review, filters.as_of, filters.unit_or_none
     with guard.section():
-        counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit)
+        counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit,
+                       scorecard=False)
+        if section == "overview":  # the same read as the block's own list of changes
+            counts = {**counts, "scorecard_changed": len(query(
+                weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit))}
         label = f"{week_title(since, as_of)}:{headline(section, counts)}"
         with st.expander(label, expanded=expanded, icon=":material/update:"):
-            start, end = weekly.week_bounds(since=since, as_of=as_of)
-            st.caption(T["since"].format(previous=cn_date(since), start=cn_date(start),
-                                         end=cn_date(end)))
+            st.caption(T["since"].format(previous=cn_date(since), span=week_span(since, as_of)))
             RENDERERS[section](ctx, since, as_of, unit)
 
 

@@ -4,6 +4,8 @@ per unit or sector, worst first) and the cumulative trend of this year against l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from data_access.accident_rules import progress_within
 from ui.downloads import csv_bytes, excel_bytes
+from ui.format import pct, pct_number
 from ui.safe import html_text, md
 from ui.theme import LAST_YEAR_COLOUR, STATUS_COLOURS, THIS_YEAR_COLOUR, apply_theme
 
@@ -25,7 +28,7 @@ def bar_text(row: pd.Series, unit: str) -> str:
     if row["limit"] is None or pd.isna(row["limit"]):
         text = f"未设定 · {row['used']}{unit}"
     else:
-        text = f"{row['share']:.0%} · {row['used']}/{row['limit']:.0f}{unit}"
+        text = f"{pct(row['share'], 0)} · {row['used']}/{row['limit']:.0f}{unit}"
     if row["week_used"]:
         text += f" · 本周+{row['week_used']}"
     return text
@@ -59,7 +62,7 @@ def build_control_bars(df: pd.DataFrame, *, names: dict[str, str], progress: flo
     fig.add_vline(x=progress * 100, line={"color": "#1f2933", "width": 2, "dash": "dash"})
     fig.add_vline(x=100, line={"color": "#8a8f98", "width": 1, "dash": "dot"})
     fig.add_annotation(x=progress * 100, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=f"时间进度 {progress:.1%}", font={"size": 13})
+                       text=f"时间进度 {pct(progress)}", font={"size": 13})
     fig.update_xaxes(range=[0, top * 1.05], ticksuffix="%", showgrid=True, zeroline=False,
                      domain=[0, TEXT_COLUMN_X - 0.02])
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
@@ -130,7 +133,7 @@ def control_table(deaths: pd.DataFrame, counts: pd.DataFrame | None, *,
     their indicator with the week's change, and (for units) accidents against theirs.
     Indicators read 未设定 where none is set; percentages are numbers in %, None without one."""
     def pct_or_none(value):
-        return None if value is None or pd.isna(value) else round(float(value) * 100, 1)
+        return None if value is None or pd.isna(value) else pct_number(float(value))
 
     def limit_text(value):
         return NOT_SET if value is None or pd.isna(value) else f"{value:.0f}"
@@ -179,11 +182,12 @@ def accident_list_table(df: pd.DataFrame, *, unit_names: dict[str, str],
     return out
 
 
-def export_files(table: pd.DataFrame, headers: dict[str, str]) -> tuple[bytes, bytes]:
-    """The displayed list as CSV (UTF-8 with BOM, so Excel reads the Chinese) and as .xlsx,
-    with Chinese column headers."""
+def export_files(table: pd.DataFrame, headers: dict[str, str]
+                 ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """Builders of the displayed list as CSV (UTF-8 with BOM, so Excel reads the Chinese) and
+    as .xlsx, with Chinese column headers: each file is written only when it is asked for."""
     export = table.rename(columns=headers)
-    return csv_bytes(export), excel_bytes(export, sheet="事故明细")
+    return partial(csv_bytes, export), partial(excel_bytes, export, sheet="事故明细")
 
 
 def quality_note(mismatches: pd.DataFrame, *, unit_names: dict[str, str],

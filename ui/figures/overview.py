@@ -14,6 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from data_access.scorecard import LINES_BY_CODE, MONITORING_RATES, STATUSES, rate_status
+from ui.format import pct, pct_number
 from ui.labels import (
     MONITORING_COLUMNS,
     SCORECARD_DEFINITIONS,
@@ -45,7 +46,7 @@ def format_rate(numerator, denominator) -> str:
 
 
 def format_share(share: float | None) -> str:
-    return SCORECARD_STATUSES["no_data"] if _missing(share) else f"{share * 100:.1f}%"
+    return SCORECARD_STATUSES["no_data"] if _missing(share) else pct(share)
 
 
 def format_value(row: pd.Series) -> str:
@@ -69,7 +70,7 @@ def format_counts(row: pd.Series) -> str:
 def format_target(row: pd.Series) -> str:
     if row["rule"] == "zero":
         return f"0{row['unit']}"
-    return f"{row['target'] * 100:.0f}%"
+    return pct(row["target"], 0)
 
 
 def format_change(row: pd.Series) -> str:
@@ -83,7 +84,7 @@ def format_change(row: pd.Series) -> str:
         count = int(change)
         return SCORECARD_TEXT["unchanged"] if count == 0 else f"{count:+d}{row['unit']}".replace(
             "-", "−")
-    points = round(change * 100, 1)
+    points = pct_number(change)
     if points == 0:
         return SCORECARD_TEXT["unchanged"]
     return f"{points:+.1f}{SCORECARD_TEXT['points']}".replace("-", "−")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.format import pct
+from ui.format import pct, pct_number
 from ui.labels import (
     HAZARD_AGE_LABELS,
     HAZARD_CATEGORIES,
@@ -206,7 +206,7 @@ def place_table(summary: pd.DataFrame, *, column: str, names: dict[str, str],
     table = pd.DataFrame({
         heading: rows[column].map(names),
         "found": rows["found"], "closed": rows["closed"],
-        "closure_rate": [None if r is None else round(r * 100, 1) for r in rows["closure_rate"]],
+        "closure_rate": [pct_number(r) for r in rows["closure_rate"]],
         "overdue": rows["overdue"], "major_open": rows["major_open"],
         "major_open_not_double_reported": rows["major_open_not_double_reported"],
     })

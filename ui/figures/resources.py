@@ -155,6 +155,46 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
     return out[columns].reset_index(drop=True)
 
 
+def shape_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """Map records (the columns of `shape_sites`) for sites gathered per grid cell
+    (`resources.summarize_sites_on_grid`): one dot per kind and cell at the sites' mean
+    position, sized by how many it stands for, the tooltip giving their number, people and
+    overdue checks. No record is a site: `id` is empty, so clicking one selects nothing."""
+    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius",
+               "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
+               "contact_role", "check_text", "distance_text"]
+    if cells.empty:
+        return pd.DataFrame(columns=columns)
+    top = float(cells["sites"].max())
+    sizes = [("team", "headcount", "队伍共 {:,} 人"), ("shelter", "capacity", "可容纳共 {:,} 人")]
+    size = []
+    for r in cells.to_dict("records"):
+        text = next((f.format(int(r[c])) for k, c, f in sizes if r["kind"] == k
+                     and not pd.isna(r[c])), "")
+        size.append(text)
+    out = pd.DataFrame({
+        "id": None,
+        "name": [f"此处 {int(n):,} 处{SITE_KINDS.get(k, k)}"
+                 for n, k in zip(cells["sites"], cells["kind"])],
+        "kind": cells["kind"].astype(str).values,
+        "team_type": "",
+        "lon": cells["lon"].astype(float).round(6).values,
+        "lat": cells["lat"].astype(float).round(6).values,
+        "colour": [list(KIND_COLOURS.get(k, KIND_COLOURS["depot"])) for k in cells["kind"]],
+        "radius": [round(MIN_RADIUS_PX + (MAX_RADIUS_PX + 6 - MIN_RADIUS_PX)
+                         * (float(n) / top) ** 0.5, 1) for n in cells["sites"]],
+        "kind_label": RESOURCE_TEXT["cell_label"],
+        "level_label": RESOURCE_TEXT["cell_extent"],
+        "unit_name": RESOURCE_TEXT["cell_hint"],
+        "size_text": size,
+        "equipment_text": RESOURCE_TEXT["cell_equipment"],
+        "contact_role": "—",
+        "check_text": [f"清点检查超期 {int(n):,} 处" for n in cells["check_overdue"]],
+        "distance_text": "",
+    })
+    return out[columns]
+
+
 def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
     """(signed area, centroid lon, centroid lat) of a closed ring, planar in degrees."""
     area = cx = cy = 0.0

@@ -1,7 +1,7 @@
 """Users and roles, screen tokens, the audit log
 
-Revision ID: 0005_access_and_audit
-Revises: 0004_ledger_rollups
+Revision ID: 0007_access_and_audit
+Revises: 0006_accident_covering_indexes
 Create Date: 2026-12-04 20:00:00
 
 - app_users: who has which role (局领导, 市局科室, 县区 with its unit, 数据管理员), by login name
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_access_and_audit"
-down_revision = "0004_ledger_rollups"
+revision = "0007_access_and_audit"
+down_revision = "0006_accident_covering_indexes"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,52 @@
+"""The app's own page menu and the addresses it answers (docs/navigation.md).
+
+Streamlit's menu is switched off (`client.showSidebarNavigation = false`): it would show the
+file names of `pages/` in English in the first session after a server start. The sidebar menu
+here is drawn with `st.page_link`, in Chinese, in the notice's sections. Every address the app
+names opens its page: `/` and `/overview` both open 总览, and an address no page has opens a
+Chinese notice instead of Streamlit's English "Page not found" dialog.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+import streamlit as st
+
+from ui.labels import NAV_TEXT as T
+from ui.safe import md
+
+
+def render_menu(sections: dict[str, list[st.Page]], query_params: dict[str, str]) -> None:
+    """The visible pages as links under their section headings, keeping the filters."""
+    for heading, pages in sections.items():
+        st.caption(heading)
+        for page in pages:
+            st.page_link(page, label=page.title, icon=page.icon, query_params=query_params)
+
+
+def requested_path(url: str | None, base_path: str) -> str:
+    """The page part of the browser's address: '' for the app's root, 'x' for `/x`."""
+    if not url:
+        return ""
+    path = unquote(urlsplit(url).path).strip("/")
+    base = base_path.strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):]
+    return path.strip("/")
+
+
+def not_found_page(sections: dict[str, list[st.Page]], home: st.Page) -> list[st.Page]:
+    """A hidden page at the browser's address when no page has it, saying so in Chinese (and
+    linking to `home`); none when the address is a page's."""
+    path = requested_path(st.context.url, st.get_option("server.baseUrlPath"))
+    known = {page.url_path for pages in sections.values() for page in pages}
+    if not path or path in known or "/" in path:
+        return []
+
+    def render() -> None:
+        st.title(T["not_found_title"])
+        st.warning(T["not_found"].format(path=md(path)), icon=":material/link_off:")
+        st.page_link(home, label=T["to_overview"], icon=":material/dashboard:")
+
+    return [st.Page(render, title=T["not_found_title"], url_path=path, visibility="hidden")]
