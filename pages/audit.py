@@ -6,13 +6,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from data_access import audit
+from data_access import access, audit
 from ui import auth
 from ui.labels import USERS_TEXT as T
 from ui.shell import page_context, page_header
 
-auth.require_data_admin()
 ctx, filters = page_context()
+auth.require_data_admin()  # after page_context: it may rerun through app.py
 page_header(T["audit_title"], ctx, filters)
 st.caption(T["audit_intro"].format(days=auth.load_settings().audit_retention_days))
 
@@ -30,7 +30,8 @@ events = auth.events_frame(dt.datetime.combine(start, dt.time()),
 st.caption(T["events_count"].format(count=len(events), limit=1000))
 st.dataframe(pd.DataFrame({
     T["at"]: events["at"], T["kind"]: events["kind"].map(lambda k: audit.KINDS.get(k, k)),
-    T["principal"]: events["user_name"].fillna("—"), T["role"]: events["role"].fillna("—"),
+    T["principal"]: events["user_name"].fillna("—"),
+    T["role"]: events["role"].map(lambda r: access.ROLES.get(r, r) if pd.notna(r) else "—"),
     T["client"]: events["client"].fillna("—"), T["page"]: events["page"].fillna("—"),
     T["unit"]: events["scope"].map(lambda c: ctx.unit_name(c) if pd.notna(c) else "全市"),
     T["detail"]: events["detail"].fillna(""), T["rows"]: events["row_count"],

@@ -29,8 +29,8 @@ UPLOADER_CHINESE = """<style>
   content: "拖放文件到此处 · 单个文件不超过 200 MB · Excel 或 CSV"; font-size: 0.875rem; }
 </style>"""
 
-viewer = auth.require_data_admin()
 ctx, filters = page_context()
+viewer = auth.require_data_admin()  # after page_context: it may rerun through app.py
 page_header(T["title"], ctx, filters)
 st.caption(T["intro"])
 if read_replica_configured():

@@ -12,8 +12,8 @@ from ui.labels import AUTH_TEXT
 from ui.labels import USERS_TEXT as T
 from ui.shell import page_context, page_header
 
-viewer = auth.require_data_admin()
 ctx, filters = page_context()
+viewer = auth.require_data_admin()  # after page_context: it may rerun through app.py
 page_header(T["title"], ctx, filters)
 st.caption(T["intro"])
 for kind, message in st.session_state.pop("users.flash", []):
