@@ -208,3 +208,18 @@ def test_audit_writer_survives_a_database_that_refuses(tmp_path):
     writer = audit.AuditWriter(lambda: broken)
     writer.record(audit.Event("view", "x"))
     assert writer.flush()
+
+
+def test_the_writing_account_is_named_beside_the_primary(tmp_path):
+    from data_access import db
+    env = {"DATABASE_URL": "postgresql+psycopg://ro@h/b", "DATABASE_WRITE_URL":
+           "postgresql+psycopg://rw@h/b"}
+    assert db.resolve_write_database(env).url == "postgresql+psycopg://rw@h/b"
+    assert db.resolve_write_database({"DATABASE_URL": "sqlite:///x"}).url == "sqlite:///x"
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.bureau]\nurl = "mysql+pymysql://ro@h/b"\n'
+                       '[connections.bureau_write]\nurl = "mysql+pymysql://rw@h/b"\n',
+                       encoding="utf-8")
+    target = db.resolve_write_database({}, secrets)
+    assert (target.url, target.origin) == ("mysql+pymysql://rw@h/b", "secrets_write")
+    assert db.resolve_read_database({}, secrets).url == "mysql+pymysql://ro@h/b"
