@@ -16,6 +16,7 @@ from tests.browser import free_port
 from tests.conftest import ROOT
 from ui import auth
 from ui.labels import AUTH_TEXT, MESSAGES
+from ui.safe import md
 
 SECRET = "s" * 24
 
@@ -256,3 +257,12 @@ def test_a_malformed_access_section_is_a_chinese_message(monkeypatch, access_db)
     assert texts(at) == [AUTH_TEXT["config_invalid"].format(
         problem="mode 应为 none / proxy / oidc 之一")]
     assert MESSAGES["config_invalid"] not in texts(at)
+
+
+def test_a_removed_role_applies_at_the_next_click(monkeypatch, access_db):
+    at = make_app(monkeypatch, access_db["url"], user=logged_in("county_a")).run()
+    assert at.metric
+    with access_db["engine"].begin() as conn:
+        access.remove_user(conn, "county_a")
+    at.run()
+    assert texts(at) == [AUTH_TEXT["no_role"].format(user=md("county_a", 60))] and not at.metric

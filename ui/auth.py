@@ -339,20 +339,22 @@ def _grant(login: str, groups: tuple[str, ...]) -> Grant | None:
 
 
 def _logged_in(settings: AuthSettings) -> Viewer:
+    """The logged-in person with their role, read again on every run (one indexed lookup):
+    a role changed or removed on 用户与角色 applies at the person's next click."""
     login, groups, issued = _identity(settings)
+    grant = _grant(login, groups)
+    viewer = Viewer(login, grant, settings.mode, client_address(), groups)
     held = current_viewer()
-    if held is not None and held.login == login and held.mode == settings.mode:
-        viewer = held
-    else:
-        grant = _grant(login, groups)
-        viewer = Viewer(login, grant, settings.mode, client_address(), groups)
+    if held is None or (held.login, held.grant, held.mode) != (login, grant, settings.mode):
         if grant is None:
             record("login_failed", viewer=viewer, detail={"reason": "no role",
                                                           "groups": list(groups)})
+            st.session_state.pop(VIEWER_KEY, None)
             _stop(AUTH_TEXT["no_role"].format(user=md(login, 60)))
         record("login", viewer=viewer, detail={"mode": settings.mode, "groups": list(groups)})
         st.session_state[VIEWER_KEY] = viewer
-        st.session_state[SINCE_KEY] = issued or time.time()
+        if held is None or held.login != login:
+            st.session_state[SINCE_KEY] = issued or time.time()
     if expired(st.session_state[SINCE_KEY], time.time(), settings.session_hours):
         _stop(AUTH_TEXT["expired"].format(hours=f"{settings.session_hours:g}"),
               action=lambda: st.button(AUTH_TEXT["relogin_button"], on_click=_logout,
