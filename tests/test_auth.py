@@ -144,12 +144,10 @@ def test_not_logged_in_gets_the_login_page(monkeypatch, access_db):
 
 def test_identity_provider_unreachable(monkeypatch, access_db, tmp_path):
     unused_port = free_port()  # nothing listens there
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text("[auth]\nserver_metadata_url = "
-                       f'"http://127.0.0.1:{unused_port}/.well-known/openid-configuration"\n',
-                       encoding="utf-8")
-    monkeypatch.setattr(db, "SECRETS_PATH", secrets)
-    at = make_app(monkeypatch, access_db["url"]).run()
+    at = make_app(monkeypatch, access_db["url"])
+    at.secrets["auth"] = {"server_metadata_url":
+                          f"http://127.0.0.1:{unused_port}/.well-known/openid-configuration"}
+    at.run()
     assert texts(at) == [AUTH_TEXT["idp_unreachable"]] and not at.button
 
 

@@ -299,8 +299,9 @@ def idp_reachable(metadata_url: str) -> bool:
 
 
 def _oidc_metadata_url() -> str | None:
-    section = db.read_secrets().get("auth") or {}
-    return section.get("server_metadata_url")
+    """The provider's discovery document, from the `[auth]` section Streamlit itself reads."""
+    section = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
+    return (section or {}).get("server_metadata_url")
 
 
 def _login_page() -> None:
