@@ -49,8 +49,9 @@ def page_picker(rows: int, key: str) -> int:
         return 1
     if st.session_state.get(key, 1) > total:
         st.session_state[key] = total
-    return int(st.number_input(f"页码(共 {total} 页,每页 {PAGE_ROWS} 个点位)", 1, total,
-                               key=key, step=1))
+    narrow, _ = st.columns([1, 3])
+    return int(narrow.number_input(f"页码(共 {total} 页,每页 {PAGE_ROWS} 个点位)", 1, total,
+                                   key=key, step=1))
 
 
 def search_point(ctx, unit: str | None) -> tuple[tuple[float, float] | None, str]:

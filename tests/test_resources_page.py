@@ -339,3 +339,57 @@ def test_site_with_impossible_coordinates_is_left_off_the_map(monkeypatch, tmp_p
     assert any("2 个点位" in w.value for w in at.warning)
     note = next(df.value for df in at.dataframe if "问题" in df.value.columns)
     assert len(note) == 2
+
+
+@pytest.fixture(scope="module")
+def many_sites_url(tmp_path_factory) -> str:
+    """The sample with 2,600 more resource sites (bench/scale.py): more than the map draws
+    one by one, more than one page of the lists."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "bench" / "scale.py")
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    url = f"sqlite:///{tmp_path_factory.mktemp('sites') / 'sites.sqlite'}"
+    scale.build(url, hidden_dangers=0, accidents=0, sites=2600)
+    return url
+
+
+def test_many_sites_are_gathered_on_the_map_and_paged_in_the_lists(monkeypatch, many_sites_url):
+    monkeypatch.setenv("DATABASE_URL", many_sites_url)
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = open_page(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "resources",
+                   as_of=AS_OF.isoformat())
+    layers = deck_layers(at)
+    with sqlite_conn(many_sites_url) as conn:
+        total = scalar(conn, "SELECT COUNT(*) FROM resource_sites")
+        teams = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE kind = 'team'")
+        off_map = len(resources.list_misplaced_sites(conn))
+        first_page = [n for (n,) in rows(conn, "SELECT name FROM resource_sites ORDER BY kind, "
+                                               "unit_code, id LIMIT 200")]
+        second_page = [n for (n,) in rows(conn, "SELECT name FROM resource_sites ORDER BY kind, "
+                                                "unit_code, id LIMIT 200 OFFSET 200")]
+    assert total > 2500
+    drawn = [r for kind in resources.SITE_KINDS for r in layers[f"sites-{kind}"]["data"]]
+    assert len(drawn) < total / 3  # gathered per cell
+    assert all(r["id"] is None for r in drawn)  # a cell is not a site: clicking selects nothing
+    assert sum(int(r["name"].split(" ")[1].replace(",", "")) for r in drawn) == total - off_map
+    team_cells = layers["sites-team"]["data"]
+    assert sum(int(r["name"].split(" ")[1].replace(",", "")) for r in team_cells) <= teams
+    listing = at.dataframe[-1].value
+    assert list(listing["名称"]) == first_page
+    at.number_input(key="resources.list_page").set_value(2).run()
+    assert list(at.dataframe[-1].value["名称"]) == second_page
+    overdue_tab = next(t for t in at.tabs if t.label.startswith("清点检查超期"))
+    assert len(overdue_tab.dataframe[0].value) <= 200
+    at.selectbox(key="global.unit").set_value(UNIT).run()  # one county: site by site again
+    county = [r for kind in resources.SITE_KINDS for r in deck_layers(at)[f"sites-{kind}"]["data"]]
+    with sqlite_conn(many_sites_url) as conn:
+        in_county = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE unit_code = :u",
+                           u=UNIT)
+        off_county_map = len(resources.list_misplaced_sites(conn, unit=UNIT))
+    assert all(r["id"] is not None for r in county)
+    assert len(county) == in_county - off_county_map
