@@ -15,6 +15,7 @@ import streamlit as st
 from data_access import accident_rules as rules
 from data_access import accidents, targets
 from data_access._sql import same_day_last_year, year_start
+from ui import auth
 from ui.data import query
 from ui.downloads import XLSX_MIME
 from ui.figures import accidents as figures
@@ -216,9 +217,12 @@ if has_data(ctx, "accidents"):
             make_csv, make_xlsx = figures.export_files(table, LIST_COLUMNS)
             stem = f"事故明细_{scope_name}_{as_of.isoformat()}"
             a, b, _ = st.columns([1, 1, 6])
-            a.download_button("下载 CSV", make_csv, file_name=f"{stem}.csv", mime="text/csv",
+            a.download_button("下载 CSV", auth.audited(make_csv, what=f"{stem}.csv", rows=len(table)),
+                              file_name=f"{stem}.csv", mime="text/csv",
                               on_click="ignore", key="accidents.csv",
                               icon=":material/download:")
-            b.download_button("下载 Excel", make_xlsx, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+            b.download_button("下载 Excel", auth.audited(make_xlsx, what=f"{stem}.xlsx",
+                                                        rows=len(table)),
+                              file_name=f"{stem}.xlsx", mime=XLSX_MIME,
                               on_click="ignore", key="accidents.xlsx",
                               icon=":material/download:")

@@ -11,7 +11,8 @@ import streamlit as st
 from data_access import resources
 from data_access.geo import in_changzhi, is_coordinate, load_county_outlines
 from data_access.nearest import find_nearest
-from ui.data import query
+from ui import auth
+from ui.data import current_scope, query
 from ui.figures import resources as fig
 from ui.format import cn_date, count, number_config
 from ui.guard import section
@@ -237,7 +238,9 @@ if has_data(ctx, "resource_sites"):
         late = page_of_sites(scope, page, overdue_only=True)
         show_table(fig.overdue_table(late, unit_names=ctx.unit_names, as_of=filters.as_of))
     with tabs[2]:
-        st.download_button("下载点位清单(Excel)", partial(site_list_file, scope, ctx.unit_names),
+        st.download_button("下载点位清单(Excel)", auth.audited(
+            partial(site_list_file, scope, ctx.unit_names, current_scope()),
+            what=f"应急资源点位_{filters.as_of.isoformat()}.xlsx"),
                            file_name=f"应急资源点位_{filters.as_of.isoformat()}.xlsx",
                            key="resources.download", icon=":material/download:")
         page_picker(in_layers, "resources.list_page")

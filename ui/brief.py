@@ -192,7 +192,8 @@ def collect_brief_data(conn, *, as_of: dt.date, since: dt.date | None = None,
     week["larger_accidents"] = int(new_accidents["grade"].isin(LARGER_OR_WORSE).sum())
 
     progress = rules.time_progress(as_of)
-    unit_codes = [c for c in units["code"] if c != CITY_CODE]
+    # One unit's brief ranks that unit alone: it carries no other unit's figures.
+    unit_codes = [c for c in units["code"] if c != CITY_CODE] if unit is None else [unit]
     now = accidents.summarize_accidents(conn, by="unit_code", as_of=as_of).set_index("unit_code")
     old = accidents.summarize_accidents(conn, by="unit_code", as_of=since,
                                         start=year_start(as_of)).set_index("unit_code")

@@ -576,3 +576,57 @@ QUALITY_TEXT = {
     "section_summary": "{count} 张数据表中共有 {rows} 条记录因数据问题未计入统计。",
     "section_details": "逐表查看问题和示例",
 }
+
+# ---- 登录与权限 (ui/auth.py) ------------------------------------------------------------------
+AUTH_TEXT = {
+    "no_login": "未启用登录",
+    "no_login_help": "本服务器未启用登录:任何能访问的人都能查看全部数据。仅用于内置示例数据或经明确配置的环境。",
+    "none_refused": "本服务器连接的不是内置示例数据,但未配置登录方式。请系统管理员在 .streamlit/secrets.toml 的 "
+                    "[access] 中设置 mode = \"oidc\" 或 \"proxy\"(如确需免登录,设置 allow_without_login = true)。",
+    "config_invalid": "登录配置有误:{problem}。请系统管理员检查 .streamlit/secrets.toml 的 [access] 部分。",
+    "not_logged_in": "您尚未登录。请使用单位统一身份认证账号登录后查看。",
+    "login_button": "登录",
+    "proxy_not_logged_in": "未收到登录信息:请通过单位统一身份认证入口访问本系统。",
+    "proxy_refused": "访问被拒绝:请求未经单位统一身份认证网关。请通过正式入口访问本系统。",
+    "idp_unreachable": "统一身份认证服务暂时无法访问,请稍后刷新本页重试。如持续出现,请联系科技和信息化科。",
+    "no_role": "账号“{user}”尚未分配角色,暂不能查看数据。请联系数据管理员在“用户与角色”中为您分配角色。",
+    "expired": "登录已超过 {hours} 小时,请重新登录。",
+    "relogin_button": "重新登录",
+    "logout_button": "退出登录",
+    "logged_out": "您已退出登录。",
+    "logged_out_proxy": "您已退出本系统。如需完全退出统一身份认证,请关闭浏览器。",
+    "user_line": "{user} · {role}",
+    "user_line_unit": "{user} · {role}({unit})",
+    "unit_denied": "无权查看该单位:链接中的单位“{unit}”不在您的权限范围内,已改为{own}。",
+    "out_of_scope": "无权查看该单位。",
+    "access_denied": "无权进行此操作。",
+    "screen_revoked": "大屏授权已失效。请联系数据管理员重新生成大屏授权码。",
+    "screen_needs_token": "大屏需要授权码:请使用数据管理员生成的大屏链接(/?kiosk=1&token=…)。",
+    "write_account_missing": "当前数据库账号为只读,无法保存。请系统管理员配置写入账号([connections.bureau_write])。",
+}
+USERS_TEXT = {
+    "title": "用户与角色",
+    "intro": "按登录名(或身份提供方的组、角色声明,写作 group:组名)分配角色:局领导、市局科室查看全部单位;"
+             "县区只能查看本单位;数据管理员管理数据导入、用户和审计日志。",
+    "tab_users": "用户与角色", "tab_screens": "大屏授权",
+    "principal": "登录名", "principal_help": "统一身份认证的登录名;按组授权时写 group:组名。",
+    "role": "角色", "unit": "单位", "unit_help": "仅县区角色使用。", "name": "姓名或说明",
+    "updated": "修改时间", "updated_by": "修改人", "count": "共 {count} 条。",
+    "form_heading": "**新增或修改**(登录名已存在时修改其角色)",
+    "save": "保存", "saved": "已保存“{principal}”的角色。", "removed": "已删除“{principal}”。",
+    "remove_which": "删除用户", "remove": "删除",
+    "screens_intro": "每块大屏一个授权码,大屏链接为 /?kiosk=1&token=授权码。授权码只在生成时显示一次;"
+                     "吊销或重新生成后,旧链接在下一次刷新时失效。",
+    "screen": "大屏名称", "screen_help": "如:三楼会议室。同名大屏重新生成授权码时旧码作废。",
+    "created": "生成时间", "created_by": "生成人", "state": "状态", "valid": "有效",
+    "revoked_at": "{at} 已吊销", "new_token": "生成授权码", "revoke_which": "吊销大屏授权",
+    "revoke": "吊销", "screen_name_needed": "请填写大屏名称(不超过 40 个字)。",
+    "token_made": "已为“{name}”生成授权码,请立即复制下面的大屏链接(只显示这一次):",
+    "token_revoked": "已吊销“{name}”的授权。",
+    "audit_title": "审计日志",
+    "audit_intro": "登录、登录失败、浏览、下载、简报、导入、撤销和角色变更记录;保留 {days} 天。",
+    "period": "日期范围", "kinds": "类别", "all_kinds": "全部类别", "user_filter": "用户(包含)",
+    "events_count": "共 {count} 条(最多显示 {limit} 条,最新在前)。",
+    "at": "时间", "kind": "类别", "client": "客户端地址", "page": "页面", "detail": "详情",
+    "rows": "行数",
+}
