@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import data, screen, startup
+from ui import auth, data, screen, startup
 from ui.filters import Filters, default_filters, render_global_filters
 from ui.guard import describe, run_guarded, stale_notice
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
@@ -99,22 +99,26 @@ def main() -> None:
     st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
     data.begin_run()
     kiosk = parse_kiosk(st.query_params, tuple(view.code for view in screen.VIEWS))
+    viewer = auth.gate(kiosk is not None)  # stops here unless logged in with a role (ui/auth.py)
     if kiosk is not None:
         run_kiosk(kiosk)
         return
     data.set_cache_epoch(None)
     st.html(LAYOUT_CSS)
     stale_bar = st.empty()  # "数据更新于 HH:MM,数据库暂不可用" when figures are last good ones
-    ctx = load_context_or_stop()
+    ctx = auth.admit(load_context_or_stop(), viewer)
     stale_notice(stale_bar)  # the database is already known to be away (a page may stop early)
-    sections = {**PAGES, **ADMIN_PAGES} if data_admin_enabled() else PAGES
+    sections = auth.pages_for(viewer, PAGES, ADMIN_PAGES, data_admin_enabled())
     filters = render_sidebar(ctx, sections)
+    auth.sidebar(viewer, ctx)
     remember(ctx, filters)
     # Streamlit's own menu is off (client.showSidebarNavigation): its page names are English
     # and it would show them in the first session after a start (docs/navigation.md).
-    hidden = [OVERVIEW_ALIAS, *not_found_page({**sections, "": [OVERVIEW_ALIAS]},
-                                              home=PAGES["态势总览"][0])]
+    aliases = [OVERVIEW_ALIAS] if viewer.sees_pages else []
+    home = next(iter(sections.values()))[0]
+    hidden = [*aliases, *not_found_page({**sections, "": aliases}, home=home)]
     page = st.navigation({**sections, "": hidden}, position="hidden")
+    auth.record_view(viewer, page.url_path or "overview", filters)
     with routed():
         run_guarded(page.run)
     stale_notice(stale_bar)  # or it went away while the page ran

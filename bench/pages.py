@@ -1,7 +1,7 @@
 """Render time and rows fetched per page, cold and warm cache.
 
     python bench/pages.py [--url DATABASE_URL] [--repeat 5] [--views resources,accidents]
-                          [--no-compare]
+                          [--no-compare] [--audit]
 
 Each page is rendered through `app.py` with Streamlit's AppTest (in-process, no browser): the
 time is server-side script time, including the shell (filters, navigation). "cold" clears
@@ -19,6 +19,10 @@ groupby — what a dashboard without aggregation does) and, when the `duckdb` pa
 installed (`pip install -r bench/requirements.txt`), DuckDB over a Parquet export of the
 ledger (the export's own time printed apart). The ratios compare them with the 专项整治 ledger
 tab's cold render.
+
+With --audit, instead: each page's warm render with the audit log written (a page view per
+render, queued and written in the background) and with auditing switched off, and the
+difference (docs/security.md).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -244,9 +249,14 @@ def main() -> None:
     parser.add_argument("--views", help="comma-separated row labels to measure (default: all)")
     parser.add_argument("--no-compare", dest="compare", action="store_false",
                         help="skip the naive and DuckDB comparison")
+    parser.add_argument("--audit", action="store_true",
+                        help="render times with and without the audit log")
     args = parser.parse_args()
     if args.url:
         os.environ["DATABASE_URL"] = args.url
+    if args.audit:
+        audit_cost(args.repeat)
+        return
     COUNTER.install()
     SPLIT.install()
     share_script_cache()
@@ -288,6 +298,61 @@ def compare(ledger_tab_cold: float) -> None:
                   f"ledger tab cold / DuckDB query = {ledger_tab_cold / query:.1f}")
     finally:
         engine.dispose()
+
+
+
+class NoAudit:
+    """An audit writer that drops every event (auditing switched off)."""
+
+    def record(self, event) -> None:
+        return None
+
+    def flush(self, timeout: float = 0.0) -> bool:
+        return True
+
+
+def audit_cost(repeat: int) -> None:
+    """Warm render medians with the audit log written and without it (the machine is shared:
+    differences of a few milliseconds are within its noise; --repeat more to narrow them)."""
+    from ui import auth
+
+    print(f"{'page':<15}{'audited s':>11}{'no audit s':>12}{'cost ms':>9}")
+    writer = auth.audit_writer
+    for label, page, params in VIEWS:
+        render(page, params, cold=True)
+        runs: dict[str, list[float]] = {"audited": [], "off": []}
+        pair = (("audited", writer), ("off", NoAudit))
+        for i in range(repeat):  # interleaved, each first in turn: the load falls on both alike
+            for name, chosen in (pair if i % 2 == 0 else pair[::-1]):
+                auth.audit_writer = chosen
+                runs[name].append(render(page, params)[0])
+        auth.audit_writer = writer
+        timed = {name: statistics.median(times) for name, times in runs.items()}
+        cost = (timed["audited"] - timed["off"]) * 1000
+        print(f"{label:<15}{timed['audited']:>11.3f}{timed['off']:>12.3f}{cost:>9.1f}")
+    writer().flush()
+    record_cost()
+
+
+def record_cost(events: int = 20000) -> None:
+    """What a page pays per audit event: queueing it (the write happens in the background)."""
+    import tempfile
+
+    from data_access import audit, schema
+
+    folder = tempfile.TemporaryDirectory()
+    engine = sa.create_engine(f"sqlite:///{folder.name}/audit.sqlite")
+    schema.audit_log.create(engine)
+    sink = audit.AuditWriter(lambda: engine)
+    started = time.perf_counter()
+    for i in range(events):
+        sink.record(audit.Event("view", f"user{i}", page="overview", detail={"unit": "140400"}))
+    per_event = (time.perf_counter() - started) / events
+    sink.flush()
+    engine.dispose()
+    folder.cleanup()
+    print(f"record() per event: {per_event * 1e6:.1f} µs (mean of {events:,} queued while "
+          "the writer thread inserts them)")
 
 
 if __name__ == "__main__":

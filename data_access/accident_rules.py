@@ -73,6 +73,8 @@ def progress_within(year: int, day: dt.date) -> float:
 
 
 WARNING_SHARE = 0.9  # amber once consumption passes 90% of time progress
+# Grades controlled at zero whatever the targets table holds: the notice says to 杜绝 them.
+ZERO_CONTROLLED = ("extra_major", "major")
 
 
 @dataclass(frozen=True)

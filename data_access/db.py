@@ -70,6 +70,25 @@ def resolve_database(
     return DatabaseTarget(f"sqlite:///{SAMPLE_DB_PATH}", "embedded_sample")
 
 
+def _beside_primary(environ: dict[str, str] | None, secrets_path: Path | None,
+                    role: str) -> DatabaseTarget:
+    """A second URL named beside the primary's, where the primary's came from —
+    `DATABASE_<ROLE>_URL` beside `DATABASE_URL`, or `[connections.bureau_<role>] url` beside
+    `[connections.bureau] url` — else the primary itself."""
+    environ = os.environ if environ is None else environ
+    primary = (resolve_database(environ) if secrets_path is None
+               else resolve_database(environ, secrets_path))
+    url = ""
+    if primary.origin == "env":
+        url = environ.get(f"DATABASE_{role.upper()}_URL", "").strip()
+    elif primary.origin == "secrets":
+        named = read_secrets(secrets_path).get("connections", {}).get(f"bureau_{role}", {})
+        url = str(named.get("url", "")).strip()
+    if not url or url == primary.url:
+        return primary
+    return DatabaseTarget(url, f"{primary.origin}_{role}")
+
+
 def resolve_read_database(
     environ: dict[str, str] | None = None, secrets_path: Path | None = None
 ) -> DatabaseTarget:
@@ -80,18 +99,17 @@ def resolve_read_database(
     copies of one database: `DATABASE_READ_URL` beside `DATABASE_URL`, or
     `[connections.bureau_read] url` beside `[connections.bureau] url` in secrets.toml.
     """
-    environ = os.environ if environ is None else environ
-    primary = (resolve_database(environ) if secrets_path is None
-               else resolve_database(environ, secrets_path))
-    url = ""
-    if primary.origin == "env":
-        url = environ.get("DATABASE_READ_URL", "").strip()
-    elif primary.origin == "secrets":
-        read = read_secrets(secrets_path).get("connections", {}).get("bureau_read", {})
-        url = str(read.get("url", "")).strip()
-    if not url or url == primary.url:
-        return primary
-    return DatabaseTarget(url, f"{primary.origin}_read")
+    return _beside_primary(environ, secrets_path, "read")
+
+
+def resolve_write_database(
+    environ: dict[str, str] | None = None, secrets_path: Path | None = None
+) -> DatabaseTarget:
+    """Where the app writes (imports, undo, the user list, the audit log): the same database
+    through a second, writing account when one is named beside the primary —
+    `DATABASE_WRITE_URL` beside `DATABASE_URL`, or `[connections.bureau_write] url` beside
+    `[connections.bureau] url` — else the primary's own account (docs/security.md)."""
+    return _beside_primary(environ, secrets_path, "write")
 
 
 def create_bureau_engine(url: str, *, statement_timeout_s: float | None = None) -> sa.Engine:

@@ -46,7 +46,8 @@ def _key_notes(column: sa.Column) -> str:
 
 def describe() -> str:
     parts = [INTRO]
-    for table in (*schema.TABLES_IN_LOAD_ORDER, *schema.LOG_TABLES, *schema.ROLLUP_TABLES):
+    for table in (*schema.TABLES_IN_LOAD_ORDER, *schema.LOG_TABLES, *schema.ROLLUP_TABLES,
+                  *schema.ACCESS_TABLES):
         parts.append(f"\n## `{table.name}` — {table.comment}\n")
         parts.append("| column | type | null | keys | 中文 / meaning |")
         parts.append("|---|---|---|---|---|")

@@ -15,7 +15,10 @@ Kinds of measure, and the rules a plan line may judge each by:
 - zero_count  a count of events or entities that must not exceed the target (0 for 零控制):
               zero;
 - indicator   a count against a number the plan sets (e.g. 40 intelligent faces): progress,
-              the count ÷ the target against time.
+              the count ÷ the target against time;
+- control     accidents or deaths against the year's control indicator entered in 目标管理
+              (targets, per unit), not a number of the plan: control, the 事故控制 page's rule
+              and words (正常/预警/超进度/超标/未设定); 重特大事故 is controlled at zero.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ RULES_BY_KIND = {
     "obligation": ("progress", "rate", "annual"),
     "zero_count": ("zero",),
     "indicator": ("progress",),
+    "control": ("control",),
 }
 
 
@@ -53,10 +57,14 @@ class Measure:
     def judged_as_share(self) -> bool:
         """Its value is a fraction (a share, or an indicator's count ÷ target); zero counts are
         judged as counts."""
-        return self.kind != "zero_count"
+        return self.kind not in ("zero_count", "control")
 
 
 CATALOGUE: tuple[Measure, ...] = (
+    Measure("major_accidents", "control", "accident_control", "起"),
+    Measure("larger_accidents", "control", "accident_control", "起"),
+    Measure("general_accidents", "control", "accident_control", "起"),
+    Measure("accident_deaths", "control", "accident_control", "人"),
     Measure("monthly_meetings", "obligation", "leadership"),
     Measure("leader_visits", "obligation", "leadership"),
     Measure("gas_over_limit", "zero_count", "gas", "起"),

@@ -545,7 +545,7 @@ plan_lines = sa.Table(
               comment="计算口径代码(见 docs/annual-plan.md 的口径表)"),
     sa.Column("rule", sa.String(12), nullable=False,
               comment="判定规则: rate 比率 / progress 按时间进度 / annual 每年一次按期限 / "
-                      "zero 不超过"),
+                      "zero 不超过 / control 控制指标"),
     sa.Column("target", sa.Numeric(12, 2), nullable=False,
               comment="目标值(按计量单位:%为百分数,其余为个数)"),
     sa.Column("uom", sa.String(8), nullable=False, comment="计量单位(%、起、家、条、处)"),
@@ -590,6 +590,59 @@ import_changes = sa.Table(
     sa.Index("ix_import_changes_batch", "batch_id", "table_name"),
     comment="数据导入的逐行变化(撤销导入时据此恢复)",
 )
+
+# ---- Who may see what, and what they did (data_access.access, data_access.audit) ----------
+
+app_users = sa.Table(
+    "app_users",
+    metadata,
+    _pk(),
+    sa.Column("principal", sa.String(120), nullable=False, unique=True,
+              comment="登录名;以 group: 开头为身份提供方的组或角色声明(如 group:county-luzhou)"),
+    sa.Column("role", sa.String(12), nullable=False,
+              comment="角色: leader 局领导 / department 市局科室 / county 县区 / data_admin 数据管理员"),
+    sa.Column("unit_code", sa.String(12), nullable=True,
+              comment="县区角色所属单位(单位代码);其他角色为空"),
+    sa.Column("name", sa.String(40), nullable=True, comment="姓名或说明"),
+    sa.Column("updated_at", sa.DateTime, nullable=False, comment="最后修改时间"),
+    sa.Column("updated_by", sa.String(120), nullable=True, comment="最后修改人"),
+    comment="用户与角色(由数据管理员维护)",
+)
+
+screen_tokens = sa.Table(
+    "screen_tokens",
+    metadata,
+    _pk(),
+    sa.Column("name", sa.String(40), nullable=False, unique=True, comment="大屏名称(如 三楼会议室)"),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True,
+              comment="授权码的 SHA-256(授权码本身不保存)"),
+    sa.Column("created_at", sa.DateTime, nullable=False, comment="创建时间"),
+    sa.Column("created_by", sa.String(120), nullable=True, comment="创建人"),
+    sa.Column("revoked_at", sa.DateTime, nullable=True, comment="吊销时间(为空表示有效)"),
+    comment="大屏授权(每块屏一个可吊销的授权码)",
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    _pk(),
+    sa.Column("at", sa.DateTime, nullable=False, comment="时间"),
+    sa.Column("kind", sa.String(16), nullable=False,
+              comment="类别: login 登录 / login_failed 登录失败 / logout 退出 / denied 拒绝访问 / "
+                      "view 浏览 / download 下载 / brief 简报 / import 导入 / undo 撤销导入 / "
+                      "role 角色变更 / token 大屏授权"),
+    sa.Column("user_name", sa.String(120), nullable=True, comment="用户(登录名;大屏为 screen:名称)"),
+    sa.Column("role", sa.String(12), nullable=True, comment="当时的角色"),
+    sa.Column("client", sa.String(80), nullable=True, comment="客户端地址"),
+    sa.Column("page", sa.String(40), nullable=True, comment="页面"),
+    sa.Column("scope", sa.String(12), nullable=True, comment="数据范围(单位代码;空为全市)"),
+    sa.Column("detail", sa.String(1000), nullable=True, comment="筛选条件、文件名等(JSON)"),
+    sa.Column("row_count", sa.Integer, nullable=True, comment="涉及行数(下载、导入)"),
+    sa.Index("ix_audit_log_at", "at"),
+    sa.Index("ix_audit_log_user", "user_name", "at"),
+    comment="审计日志(登录、浏览、下载、导入、角色变更)",
+)
+
 
 def _ledger_counts(name: str, granularity: str, comment: str) -> sa.Table:
     """Counts of usable hidden dangers per found year, unit, sector, level, measure and day
@@ -680,6 +733,8 @@ TABLES_IN_LOAD_ORDER: tuple[sa.Table, ...] = (
 SEEDED_TABLES: tuple[sa.Table, ...] = (plan_notices, plan_sections, plan_lines)
 # Tables of the import log, not of the bureau's data.
 LOG_TABLES: tuple[sa.Table, ...] = (import_batches, import_changes)
+# Tables of access control and the audit log (data_access.access, data_access.audit).
+ACCESS_TABLES: tuple[sa.Table, ...] = (app_users, screen_tokens, audit_log)
 # Tables derived from the ledger (data_access.rollups): rebuilt, never loaded or imported.
 ROLLUP_TABLES: tuple[sa.Table, ...] = (hd_daily, hd_monthly, hd_set_aside, rollup_state)
 

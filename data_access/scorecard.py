@@ -22,8 +22,8 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
+from data_access import accident_rules, plans, rectification, vocab
 from data_access import measures as catalogue
-from data_access import plans, rectification, vocab
 from data_access._sql import (
     count_where,
     frame,
@@ -32,6 +32,7 @@ from data_access._sql import (
     unit_scope,
     year_start,
 )
+from data_access.accidents import summarize_accidents
 from data_access.catalog import relation_names
 from data_access.plans import Line
 from data_access.schema import (
@@ -53,6 +54,7 @@ from data_access.schema import (
     units,
     working_faces,
 )
+from data_access.targets import list_targets, pick_target
 from data_access.validity import usable
 
 STATUSES = ("met", "pending", "warning", "missed", "no_data")
@@ -128,6 +130,26 @@ def annual_status(value: float | None, *, as_of: dt.date, target: float = 1.0,
     if as_of >= dt.date(as_of.year, *late_from):
         return "warning"
     return "pending"
+
+
+# Accident control measures (kind control in data_access/measures.py): the grades each counts
+# (or deaths), the indicator in `targets`, and whether it is controlled at zero whatever the
+# targets say (重特大: the notice says 杜绝).
+CONTROL_LINES = {
+    "major_accidents": (("extra_major", "major"), None, True),
+    "larger_accidents": (("larger",), "accidents_larger", False),
+    "general_accidents": (("general",), "accidents_general", False),
+    "accident_deaths": (None, "deaths", False),
+}
+CONTROL_STATUS = {"green": "met", "amber": "warning", "red": "missed", "grey": "no_data"}
+
+
+def control_line(code: str, used: int, limit: float | None, as_of: dt.date
+                 ) -> accident_rules.Status:
+    """The 事故控制 page's status of an accident control line (正常/预警/超进度/超标/未设定)."""
+    zero = CONTROL_LINES[code][2]
+    return accident_rules.control_status(used, limit, accident_rules.time_progress(as_of),
+                                         zero_controlled=zero)
 
 
 def line_status(line: Line, value: float | None, *, as_of: dt.date) -> str:
@@ -391,6 +413,23 @@ def count_cyber_incidents(conn: sa.Connection, *, as_of: dt.date,
             *unit_scope(ci.unit_code, unit), *usable(conn, cyber_incidents)))
 
 
+def measure_accident_control(conn: sa.Connection, *, as_of: dt.date,
+                             unit: str | None = None) -> dict[str, tuple[int, float | None]]:
+    """§控 per control line, from 1 January to `as_of`: (accidents or deaths, the year's
+    indicator for the scope, None when not set; 0 for 重特大 whatever is set)."""
+    by_grade = summarize_accidents(conn, by="grade", as_of=as_of, unit=unit)
+    goals = list_targets(conn, year=as_of.year,
+                         metrics=tuple(m for _, m, _ in CONTROL_LINES.values() if m))
+    out = {}
+    for code, (grades, metric, zero) in CONTROL_LINES.items():
+        if grades is None:
+            used = int(by_grade["deaths"].sum())
+        else:
+            used = int(by_grade.loc[by_grade["grade"].isin(grades), "accidents"].sum())
+        out[code] = (used, 0 if zero else pick_target(goals, metric, unit=unit))
+    return out
+
+
 def count_faces_built(conn: sa.Connection, *, as_of: dt.date,
                       unit: str | None = None) -> dict[str, int]:
     """Intelligent working faces accepted (建成) between 1 January and `as_of` (built), of
@@ -416,7 +455,7 @@ def measure_hazard_closure(conn: sa.Connection, *, as_of: dt.date,
 def _measures(conn: sa.Connection, lines: tuple[Line, ...], as_of: dt.date, unit: str | None,
               missing: set[str]) -> dict[str, tuple[float | None, float | None]]:
     """(numerator, denominator) per measure the lines use; (count, None) for zero counts;
-    None = no data. A query whose table is in `missing` is not run: its measures have no data.
+    (count, the year's indicator or None when not set) for accident control; None = no data. A query whose table is in `missing` is not run: its measures have no data.
     An indicator's denominator is the line's target, filled in by the caller."""
     wanted = {catalogue.BY_CODE[line.measure].query for line in lines
               if line.measure in catalogue.BY_CODE}
@@ -429,6 +468,9 @@ def _measures(conn: sa.Connection, lines: tuple[Line, ...], as_of: dt.date, unit
     values: dict[str, tuple[float | None, float | None]] = {
         m.code: (None, None) for m in catalogue.CATALOGUE}
 
+    control = got("accident_control")
+    if control is not None:
+        values.update(control)
     lead = got("leadership")
     if lead is not None:
         led = lead["active_unit_months"] > 0  # no record at all: nothing was reported, not 0%
@@ -495,6 +537,7 @@ MONITORED = {  # measure: (numerator, denominator) in the weekly monitoring repo
 # (an older deployment, a view not yet made) shows 无数据 and names the table, while the other
 # lines are computed.
 MEASURES = {
+    "accident_control": (measure_accident_control, ("accidents", "targets")),
     "leadership": (measure_leadership, ("leadership_activities",)),
     "gas": (count_gas_events, ("coal_gas_events", "coal_mines")),
     "oil_gas": (count_high_risk_oil_gas, ("oil_gas_storage_assessments", "enterprises")),
@@ -519,6 +562,8 @@ def list_missing_tables(conn: sa.Connection) -> tuple[str, ...]:
     return tuple(name for name in wanted if name not in present)
 
 
+COUNTED_RULES = ("zero", "control")  # rules whose value is a count, not a share
+
 # Why a line reads 无数据 when its tables are all there (reason codes; ui/labels.py words them).
 NO_PLAN, BAD_RULE, NOTHING_TO_MEASURE = "no_plan", "bad_rule", "nothing_to_measure"
 
@@ -527,8 +572,10 @@ def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
                       unit: str | None = None) -> pd.DataFrame:
     """Every line of the plan of the year of `as_of`, in order: code, name, measure, kind,
     section, section_title, rule, unit, value (a fraction for shares and indicators, a count
-    for zero lines, None for no data), numerator, denominator, target, expected (the
-    time-proportional share for progress lines), status, has_history, missing_tables (the
+    for zero and control lines, None for no data), numerator, denominator (a control line's
+    indicator), target (a control line's: its indicator), expected (the time-proportional share
+    for progress and control lines), status (one of STATUSES), verdict (a control line's own
+    word, 正常/预警/超进度/超标/未设定, else None), has_history, missing_tables (the
     tables the line needs that the database lacks), reason (why a line without missing tables
     has no data: no_plan, bad_rule, nothing_to_measure; else None), problem (a bad rule's
     explanation) and plan_title (the notice's title; None without a plan). The target is in
@@ -549,22 +596,31 @@ def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
         kind = known.kind if known else None
         if kind == "indicator":
             denominator = line.target
-        value = numerator if line.rule == "zero" else ratio(numerator, denominator)
+        value = numerator if line.rule in COUNTED_RULES else ratio(numerator, denominator)
         if problem:
             value = numerator = denominator = None
         status = "no_data" if problem else line_status(line, value, as_of=as_of)
+        target = 1.0 if kind == "indicator" and line.target is not None else line.target
+        expected = (target * year_elapsed_share(as_of)
+                    if line.rule == "progress" and target is not None else None)
+        shown_target, verdict = line.target, None
+        if line.rule == "control" and not problem:
+            # the indicator is the year's 控制指标 (targets), not the plan's number; judged by
+            # the 事故控制 page's rule, in its own words
+            shown_target = denominator if line.target is not None else None
+            if line.target is not None and numerator is not None:
+                expected = accident_rules.time_progress(as_of)
+                control = control_line(line.measure, numerator, denominator, as_of)
+                status, verdict = CONTROL_STATUS[control.colour], control.label
         tables = tuple(t for t in MEASURES[known.query][1] if t in missing) if known else ()
         reason = (BAD_RULE if problem else NO_PLAN if plan is None
                   else NOTHING_TO_MEASURE if value is None and not tables else None)
-        target = 1.0 if kind == "indicator" and line.target is not None else line.target
         rows.append({
             "code": line.code, "name": line.name, "measure": line.measure, "kind": kind,
             "section": line.section, "section_title": titles.get(line.section, line.section),
             "rule": line.rule, "unit": line.uom, "value": value, "numerator": numerator,
-            "denominator": denominator, "target": line.target,
-            "expected": (target * year_elapsed_share(as_of)
-                         if line.rule == "progress" and target is not None else None),
-            "status": status, "has_history": line.has_history, "missing_tables": tables,
+            "denominator": denominator, "target": shown_target, "expected": expected,
+            "status": status, "verdict": verdict, "has_history": line.has_history, "missing_tables": tables,
             "reason": reason, "problem": problem,
             "plan_title": plan.title if plan is not None else None,
         })
@@ -572,7 +628,7 @@ def compute_scorecard(conn: sa.Connection, *, as_of: dt.date,
 
 
 def compare_weeks(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """`current` with previous_value, previous_status and change (current − previous; None when
+    """`current` with previous_value, previous_status, previous_verdict and change (current − previous; None when
     either is missing or the line keeps no history) from the scorecard of the previous review.
     Lines are matched by code; a line the previous scorecard lacks (the review fell in the
     previous year, under another plan) has no previous value."""
@@ -583,6 +639,8 @@ def compare_weeks(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
                              for c, k in zip(out["code"], known)]
     out["previous_status"] = [before.at[c, "status"] if k else "no_data"
                               for c, k in zip(out["code"], known)]
+    out["previous_verdict"] = [before.at[c, "verdict"] if k and "verdict" in before else None
+                               for c, k in zip(out["code"], known)]
     changes = []
     for now, then, history in zip(out["value"], out["previous_value"], out["has_history"]):
         both = not (now is None or then is None or pd.isna(now) or pd.isna(then))

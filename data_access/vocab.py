@@ -70,6 +70,10 @@ CYBER_SEVERITIES = {"general": "一般", "larger": "较大", "major": "重大", 
 # The scorecard's measures (data_access/measures.py) and the name each has when a year's plan
 # does not name it; the rules a plan line may judge a measure by.
 PLAN_MEASURES = {
+    "major_accidents": "重特大事故",
+    "larger_accidents": "较大事故",
+    "general_accidents": "一般事故",
+    "accident_deaths": "死亡人数",
     "monthly_meetings": "每月研究安全生产会议(≥1次)",
     "leader_visits": "主要负责人每月深入基层(≥2次)",
     "gas_over_limit": "煤矿瓦斯超限",
@@ -91,10 +95,11 @@ PLAN_MEASURES = {
     "intelligent_faces": "建成智能化采掘工作面",
     "hazard_closure": "本年发现隐患销号率",
 }
-PLAN_RULES = {"rate": "比率", "progress": "按时间进度", "annual": "每年一次按期限", "zero": "不超过"}
+PLAN_RULES = {"rate": "比率", "progress": "按时间进度", "annual": "每年一次按期限", "zero": "不超过",
+              "control": "控制指标"}
 # Kinds of measure (data_access/measures.py): the groups a year without a plan shows.
 MEASURE_KINDS = {"ratio": "覆盖率与完成率", "obligation": "各单位履职情况", "zero_count": "零控制事项",
-                 "indicator": "对照年度指标"}
+                 "indicator": "对照年度指标", "control": "事故控制指标"}
 
 STANDARD_GRADES = {1: "一级", 2: "二级", 3: "三级"}
 REQUIRED_STANDARD_GRADES = {2: "二级", 3: "三级"}

@@ -15,6 +15,7 @@ import streamlit as st
 from data_access import accident_rules as rules
 from data_access import accidents, targets
 from data_access._sql import same_day_last_year, year_start
+from ui import auth
 from ui.data import query
 from ui.downloads import XLSX_MIME
 from ui.figures import accidents as figures
@@ -34,7 +35,6 @@ from ui.weekly import render_week_changes, week_span
 
 SECTOR_KEY, SECTOR_PARAM, ALL = "accidents.sector", "acc_sector", "all"
 METRICS = ("deaths", "accidents_total", *(f"accidents_{g}" for g in GRADE_ORDER))
-ZERO_CONTROLLED = ("extra_major", "major")
 BADGE = {"red": "red", "amber": "orange", "green": "green", "grey": "gray"}
 LIST_LIMIT = 500
 
@@ -125,8 +125,8 @@ if has_data(ctx, "accidents"):
             tile(col, f"{GRADES[grade]}事故", used, limit,
                  int(last_by_grade.loc[last_by_grade["grade"] == grade, "accidents"].sum()),
                  rules.control_status(used, limit, progress,
-                                      zero_controlled=grade in ZERO_CONTROLLED),
-                 "起", help_text="零控制:发生即超标" if grade in ZERO_CONTROLLED else None,
+                                      zero_controlled=grade in rules.ZERO_CONTROLLED),
+                 "起", help_text="零控制:发生即超标" if grade in rules.ZERO_CONTROLLED else None,
                  note=figures.regrade_note(regrades, (grade,)))
         total_limit = targets.pick_target(goals, "accidents_total", unit=unit, sector=sector)
         tile(cols[4], "事故总起数", now["accidents"], total_limit, last["accidents"],
@@ -217,9 +217,12 @@ if has_data(ctx, "accidents"):
             make_csv, make_xlsx = figures.export_files(table, LIST_COLUMNS)
             stem = f"事故明细_{scope_name}_{as_of.isoformat()}"
             a, b, _ = st.columns([1, 1, 6])
-            a.download_button("下载 CSV", make_csv, file_name=f"{stem}.csv", mime="text/csv",
+            a.download_button("下载 CSV", auth.audited(make_csv, what=f"{stem}.csv", rows=len(table)),
+                              file_name=f"{stem}.csv", mime="text/csv",
                               on_click="ignore", key="accidents.csv",
                               icon=":material/download:")
-            b.download_button("下载 Excel", make_xlsx, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+            b.download_button("下载 Excel", auth.audited(make_xlsx, what=f"{stem}.xlsx",
+                                                        rows=len(table)),
+                              file_name=f"{stem}.xlsx", mime=XLSX_MIME,
                               on_click="ignore", key="accidents.xlsx",
                               icon=":material/download:")

@@ -11,6 +11,7 @@ from data_access import rollups
 from data_access.importing import analyse, commit, report
 from data_access.importing.read import SourceFile
 from data_access.importing.templates import TEMPLATE_NAME, build_template
+from ui import auth
 from ui.data import data_changed, get_write_engine, read_replica_configured
 from ui.downloads import XLSX_MIME, excel_bytes
 from ui.labels import ADMIN_TEXT as T
@@ -29,6 +30,7 @@ UPLOADER_CHINESE = """<style>
 </style>"""
 
 ctx, filters = page_context()
+viewer = auth.require_data_admin()  # after page_context: it may rerun through app.py
 page_header(T["title"], ctx, filters)
 st.caption(T["intro"])
 if read_replica_configured():
@@ -125,18 +127,17 @@ def replica_note() -> list[tuple[str, str]]:
     return [("info", T["replica_pending"])] if read_replica_configured() else []
 
 
-def client_address() -> str | None:
-    address = st.context.ip_address
-    return address if isinstance(address, str) else None
-
-
 def confirm(plan: analyse.Plan) -> None:
     try:
-        batch = commit.commit_plan(get_write_engine(), plan, user=None, client=client_address())
+        batch = commit.commit_plan(get_write_engine(), plan, user=viewer.login,
+                                   client=auth.client_address())
     except commit.ImportRefused as exc:
         st.session_state[FLASH_KEY] = [("error", str(exc))]
     else:
         data_changed()
+        auth.record("import", page="data", detail={"batch": batch, "files": [
+            f.name for f in plan.files]}, rows=sum(sum(c.values()) for c in
+                                                   plan.summary().values()))
         st.session_state[FLASH_KEY] = [("success", T["imported"].format(
             batch=batch, counts=report.batch_counts(plan.summary()),
             pages="" if read_replica_configured() else T["pages_updated"])), *replica_note()]
@@ -198,11 +199,12 @@ def render_history() -> None:
     sure = st.checkbox(T["undo_sure"], key="admin.undo_sure")
     if st.button(T["undo"], disabled=not sure, key="admin.undo", icon=":material/undo:"):
         try:
-            commit.undo_latest(get_write_engine(), user=None)
+            commit.undo_latest(get_write_engine(), user=viewer.login)
         except commit.ImportRefused as exc:
             st.session_state[FLASH_KEY] = [("error", str(exc))]
         else:
             data_changed()
+            auth.record("undo", page="data", detail={"batch": undoable.id})
             st.session_state[FLASH_KEY] = [("success", T["undone_done"].format(batch=undoable.id)),
                                            *replica_note()]
         st.session_state.pop("admin.undo_sure", None)

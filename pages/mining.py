@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import carryover, forecast, mining, targets
+from ui import auth
 from ui.data import query
 from ui.downloads import csv_bytes
 from ui.figures import mining as figures
@@ -172,7 +173,9 @@ with section():
         table = with_labels(late_faces)[FACE_COLUMNS].rename(columns=LABELS | {"name": "工作面"})
         st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 320),
                      key="mining.late_faces")
-        st.download_button("下载逾期工作面清单(CSV)", partial(csv_bytes, table),
+        st.download_button("下载逾期工作面清单(CSV)", auth.audited(
+            partial(csv_bytes, table), what=f"逾期智能化工作面_{as_of.isoformat()}.csv",
+            rows=len(table)),
                            file_name=f"逾期智能化工作面_{as_of.isoformat()}.csv", mime="text/csv",
                            key="mining.download_late", icon=":material/download:")
 

@@ -101,7 +101,7 @@ def render_scorecard(current) -> None:
     with right:
         st.html(build_scorecard_html(lines, second))
         with st.expander(T["rules_help"]):
-            for rule in ("rate", "progress", "annual", "zero"):
+            for rule in ("control", "rate", "progress", "annual", "zero"):
                 st.markdown(f"- {SCORECARD_RULES[rule]}")
             st.caption(T["rules_colours"])
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from data_access import carryover, plans
 from data_access import rectification as rect
+from ui import auth
 from ui.data import query
 from ui.downloads import csv_bytes, excel_bytes
 from ui.figures import rectification as figs
@@ -151,7 +152,8 @@ with task_tab, section():
             shown = shown[shown["status"] == status]
         table = figs.checklist_table(shown, sector_names=ctx.sector_names)
         cols[3].download_button(
-            "下载清单(Excel)", partial(excel_bytes, table, sheet="重点任务清单"),
+            "下载清单(Excel)", auth.audited(partial(excel_bytes, table, sheet="重点任务清单"),
+                                        what="重点任务清单.xlsx", rows=len(table)),
             file_name=f"重点任务清单_{as_of.isoformat()}.xlsx", on_click="ignore",
             icon=":material/download:", key="rectification.tasks.download")
         st.dataframe(figs.for_display(table), hide_index=True, height="content", key="rectification.tasks.table",
@@ -250,10 +252,12 @@ def render_hazard_tab() -> None:
                  column_config={"隐患描述": st.column_config.TextColumn(width="medium")})
     name = f"隐患清单_{HAZARD_SCOPE_LABELS[scope].split('(')[0]}_{as_of.isoformat()}"
     buttons = st.container(horizontal=True)
-    buttons.download_button("下载 CSV", partial(csv_bytes, listed), file_name=f"{name}.csv",
+    buttons.download_button("下载 CSV", auth.audited(partial(csv_bytes, listed), what=f"{name}.csv",
+                                                   rows=len(listed)), file_name=f"{name}.csv",
                             mime="text/csv", on_click="ignore", icon=":material/download:",
                             key="rectification.hazards.csv")
-    buttons.download_button("下载 Excel", partial(excel_bytes, listed, sheet="隐患清单"),
+    buttons.download_button("下载 Excel", auth.audited(partial(excel_bytes, listed, sheet="隐患清单"),
+                                                     what=f"{name}.xlsx", rows=len(listed)),
                             file_name=f"{name}.xlsx", on_click="ignore",
                             icon=":material/download:", key="rectification.hazards.excel")
 

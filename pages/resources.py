@@ -11,7 +11,8 @@ import streamlit as st
 from data_access import resources
 from data_access.geo import in_changzhi, is_coordinate, load_county_outlines
 from data_access.nearest import find_nearest
-from ui.data import query
+from ui import auth
+from ui.data import current_scope, query
 from ui.figures import resources as fig
 from ui.format import cn_date, count, number_config
 from ui.guard import section
@@ -187,13 +188,17 @@ if has_data(ctx, "resource_sites"):
                    if r["id"] == st.session_state["resources.site"]), None)
     with map_box:
         style = map_style_url()
+        outlines = load_county_outlines()
+        found = [point, *zip(near_shaped["lat"], near_shaped["lon"])] if point else None
         deck = fig.build_resource_deck(
-            shaped, outlines=load_county_outlines(), kinds=kinds, nearest=near_shaped,
+            shaped, outlines=outlines, kinds=kinds, nearest=near_shaped,
             incident=point, selected=(picked["lat"], picked["lon"]) if picked else None,
-            highlight_unit=unit, map_style=style)
-        st.pydeck_chart(deck, height=600, on_select="rerun", selection_mode="single-object",
-                        key="resources.map")
-        st.markdown(fig.legend_markdown())
+            highlight_unit=unit, map_style=style,
+            view=fig.page_view(outlines, unit=unit, nearest=found))
+        st.pydeck_chart(deck, height=fig.PAGE_MAP_PX[1], on_select="rerun",
+                        selection_mode="single-object", key="resources.map")
+        st.html(fig.legend_html(fig.legend_entries(shaped, nearest=not near_shaped.empty),
+                                font_px=15, text="#1f2430", muted="#555c66", across=True))
         st.caption(RESOURCE_TEXT["basemap_configured" if style else "basemap_note"])
         if mapped.gathered:
             st.caption(RESOURCE_TEXT["gathered"].format(n=in_layers))
@@ -233,7 +238,9 @@ if has_data(ctx, "resource_sites"):
         late = page_of_sites(scope, page, overdue_only=True)
         show_table(fig.overdue_table(late, unit_names=ctx.unit_names, as_of=filters.as_of))
     with tabs[2]:
-        st.download_button("下载点位清单(Excel)", partial(site_list_file, scope, ctx.unit_names),
+        st.download_button("下载点位清单(Excel)", auth.audited(
+            partial(site_list_file, scope, ctx.unit_names, current_scope()),
+            what=f"应急资源点位_{filters.as_of.isoformat()}.xlsx"),
                            file_name=f"应急资源点位_{filters.as_of.isoformat()}.xlsx",
                            key="resources.download", icon=":material/download:")
         page_picker(in_layers, "resources.list_page")

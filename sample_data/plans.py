@@ -1,5 +1,5 @@
 """The sample's work plans: the 2022 notice as the dashboard has always read it (the same rows
-migration 0007 seeds), a fictitious 2021 notice with the same lines (the sample's baseline year
+migration 0008 seeds), a fictitious 2021 notice with the same lines (the sample's baseline year
 was always judged by them), and a fictitious 2023 notice in sample_data/year2023/ to import.
 
 The 2022 plan is written out here rather than imported from the migration: migrations are
@@ -15,11 +15,16 @@ NOTICE_2022 = {
     "issued_on": "2022-02-08", "checklist_title": "专项整治巩固提升年重点任务清单",
 }
 SECTIONS_2022 = (
-    ("一", "一、压实责任体系"), ("二", "二、防范化解风险"), ("三", "三、依法治安"),
+    ("控", "事故控制"), ("一", "一、压实责任体系"), ("二", "二、防范化解风险"), ("三", "三、依法治安"),
     ("四", "四、防灾减灾"), ("五", "五、应急救援"), ("六", "六、夯实基础"),
 )
-# code (= measure), name, rule, target (% for shares), unit of measure, section
+# code (= measure), name, rule, target (% for shares), unit of measure, section; accident
+# control lines are judged against the year's indicators in `targets`, their target is not read
 LINES_2022 = (
+    ("major_accidents", "重特大事故", "control", 0, "起", "控"),
+    ("larger_accidents", "较大事故", "control", 0, "起", "控"),
+    ("general_accidents", "一般事故", "control", 0, "起", "控"),
+    ("accident_deaths", "死亡人数", "control", 0, "人", "控"),
     ("monthly_meetings", "每月研究安全生产会议(≥1次)", "rate", 100, "%", "一"),
     ("leader_visits", "主要负责人每月深入基层(≥2次)", "rate", 100, "%", "一"),
     ("gas_over_limit", "煤矿瓦斯超限", "zero", 0, "起", "二"),

@@ -20,6 +20,9 @@ from tests.pg_cluster import throwaway_cluster
 from tests.scratch_db import recreate_database, scratch_name
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests run the app without login on databases other than the sample too (their own
+# copies, dirty or degraded ones); tests/test_auth.py checks the refusal without this.
+os.environ.setdefault("DASHBOARD_ALLOW_WITHOUT_LOGIN", "1")
 BACKENDS = {
     "sqlite": None,
     "postgresql": "TEST_POSTGRES_URL",

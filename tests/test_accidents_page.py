@@ -4,6 +4,7 @@ the data-quality note and the drill-down list equal hand-written SQL on the samp
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import os
@@ -278,7 +279,7 @@ def test_a_loss_of_1e8_yuan_reported_as_major_is_named_on_every_headline(regrade
     screen = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     screen.query_params.update({"kiosk": "1", "views": "accidents"})
     screen.run()
-    assert note in " ".join(c.value for c in screen.caption)
+    assert html.escape(note) in " ".join(h.body for h in screen.get("html"))
     engine = sa.create_engine(os.environ["DATABASE_URL"])
     with engine.connect() as conn:
         data = brief.collect_brief_data(conn, as_of=dt.date(2022, 11, 25),

@@ -271,8 +271,8 @@ def test_chromium_reconnects_to_the_other_process_without_a_reload(doomed_cluste
         other = ports[1 - serving]
         wait_until(lambda: lg.active_sessions(other) == 1, timeout=RECONNECT_TIMEOUT_S,
                    what="the browser reconnecting to the other process")
-        page.wait_for_selector('[data-testid="stSidebarNav"] a', timeout=60_000)
-        page.locator('[data-testid="stSidebarNav"] a', has_text="智能化建设").click()
+        page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stPageLink"] a', timeout=60_000)
+        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a', has_text="智能化建设").click()
         page.wait_for_function("document.querySelector('h1') && "
                                "document.querySelector('h1').innerText.startsWith('智能化建设')",
                                timeout=RECONNECT_TIMEOUT_S * 1000)

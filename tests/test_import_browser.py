@@ -44,14 +44,14 @@ def test_upload_preview_confirm_see_it_and_undo(tmp_path, sample_sqlite_path):
         page.get_by_role("button", name="确认导入").click()
         page.get_by_text("已导入").first.wait_for(timeout=60_000)
         _settle(page)
-        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="总览").click()
+        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').get_by_role("link", name="总览").click()
         page.wait_for_url(f"{base}/**", timeout=60_000)
         _settle(page)
         page.wait_for_function(
             "(want) => [...document.querySelectorAll('[data-testid=stMetric]')]"
             ".some(m => m.innerText.includes('死亡人数') && m.innerText.includes(want))",
             arg=f"{deaths + 2}人", timeout=60_000)
-        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="数据管理").click()
+        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').get_by_role("link", name="数据管理").click()
         _settle(page)
         page.get_by_role("tab", name="导入记录").click()
         page.get_by_text("我确认撤销这次导入").click()
@@ -61,7 +61,7 @@ def test_upload_preview_confirm_see_it_and_undo(tmp_path, sample_sqlite_path):
         _settle(page)
         with engine.connect() as conn:
             assert table_checksums(conn) == before
-        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="总览").click()
+        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').get_by_role("link", name="总览").click()
         page.wait_for_function(
             "(want) => [...document.querySelectorAll('[data-testid=stMetric]')]"
             ".some(m => m.innerText.includes('死亡人数') && m.innerText.includes(want))",

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sample_data.plans import lines_2022
 from tests.conftest import metric_values, open_page
 from tests.sqlcheck import day_bounds, last_check_sql, scalar
-from tests.test_scorecard_rules import expected_scorecard, expected_status
+from tests.test_scorecard_rules import expected_control_word, expected_scorecard, expected_status
 from ui.labels import SCORECARD_DEFINITIONS, SCORECARD_RULES, SCORECARD_STATUSES
 
 LINES_2022 = {line.code: line for line in lines_2022()}
@@ -82,6 +82,8 @@ def scorecard_rows(at) -> dict[str, dict]:
 
 def _value_text(code: str, numerator, denominator) -> str:
     line = LINES_2022[code]
+    if line.rule == "control":
+        return f"{numerator}{line.uom}"
     if numerator is None or (line.rule != "zero" and not denominator):
         return "无数据"
     if line.rule == "zero":
@@ -97,6 +99,8 @@ def _change_text(code: str, now: tuple, then: tuple) -> str:
 
     def value(pair):
         numerator, denominator = pair
+        if line.rule == "control":
+            return numerator
         if numerator is None or (line.rule != "zero" and not denominator):
             return None
         return numerator if line.rule == "zero" else numerator / denominator
@@ -104,10 +108,17 @@ def _change_text(code: str, now: tuple, then: tuple) -> str:
     a, b = value(now), value(then)
     if a is None or b is None:
         return "—"
-    if line.rule == "zero":
+    if line.rule in ("zero", "control"):
         return "持平" if a == b else f"{a - b:+d}{line.uom}".replace("-", "−")
     points = round((a - b) * 100, 1)
     return "持平" if points == 0 else f"{points:+.1f}个百分点".replace("-", "−")
+
+
+def word(line, pair: tuple, day: dt.date, status: str) -> str:
+    """The chip's word: a control line's own (as on 事故控制), else the status's."""
+    if line.rule == "control":
+        return expected_control_word(*pair, day)
+    return SCORECARD_STATUSES[status]
 
 
 @pytest.fixture(scope="module")
@@ -132,17 +143,20 @@ def test_every_scorecard_line_matches_sql(app, sample, as_of, unit):
         status = expected_status(line.code, *now[line.code], as_of)
         assert row["value"] == _value_text(line.code, *now[line.code]), line.code
         assert row["status_attr"] == status, line.code
-        assert row["chips"][0] == SCORECARD_STATUSES[status], line.code
+        assert row["chips"][0] == word(line, now[line.code], as_of, status), line.code
         assert row["change"] == _change_text(line.code, now[line.code], before[line.code]), \
             line.code
         if line.has_history:
             previous = expected_status(line.code, *before[line.code], previous_day)
-            assert row["chips"][1] == SCORECARD_STATUSES[previous], line.code
+            assert row["chips"][1] == word(line, before[line.code], previous_day, previous), \
+                line.code
         else:
             assert len(row["chips"]) == 1
         assert SCORECARD_DEFINITIONS[line.code] in row["title"]
         assert SCORECARD_RULES[line.rule] in row["title"]
-        target = "100%" if line.rule != "zero" else f"0{line.uom}"
+        limit = now[line.code][1]
+        target = {"zero": f"0{line.uom}", "control": "未设定" if limit is None
+                  else f"{limit}{line.uom}"}.get(line.rule, "100%")
         assert row["target"].startswith(target), line.code
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import shutil
 
 import pandas as pd
@@ -304,6 +305,50 @@ def test_nearest_from_a_unit_point_lists_and_draws_the_nearest(app, sample_sqlit
     assert shown["直线距离(公里)"].tolist() == pytest.approx([round(d, 1) for d, _ in nearest_teams])
     assert len(layers["nearest"]["data"]) == len(table) == 15  # 5 teams, warehouses, depots
     assert layers["incident"]["data"] == [{"lat": lat, "lon": lon}]
+    # Numbered markers: number k on the map sits on the ring of the k-th site of the list,
+    # and that ring is the site's (true position in the record, drawn beside its neighbours).
+    assert table["图上编号"].tolist() == list(range(1, 16))
+    with sqlite_conn(sample_sqlite_url) as conn:
+        where = {n: (a, b) for n, a, b in rows(conn, "SELECT name, lat, lon FROM resource_sites")}
+    numbers = {int(n["number"]): (n["lat"], n["lon"]) for n in layers["nearest-numbers"]["data"]}
+    for number, name, ring in zip(table["图上编号"], table["名称"], layers["nearest"]["data"]):
+        assert ring["name"] == name
+        assert (ring["lat"], ring["lon"]) == pytest.approx(where[name], abs=1e-6)
+        assert numbers[number] == pytest.approx((ring["draw_lat"], ring["draw_lon"]))
+    # The map opens on the start point and the sites found, all inside the view.
+    view = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]
+    assert view["zoom"] > fig.page_view(geo.load_county_outlines(), unit=None)["zoom"]
+
+
+def test_choosing_a_unit_opens_the_map_on_its_outline(app):
+    at = open_page(app, "resources", as_of=AS_OF.isoformat(), unit="140423")
+    view = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]
+    west, south, east, north = fig.outline_bounds(geo.load_county_outlines(), "140423")
+    assert south < view["latitude"] < north and west < view["longitude"] < east
+    # The county's bounds fill the map: its corners project inside, close to the edges.
+    width, height = fig.PAGE_MAP_PX
+    cx, cy = fig.mercator(view["latitude"], view["longitude"])
+    scale = 2 ** view["zoom"]
+    for lat, lon in ((north, west), (south, east)):
+        x, y = fig.mercator(lat, lon)
+        assert abs(x - cx) * scale <= width / 2 and abs(y - cy) * scale <= height / 2
+    x0, y0 = fig.mercator(north, west)
+    x1, y1 = fig.mercator(south, east)
+    assert max((x1 - x0) * scale / width, (y1 - y0) * scale / height) > 0.85
+
+
+def test_markers_of_one_place_are_fanned_out_not_stacked():
+    same = pd.DataFrame({"lat": [36.5] * 4 + [36.9], "lon": [112.9] * 4 + [113.3]})
+    spread = fig.spread_markers(same, zoom=9, gap_px=11)
+    assert spread[["lat", "lon"]].equals(same), "the true positions stay"
+    points = [fig.mercator(a, b) for a, b in zip(spread["draw_lat"], spread["draw_lon"])]
+    for i in range(4):
+        for j in range(i + 1, 4):
+            gap = math.dist(points[i], points[j]) * 2 ** 9
+            assert gap >= 11 - 1e-6, "neighbours at least one marker apart"
+    assert spread.iloc[4].tolist() == [36.9, 113.3] * 2, "a lone site is drawn where it is"
+    moved = max(math.dist(p, fig.mercator(36.5, 112.9)) * 2 ** 9 for p in points[:4])
+    assert moved < 20, "a small ring round the place, in pixels at the opening zoom"
 
 
 @pytest.mark.parametrize(("lat", "lon", "message"), [
@@ -339,6 +384,23 @@ def test_site_with_impossible_coordinates_is_left_off_the_map(monkeypatch, tmp_p
     assert any("2 个点位" in w.value for w in at.warning)
     note = next(df.value for df in at.dataframe if "问题" in df.value.columns)
     assert len(note) == 2
+
+
+def test_the_legend_counts_sites_drawn_one_by_one_or_gathered(sample_sqlite_url):
+    with sqlite_conn(sample_sqlite_url) as conn:
+        sites = resources.list_resource_sites(conn, as_of=AS_OF)
+        cells = resources.summarize_sites_on_grid(conn, as_of=AS_OF, cell_deg=0.03)
+        teams = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE kind = 'team'")
+        depots = scalar(conn, "SELECT COUNT(*) FROM resource_sites WHERE kind = 'depot'")
+    one_by_one = fig.legend_entries(fig.shape_sites(sites, equipment={}, unit_names={},
+                                                    as_of=AS_OF))
+    gathered = fig.legend_entries(fig.shape_cells(cells))
+    for entries in (one_by_one, gathered):
+        counts = {e["label"]: e["count"] for e in entries}
+        assert sum(int(c.removesuffix("支")) for c in counts.values() if c.endswith("支")) == teams
+        assert counts["装备库"] == f"{depots}处"
+        assert counts["清点检查超期(外圈)"] == f"{int(sites['check_overdue'].sum())}处"
+    assert len(one_by_one) > len(gathered), "gathered teams are one entry, not one per type"
 
 
 @pytest.fixture(scope="module")

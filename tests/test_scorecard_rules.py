@@ -71,7 +71,7 @@ def test_annual_status_is_judged_by_the_deadline_not_by_time_elapsed():
 
 
 def test_the_2022_plan_judges_the_comprehensive_drills_by_their_deadline(conn):
-    """The plan the database holds (seeded by migration 0007, or imported), not only the sample's
+    """The plan the database holds (seeded by migration 0008, or imported), not only the sample's
     copy of it, gives the drills the once-a-year rule."""
     lines = {line.code: line for line in plans.read_plan(conn, 2022).lines}
     assert lines["comprehensive_drills"].rule == "annual"
@@ -181,6 +181,27 @@ def expected_scorecard(conn, as_of: dt.date, unit: str | None) -> dict[str, tupl
     if unit is not None:
         p["unit"] = unit
     out: dict[str, tuple] = {}
+
+    # §控: accidents by grade and deaths since 1 January, against the year's indicators for the
+    # scope (none set: None); 重特大 is controlled at 0.
+    day_end = as_of + dt.timedelta(days=1)
+    happened = ("FROM accidents WHERE occurred_at >= :start AND occurred_at < :day_end"
+                + _unit_filter("unit_code", unit))
+
+    def indicator(metric: str) -> int | None:
+        unit_sql = "unit_code IS NULL" if unit is None else "unit_code = :unit"
+        found = sqlcheck.rows(conn, f"SELECT value FROM targets WHERE year = :year AND metric = :m AND "
+                           f"{unit_sql} AND sector_code IS NULL", year=as_of.year, m=metric,
+                     **({"unit": unit} if unit else {}))
+        return int(found[0][0]) if found else None
+
+    out["major_accidents"] = (scalar(conn, "SELECT COUNT(*) " + happened + " AND grade IN "
+                                           "('major', 'extra_major')", day_end=day_end, **p), 0)
+    for code, grade in (("larger_accidents", "larger"), ("general_accidents", "general")):
+        out[code] = (scalar(conn, "SELECT COUNT(*) " + happened + " AND grade = :g", g=grade,
+                            day_end=day_end, **p), indicator(f"accidents_{grade}"))
+    out["accident_deaths"] = (scalar(conn, "SELECT COALESCE(SUM(deaths), 0) " + happened,
+                                     day_end=day_end, **p), indicator("deaths"))
 
     # §一: unit-months of complete months with ≥1 meeting / ≥2 visits.
     units_in_scope = scalar(conn, "SELECT COUNT(*) FROM units WHERE 1 = 1"
@@ -329,9 +350,33 @@ def _as_date(value) -> dt.date:
     return value
 
 
+CONTROL_STATUS = {"正常": "met", "预警": "warning", "超进度": "missed", "超标": "missed",
+                  "未设定": "no_data"}
+
+
+def expected_control_word(used: int, limit: int | None, as_of: dt.date) -> str:
+    """The 事故控制 page's rule, written out again by hand: a zero indicator is 超标 at the
+    first accident; above the indicator 超标; share used above 时间进度 超进度; above 90% of it
+    预警."""
+    if limit is None:
+        return "未设定"
+    if limit == 0:
+        return "超标" if used else "正常"
+    day = as_of.timetuple().tm_yday
+    days = 366 if (as_of.year % 4 == 0 and as_of.year % 100 != 0) or as_of.year % 400 == 0 else 365
+    share, progress = used / limit, day / days
+    if share > 1:
+        return "超标"
+    if share > progress:
+        return "超进度"
+    return "预警" if share > 0.9 * progress else "正常"
+
+
 def expected_status(code: str, numerator, denominator, as_of: dt.date) -> str:
     """The rule, written out again by hand for the tests."""
     rule = LINES_2022[code].rule
+    if rule == "control":
+        return CONTROL_STATUS[expected_control_word(numerator, denominator, as_of)]
     if numerator is None or (rule != "zero" and not denominator):
         return "no_data"
     if rule == "zero":
@@ -367,6 +412,8 @@ def test_every_line_matches_sql(conn, as_of, unit):
         if row["rule"] != "zero":
             assert _nullable_int(row["denominator"]) == denominator, code
         assert row["status"] == expected_status(code, numerator, denominator, as_of), code
+        if row["rule"] == "control":
+            assert row["verdict"] == expected_control_word(numerator, denominator, as_of), code
 
 
 def test_the_story_has_green_amber_red_and_no_data(conn):

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from streamlit.testing.v1 import AppTest
 
+from data_access import accident_rules
+from sample_data.plans import lines_2022
 from tests.conftest import metric_values
-from tests.sqlcheck import day_bounds, scalar
+from tests.sqlcheck import day_bounds, last_check_sql, scalar
 
 AS_OF = dt.date(2022, 11, 25)
+
+
+def overdue_sites(conn) -> int:
+    last = last_check_sql("s")
+    return scalar(conn, f"SELECT COUNT(*) FROM resource_sites s WHERE {last} IS NULL "
+                        f"OR {last} < :cut", cut=AS_OF - dt.timedelta(days=90), as_of=AS_OF)
 
 
 def kiosk(app: AppTest, view: str) -> AppTest:
@@ -45,7 +54,8 @@ def test_rectification_view(app, sample_conn):
     shown = metric_values(kiosk(app, "rectification"))
     completed = scalar(sample_conn, "SELECT COUNT(DISTINCT task_id) FROM task_progress_reports "
                             "WHERE progress_pct >= 100 AND reported_on <= :d", d=AS_OF)
-    assert shown["任务已完成"] == f"{completed}项"
+    total = scalar(sample_conn, "SELECT COUNT(*) FROM key_tasks")
+    assert shown["重点任务完成"] == f"{completed}/{total}项"
     overdue = scalar(sample_conn, "SELECT COUNT(*) FROM hidden_dangers WHERE found_on >= :s AND "
                           "found_on <= :d AND (closed_on IS NULL OR closed_on > :d) "
                           "AND deadline < :d", s=dt.date(2022, 1, 1), d=AS_OF)
@@ -64,7 +74,46 @@ def test_mining_view(app, sample_conn):
 
 def test_resources_view(app, sample_conn):
     at = kiosk(app, "resources")
-    shown = metric_values(at)
     teams = scalar(sample_conn, "SELECT COUNT(*) FROM resource_sites WHERE kind = 'team'")
-    assert shown["救援队伍"] == f"{teams}处"
+    legend = " ".join(h.body for h in at.get("html") if "map-legend" in h.body)
+    shown_teams = sum(int(n) for n in re.findall(r"(\d+)支", legend))
+    assert shown_teams == teams, "the legend counts every team once, by type"
+    overdue = metric_values(at)["物资检查超期"]
+    assert overdue == f"{overdue_sites(sample_conn)}处"
     assert len(at.get("deck_gl_json_chart")) == 1
+
+
+def chips(at: AppTest) -> list[str]:
+    """The words of the headline tiles' verdict chips, in order."""
+    return [re.sub(r"<[^>]+>", "", h.body) for h in at.get("html")
+            if h.body.startswith("<span class=\"screen-chip")]
+
+
+def test_overview_tiles_carry_the_pages_verdicts(app, sample_conn):
+    at = kiosk(app, "overview")
+    bounds = day_bounds(AS_OF)
+    progress = accident_rules.time_progress(AS_OF)
+    used = scalar(sample_conn, "SELECT COUNT(*) FROM accidents WHERE occurred_at >= :start AND "
+                               "occurred_at < :end", **bounds)
+    deaths = scalar(sample_conn, "SELECT SUM(deaths) FROM accidents WHERE occurred_at >= :start "
+                                 "AND occurred_at < :end", **bounds)
+    limits = {m: scalar(sample_conn, "SELECT value FROM targets WHERE year = 2022 AND metric = :m "
+                                     "AND unit_code IS NULL AND sector_code IS NULL", m=m)
+              for m in ("accidents_total", "deaths")}
+    overdue = overdue_sites(sample_conn)
+    words = chips(at)
+    assert len(words) == 6, "every headline tile has a verdict"
+    assert words[0] == accident_rules.control_status(used, limits["accidents_total"],
+                                                     progress).label
+    assert words[1] == accident_rules.control_status(deaths, limits["deaths"], progress).label
+    assert words[5] == ("达标" if overdue == 0 else "未达标")
+
+
+def test_scorecard_view_shows_the_sections_the_overview_leaves_out(app):
+    at = kiosk(app, "scorecard")
+    body = " ".join(h.body for h in at.get("html"))
+    overview = " ".join(h.body for h in kiosk(app, "overview").get("html"))
+    codes = set(re.findall(r'data-code="([a-z_0-9]+)"', body))
+    shown_first = set(re.findall(r'data-code="([a-z_0-9]+)"', overview))
+    assert codes and shown_first and not codes & shown_first
+    assert codes | shown_first == {line.code for line in lines_2022()}

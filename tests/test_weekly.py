@@ -251,10 +251,12 @@ def test_an_empty_week_reads_zero(conn):
 def _render_all_sections():
     import datetime as dt
 
+    from data_access import access
     from ui import data
     from ui.filters import Filters
     from ui.weekly import SECTIONS, render_week_changes
 
+    data.set_access(access.EVERYTHING)  # what app.py's login gate sets before any page
     ctx = data.load_context()
     for section in SECTIONS:
         render_week_changes(section, ctx, Filters(as_of=dt.date(2022, 11, 25), unit="140400"),

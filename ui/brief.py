@@ -47,7 +47,13 @@ from ui.figures.accidents import (
     regrade_note,
 )
 from ui.figures.mining import build_trajectory
-from ui.figures.overview import STATUS_HEX, format_change, format_target, format_value
+from ui.figures.overview import (
+    STATUS_HEX,
+    format_change,
+    format_target,
+    format_value,
+    verdict_word,
+)
 from ui.figures.rectification import build_hazards_by_month
 from ui.format import cn_date, pct
 from ui.labels import (
@@ -184,7 +190,8 @@ def collect_brief_data(conn, *, as_of: dt.date, since: dt.date | None = None,
     week["larger_accidents"] = int(new_accidents["grade"].isin(LARGER_OR_WORSE).sum())
 
     progress = rules.time_progress(as_of)
-    unit_codes = [c for c in units["code"] if c != CITY_CODE]
+    # One unit's brief ranks that unit alone: it carries no other unit's figures.
+    unit_codes = [c for c in units["code"] if c != CITY_CODE] if unit is None else [unit]
     now = accidents.summarize_accidents(conn, by="unit_code", as_of=as_of).set_index("unit_code")
     old = accidents.summarize_accidents(conn, by="unit_code", as_of=since,
                                         start=year_start(as_of)).set_index("unit_code")
@@ -327,7 +334,8 @@ def scorecard_table(data: BriefData) -> pd.DataFrame:
         "name": sc["name"],
         "value": [format_value(row) for _, row in sc.iterrows()],
         "target": [format_target(row) for _, row in sc.iterrows()],
-        "status": [SCORECARD_STATUSES[s] for s in sc["status"]],
+        "status": [verdict_word(row) or SCORECARD_STATUSES[row["status"]]
+                   for _, row in sc.iterrows()],
         "change": [format_change(row) for _, row in sc.iterrows()],
         "previous_status": [SCORECARD_STATUSES[s] if history else "—"
                             for history, s in zip(sc["has_history"], sc["previous_status"])],
@@ -416,7 +424,8 @@ def scorecard_changes_table(data: BriefData) -> pd.DataFrame:
     return pd.DataFrame({
         "name": sc["name"],
         "previous_status": [SCORECARD_STATUSES[s] for s in sc["previous_status"]],
-        "status": [SCORECARD_STATUSES[s] for s in sc["status"]],
+        "status": [verdict_word(row) or SCORECARD_STATUSES[row["status"]]
+                   for _, row in sc.iterrows()],
         "value": [format_value(row) for _, row in sc.iterrows()],
         "change": [format_change(row) for _, row in sc.iterrows()],
     })

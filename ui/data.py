@@ -15,6 +15,12 @@ page in every process shows new data on its next run — with a read replica, on
 after the replica has replayed the change (the version is read where the data are read).
 Exceptions are never cached, so a database that comes back is used at once.
 
+Access: every query runs through `data_access.access.call` with the scope `set_access` gave this
+session (a county user's reads narrowed to the unit, personal data masked where not needed);
+the scope is part of the cache key, so no cached result crosses scopes. Without a scope set
+(the gate in `app.py` did not run) a query is refused. A screen's token is checked again once
+per refresh period: revoked, the next read raises `ScreenRevoked`.
+
 Last good figures: the last result of each read is kept per process (`LAST_GOOD`, keyed
 without epoch and data version). When a read fails — the database is unreachable, frozen, too
 slow or refuses the login — that result is returned instead and the run is marked stale
@@ -37,7 +43,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from data_access import catalog, db, failures, plans, timeouts, versioning
+from data_access import access, catalog, db, failures, plans, timeouts, versioning
 from ui import reads
 from ui.safe import plain
 from ui.settings import query_timeout_s
@@ -86,9 +92,10 @@ def read(work: Callable[[sa.Connection], T]) -> T:
 
 
 def get_write_engine():
-    """The primary, without the pages' timeout: the import, its analysis and its undo (long
-    work that must not be cut short), and the app's own records, are written here."""
-    target = db.resolve_database()
+    """The primary, without the pages' timeout, through the writing account when one is
+    configured (`db.resolve_write_database`): the import, its analysis and its undo (long work
+    that must not be cut short), the user list and the audit log are written here."""
+    target = db.resolve_write_database()
     return _engine_for(target.url, target.origin, None)
 
 
@@ -100,13 +107,38 @@ CACHE_EPOCH_KEY = "data.cache_epoch"
 DATA_VERSION_KEY = "data.version"
 OLDEST_READ_KEY = "data.oldest_read"  # the oldest read behind this run's figures
 STALE_KEY = "data.stale"  # some figure of this run is a last good value
+SCOPE_KEY = "data.scope"  # what this session may see (access.Scope)
+SCREEN_TOKEN_KEY = "data.screen_token"  # the screen's token, checked once per refresh period
 
 
 @st.cache_data(ttl=QUERY_TTL_SECONDS, max_entries=2000, show_spinner=False)
 def _run_query(url: str, module: str, name: str, kwargs: tuple, epoch: int | None,
-               version: tuple | None) -> tuple[Any, dt.datetime]:
+               version: tuple | None, scope: access.Scope) -> tuple[Any, dt.datetime]:
     fn = getattr(importlib.import_module(module), name)
-    return read(lambda conn: fn(conn, **dict(kwargs))), dt.datetime.now()
+    return read(lambda conn: access.call(fn, conn, scope, **dict(kwargs))), dt.datetime.now()
+
+
+def set_access(scope: access.Scope, *, screen_token: str | None = None) -> None:
+    """What this session's queries may return (set by the login gate before any page)."""
+    st.session_state[SCOPE_KEY] = scope
+    st.session_state[SCREEN_TOKEN_KEY] = screen_token
+
+
+@st.cache_data(ttl=QUERY_TTL_SECONDS, show_spinner=False)
+def _screen_token_valid(url: str, digest: str, epoch: int | None) -> bool:
+    return read(lambda conn: access.screen_token_valid(conn, digest))
+
+
+def current_scope() -> access.Scope:
+    """This session's scope; refuses when the gate has not set one."""
+    scope = st.session_state.get(SCOPE_KEY)
+    if scope is None:
+        raise access.AccessError("no scope set for this session")
+    token = st.session_state.get(SCREEN_TOKEN_KEY)
+    if token and not _screen_token_valid(database_target().url, access.token_digest(token),
+                                         st.session_state.get(CACHE_EPOCH_KEY)):
+        raise access.ScreenRevoked("the screen's token was revoked")
+    return scope
 
 
 def set_cache_epoch(epoch: int | None) -> None:
@@ -157,11 +189,12 @@ def query(fn: Callable[..., Any], **kwargs: Any) -> Any:
     """Run data_access function `fn(conn, **kwargs)` through the cache; its last good value
     while the database is not available."""
     url, arguments = database_target().url, tuple(sorted(kwargs.items()))
+    scope = current_scope()
     return _fresh_or_last_good(
-        (url, fn.__module__, fn.__name__, arguments),
+        (url, fn.__module__, fn.__name__, arguments, scope.key),
         lambda: _run_query(url, fn.__module__, fn.__name__, arguments,
                            st.session_state.get(CACHE_EPOCH_KEY),
-                           st.session_state.get(DATA_VERSION_KEY)))
+                           st.session_state.get(DATA_VERSION_KEY), scope))
 
 
 def _names(frame: pd.DataFrame) -> dict[str, str]:
@@ -181,6 +214,7 @@ class DataContext:
     sectors: pd.DataFrame
     health: catalog.DatabaseHealth
     schema_state: versioning.SchemaState
+    denied_units: frozenset[str] = frozenset()  # units that exist but this user may not see
     plan_titles: tuple[tuple[int, str], ...] = ()  # (year, notice title) (data_access.plans)
 
     @property

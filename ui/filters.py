@@ -16,6 +16,7 @@ import streamlit as st
 from data_access._sql import CITY_CODE
 from ui.data import DataContext
 from ui.guard import guarded_callback
+from ui.labels import AUTH_TEXT
 from ui.safe import md
 
 AS_OF_KEY = "global.as_of"
@@ -49,9 +50,15 @@ class Filters:
         return params
 
 
+def default_unit(ctx: DataContext) -> str:
+    """The whole city, or the one unit a county user may see."""
+    codes = list(ctx.units["code"])
+    return CITY_CODE if CITY_CODE in codes or not codes else codes[0]
+
+
 def default_filters(ctx: DataContext) -> Filters:
-    """The whole city as of the latest data."""
-    return Filters(as_of=ctx.latest_date or dt.date.today(), unit=CITY_CODE)
+    """The whole city (a county user: their unit) as of the latest data."""
+    return Filters(as_of=ctx.latest_date or dt.date.today(), unit=default_unit(ctx))
 
 
 def parse_as_of(text: str | None, *, earliest: dt.date, latest: dt.date) -> dt.date | None:
@@ -104,10 +111,13 @@ def _initialise(ctx: DataContext) -> None:
     if params.get("as_of") and as_of is None:
         notices.append(f"链接中的日期“{md(params.get('as_of'), 20)}”无效或超出数据范围,已改用 {latest}。")
     unit = parse_unit(params.get("unit"), list(ctx.units["code"]))
-    if params.get("unit") and unit is None:
+    if params.get("unit") in ctx.denied_units:
+        notices.append(AUTH_TEXT["unit_denied"].format(
+            unit=md(params.get("unit"), 20), own=md(ctx.unit_name(default_unit(ctx)))))
+    elif params.get("unit") and unit is None:
         notices.append(f"链接中的单位代码“{md(params.get('unit'), 20)}”不存在,已改为全市。")
     st.session_state[STATE_AS_OF] = as_of or latest
-    st.session_state[STATE_UNIT] = unit or CITY_CODE
+    st.session_state[STATE_UNIT] = unit or default_unit(ctx)
     st.session_state[STATE_NOTICES] = notices
     st.session_state[STATE_LATEST] = latest
 

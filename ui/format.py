@@ -41,10 +41,12 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 
 def read_time(read_at: dt.datetime, now: dt.datetime) -> str:
-    """When figures were read: 14:05 today, 11月24日 14:05 on an earlier day."""
+    """When figures were read: 14:05 today, 11月24日 14:05 on an earlier day of the year,
+    2022年12月31日 23:58 in an earlier year (a screen left on over New Year)."""
     if read_at.date() == now.date():
         return f"{read_at:%H:%M}"
-    return f"{read_at.month}月{read_at.day}日 {read_at:%H:%M}"
+    year = f"{read_at.year}年" if read_at.year != now.year else ""
+    return f"{year}{read_at.month}月{read_at.day}日 {read_at:%H:%M}"
 
 
 # One format per kind of quantity, in tables (Streamlit's sprintf) and Excel files alike:

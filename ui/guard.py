@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterator
 
 import streamlit as st
 
-from data_access import failures
+from data_access import access, failures
 from data_access.failures import Failure
 from ui.data import DATABASE_ERRORS, stale_since
 from ui.format import read_time
-from ui.labels import MESSAGES, SCORECARD_TABLE_NAMES, TABLE_NAMES
+from ui.labels import AUTH_TEXT, MESSAGES, SCORECARD_TABLE_NAMES, TABLE_NAMES
 from ui.settings import query_timeout_s
 from ui.theme import NOTICE_BACKGROUND, NOTICE_EDGE, NOTICE_TEXT
 
@@ -55,7 +55,11 @@ def failure_message(failure: Failure) -> str:
 
 
 def describe(error: BaseException, fallback: str) -> str:
-    """The message for any error: a database failure's own, else `fallback` (logged in full)."""
+    """The message for any error: a database failure's own, a refused read's (无权查看该单位,
+    大屏授权已失效), else `fallback` (logged in full)."""
+    if isinstance(error, access.AccessError):
+        log.warning("access refused: %s", error)
+        return AUTH_TEXT[error.kind]
     if isinstance(error, DATABASE_ERRORS):
         failure = failures.classify(error)
         if isinstance(error, failures.DatabaseUnavailable):

@@ -119,11 +119,15 @@ TEAM_TYPES = {"professional": "专业救援队伍", "semi_professional": "乡镇
 RESOURCE_COLUMNS = {
     **COLUMNS, "unit": "所属单位", "kind": "类别", "subkind": "细类", "level": "级别",
     "category": "装备类别", "equipment": "重点装备", "distance_km": "直线距离(公里)",
+    "number": "图上编号",
     "days_since_check": "距上次检查(天)", "problem": "问题", "size": "规模",
     "enterprise": "企业", "sites": "点位数", "rank": "序号",
 }
 RESOURCE_TEXT = {
     "all_categories": "全部装备类别",
+    "legend_overdue": "清点检查超期(外圈)",
+    "legend_nearest": "就近资源(编号同列表)",
+    "legend_incident": "事发地点",
     "never_checked": "从未检查",
     "location_missing": "坐标缺失或无效",
     "location_outside": "坐标不在长治市范围内",
@@ -279,6 +283,10 @@ SCORECARD_HEADERS = {"name": "指标", "value": "当前值", "target": "目标",
                      "change": "较上周", "previous_status": "上周状态"}
 SCORECARD_LINES = vocab.PLAN_MEASURES  # a measure's name where the year's plan names none
 SCORECARD_DEFINITIONS = {
+    "major_accidents": "1月1日至统计日发生的重大、特别重大生产安全事故起数。零控制(坚决遏制重特大事故):发生即超标。",
+    "larger_accidents": "1月1日至统计日发生的较大生产安全事故起数,对照本年较大事故控制指标。",
+    "general_accidents": "1月1日至统计日发生的一般生产安全事故起数,对照本年一般事故控制指标。",
+    "accident_deaths": "1月1日至统计日生产安全事故死亡人数,对照本年死亡人数控制指标。",
     "monthly_meetings": "本年已结束的月份中,各单位(市局、各县区、高新区、经开区)当月至少召开1次研究安全生产工作会议的“单位·月”占比。",
     "leader_visits": "本年已结束的月份中,各单位主要负责人当月至少2次深入基层指导检查的“单位·月”占比。",
     "gas_over_limit": "1月1日至统计日煤矿瓦斯超限次数(瓦斯“零超限”)。所选范围没有煤矿时为无数据。",
@@ -308,6 +316,8 @@ SCORECARD_RULES = {
               "未达100%为未到期(仍有时间完成);10月1日起(全年最后一个季度)仍未达100%为预警;12月31日"
               "仍未达100%为未达标;无可计算对象为无数据。",
     "zero": "判定(目标为0):0为达标;1及以上为未达标;所选范围无此类对象为无数据。",
+    "control": "判定(控制指标,与事故控制页相同):超过指标为超标;指标使用率超过时间进度为超进度;"
+               "超过时间进度的90%为预警;否则为正常;未设定指标为未设定。重特大事故零控制,发生即超标。",
 }
 SCORECARD_RULES_WITH_TARGET = {  # a plan's target other than 100% (rates) or 0 (zero lines)
     "rate": "判定(目标{target}):达到目标为达标;达到目标的95%但未达到为预警;更低为未达标;"
@@ -324,7 +334,8 @@ SCORECARD_NO_DATA = {  # why a line reads 无数据 (data_access.scorecard reaso
     "nothing_to_measure": "统计范围内没有可计算的对象或报送记录",
 }
 SCORECARD_TEXT = {
-    "expected": "应达 {share}", "no_history": "无历史", "unchanged": "持平",
+    "expected": "应达 {share}", "used": "已用 {share}", "time": "时间进度 {share}",
+    "not_set": "未设定", "no_history": "无历史", "unchanged": "持平",
     "points": "个百分点", "no_value": "—", "missing_tables": "缺少数据表:{tables}",
 }
 SCORECARD_TABLE_NAMES = {
@@ -468,9 +479,9 @@ SCREEN_TEXT = {
     "set_aside": "数据质量:{rows}条记录未计入",
     "accidents": "事故起数",
     "deaths": "死亡人数",
-    "indicator_used": "死亡指标已用",
     "not_set": "未设定",
-    "progress": "时间进度 {progress}:指标使用超过时间进度即为超进度(红色)。",
+    "progress": "时间进度 {progress} · 死亡指标已用 {used} · 指标使用超过时间进度即为超进度",
+    "tasks_overdue": "重点任务超期",
     "tasks_done": "重点任务完成",
     "closure_rate": "隐患销号率",
     "hazards_overdue": "超期未整改",
@@ -479,9 +490,15 @@ SCREEN_TEXT = {
     "faces_target": "年度目标",
     "faces_late": "逾期未建成",
     "faces_year_end": "按近期进度年底预计",
-    "faces_reached": "预计达到目标",
-    "not_reached": "年内难以达到",
+    "faces_reached": "按近期进度,预计{day}达到年度目标",
+    "faces_met": "已于{day}达到年度目标",
+    "not_reached": "按近期进度,年内难以达到年度目标",
+    "outlook_met": "已完成", "outlook_on_track": "可完成", "outlook_behind": "难完成",
+    "outlook_stalled": "难完成", "outlook_plan_short": "难完成", "outlook_no_target": "未设定",
     "checks_overdue": "物资检查超期",
+    "legend": "图例(点位数)",
+    "most_overdue": "清点检查超期最多的县区",
+    "none_overdue": "没有清点检查超期的点位",
     "deaths_by_unit": "各单位死亡控制指标使用",
     "deaths_by_sector": "各行业死亡控制指标使用",
 }
@@ -560,4 +577,58 @@ QUALITY_TEXT = {
     "all_clean": "各数据表的关键字段均通过检查,所有记录都计入了统计。",
     "section_summary": "{count} 张数据表中共有 {rows} 条记录因数据问题未计入统计。",
     "section_details": "逐表查看问题和示例",
+}
+
+# ---- 登录与权限 (ui/auth.py) ------------------------------------------------------------------
+AUTH_TEXT = {
+    "no_login": "未启用登录",
+    "no_login_help": "本服务器未启用登录:任何能访问的人都能查看全部数据。仅用于内置示例数据或经明确配置的环境。",
+    "none_refused": "本服务器连接的不是内置示例数据,但未配置登录方式。请系统管理员在 .streamlit/secrets.toml 的 "
+                    "[access] 中设置 mode = \"oidc\" 或 \"proxy\"(如确需免登录,设置 allow_without_login = true)。",
+    "config_invalid": "登录配置有误:{problem}。请系统管理员检查 .streamlit/secrets.toml 的 [access] 部分。",
+    "not_logged_in": "您尚未登录。请使用单位统一身份认证账号登录后查看。",
+    "login_button": "登录",
+    "proxy_not_logged_in": "未收到登录信息:请通过单位统一身份认证入口访问本系统。",
+    "proxy_refused": "访问被拒绝:请求未经单位统一身份认证网关。请通过正式入口访问本系统。",
+    "idp_unreachable": "统一身份认证服务暂时无法访问,请稍后刷新本页重试。如持续出现,请联系科技和信息化科。",
+    "no_role": "账号“{user}”尚未分配角色,暂不能查看数据。请联系数据管理员在“用户与角色”中为您分配角色。",
+    "expired": "登录已超过 {hours} 小时,请重新登录。",
+    "relogin_button": "重新登录",
+    "logout_button": "退出登录",
+    "logged_out": "您已退出登录。",
+    "logged_out_proxy": "您已退出本系统。如需完全退出统一身份认证,请关闭浏览器。",
+    "user_line": "{user} · {role}",
+    "user_line_unit": "{user} · {role}({unit})",
+    "unit_denied": "无权查看该单位:链接中的单位“{unit}”不在您的权限范围内,已改为{own}。",
+    "out_of_scope": "无权查看该单位。",
+    "access_denied": "无权进行此操作。",
+    "screen_revoked": "大屏授权已失效。请联系数据管理员重新生成大屏授权码。",
+    "screen_needs_token": "大屏需要授权码:请使用数据管理员生成的大屏链接(/?kiosk=1&token=…)。",
+    "write_account_missing": "当前数据库账号为只读,无法保存。请系统管理员配置写入账号([connections.bureau_write])。",
+}
+USERS_TEXT = {
+    "title": "用户与角色",
+    "intro": "按登录名(或身份提供方的组、角色声明,写作 group:组名)分配角色:局领导、市局科室查看全部单位;"
+             "县区只能查看本单位;数据管理员管理数据导入、用户和审计日志。",
+    "tab_users": "用户与角色", "tab_screens": "大屏授权",
+    "principal": "登录名", "principal_help": "统一身份认证的登录名;按组授权时写 group:组名。",
+    "role": "角色", "unit": "单位", "unit_help": "仅县区角色使用。", "name": "姓名或说明",
+    "updated": "修改时间", "updated_by": "修改人", "count": "共 {count} 条。",
+    "form_heading": "**新增或修改**(登录名已存在时修改其角色)",
+    "save": "保存", "saved": "已保存“{principal}”的角色。", "removed": "已删除“{principal}”。",
+    "remove_which": "删除用户", "remove": "删除",
+    "screens_intro": "每块大屏一个授权码,大屏链接为 /?kiosk=1&token=授权码。授权码只在生成时显示一次;"
+                     "吊销或重新生成后,旧链接在下一次刷新时失效。",
+    "screen": "大屏名称", "screen_help": "如:三楼会议室。同名大屏重新生成授权码时旧码作废。",
+    "created": "生成时间", "created_by": "生成人", "state": "状态", "valid": "有效",
+    "revoked_at": "{at} 已吊销", "new_token": "生成授权码", "revoke_which": "吊销大屏授权",
+    "revoke": "吊销", "screen_name_needed": "请填写大屏名称(不超过 40 个字)。",
+    "token_made": "已为“{name}”生成授权码,请立即复制下面的大屏链接(只显示这一次):",
+    "token_revoked": "已吊销“{name}”的授权。",
+    "audit_title": "审计日志",
+    "audit_intro": "登录、登录失败、浏览、下载、简报、导入、撤销和角色变更记录;保留 {days} 天。",
+    "period": "日期范围", "kinds": "类别", "all_kinds": "全部类别", "user_filter": "用户(包含)",
+    "events_count": "共 {count} 条(最多显示 {limit} 条,最新在前)。",
+    "at": "时间", "kind": "类别", "client": "客户端地址", "page": "页面", "detail": "详情",
+    "rows": "行数",
 }

@@ -10,7 +10,8 @@ import streamlit as st
 
 from data_access import schema, validity
 from data_access.quality import term
-from ui.data import get_engine, query
+from ui import auth
+from ui.data import current_scope, get_engine, query
 from ui.downloads import XLSX_MIME, excel_book
 from ui.guard import section
 from ui.labels import QUALITY_TEXT as T
@@ -53,14 +54,18 @@ def _details(found: list[validity.SetAside]) -> None:
 
 
 def _download(page: str, tables: tuple[str, ...]) -> None:
-    st.download_button(T["download"], partial(set_aside_workbook, tables),
+    st.download_button(T["download"], auth.audited(partial(set_aside_workbook, tables),
+                                                   what=T["file_name"]),
                        file_name=T["file_name"], mime=XLSX_MIME, on_click="ignore",
                        icon=":material/download:", key=f"{page}.quality.download")
 
 
 def render_quality_notice(page: str) -> None:
     """The page's 数据质量 notice: nothing when every row of its tables is usable (a failure
-    to read it, such as a missing table, is this section's alone)."""
+    to read it, such as a missing table, is this section's alone), nor for a county user
+    (the rows set aside are the whole city's, for the data administrators)."""
+    if current_scope().unit is not None:
+        return
     with section():
         _notice(page)
 
@@ -79,7 +84,9 @@ def _notice(page: str) -> None:
 
 
 def render_quality_section() -> None:
-    """The overview's 数据质量 section: every table, clean or not."""
+    """The overview's 数据质量 section: every table, clean or not (not for a county user)."""
+    if current_scope().unit is not None:
+        return
     st.subheader(T["section"], anchor=False)
     found = query(validity.summarize_set_aside, tables=PAGE_TABLES["overview"])
     if not found:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_access import resources
+from data_access import access, resources
 from ui.data import query, read
 from ui.downloads import excel_bytes
 from ui.figures import resources as fig
@@ -86,12 +86,14 @@ def pages(rows: int) -> int:
     return max(1, -(-rows // PAGE_ROWS))
 
 
-def site_list_file(scope: SiteScope, unit_names: dict[str, str]) -> bytes:
+def site_list_file(scope: SiteScope, unit_names: dict[str, str], allowed: access.Scope) -> bytes:
     """Every site of the scope as an Excel sheet: read and written when the download is
-    clicked, never on a render."""
+    clicked, never on a render, narrowed to what the user may see (`allowed`, taken at the
+    render: the click runs outside the session)."""
     def fetch(conn):
-        return (resources.list_resource_sites(conn, **scope.filters()),
-                resources.summarize_key_equipment(conn, **scope.site_filters()))
+        return (access.call(resources.list_resource_sites, conn, allowed, **scope.filters()),
+                access.call(resources.summarize_key_equipment, conn, allowed,
+                            **scope.site_filters()))
 
     sites, gear = read(fetch)
     listing = fig.site_table(sites, equipment=dict(zip(gear["site_id"], gear["equipment"])),

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -28,72 +29,41 @@ from data_access.geo import load_county_outlines
 from ui.data import DataContext, query
 from ui.figures.accidents import HEADLINE_GRADES, build_control_bars, regrade_note
 from ui.figures.mining import build_trajectory
-from ui.figures.overview import build_scorecard_html, split_sections
+from ui.figures.overview import build_scorecard_html, screen_sections
 from ui.figures.rectification import build_hazards_by_place, with_closure_rate
-from ui.figures.resources import build_resource_deck
+from ui.figures.resources import (
+    DARK,
+    build_resource_deck,
+    fit_view,
+    legend_entries,
+    legend_html,
+    outline_bounds,
+)
 from ui.filters import CITY_CODE, Filters, parse_unit
 from ui.format import cn_date, count, pct
 from ui.guard import section
-from ui.labels import APP_TITLE, GRADE_ORDER, GRADES, SAMPLE_BADGE, SITE_KINDS, TASK_STATUSES
+from ui.labels import APP_TITLE, GRADE_ORDER, GRADES, SAMPLE_BADGE, SITE_KINDS
 from ui.labels import SCREEN_TEXT as T
 from ui.quality import PAGE_TABLES
 from ui.resource_map import SiteScope, map_sites
+from ui.screen_theme import (
+    BACKGROUND,
+    MUTED,
+    PANEL,
+    SIZE_PX,
+    TEXT,
+    Verdict,
+    from_control,
+    from_scorecard,
+    screen_style,
+)
 from ui.shell import kiosk_settings
 from ui.startup import context_or_problem
-from ui.theme import NOTICE_BACKGROUND, NOTICE_EDGE, NOTICE_TEXT
-
-BACKGROUND = "#0b1220"
-PANEL = "#131c2e"
-TEXT = "#e8eef6"
-MUTED = "#9fb0c6"
-
-def screen_style(scale: float) -> str:
-    """The screen's CSS; `scale` enlarges type and spacing for big screens at 100% scaling."""
-    return f"""
-<style>
-html {{ font-size: {16 * scale:.0f}px !important; }}
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stStatusWidget"], [data-testid="stElementToolbar"],
-footer {{ display: none !important; }}
-.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
-  background: {BACKGROUND} !important; color: {TEXT}; }}
-[data-testid="stMainBlockContainer"] {{ padding: 1.0rem 2.2rem 0 2.2rem !important;
-  max-width: 100% !important; }}
-.stApp h1, .stApp h2, .stApp h3, .stApp p, .stApp li, .stApp span, .stApp label,
-.stApp [data-testid="stMarkdownContainer"] {{ color: {TEXT}; }}
-[data-testid="stMetric"] {{ background: {PANEL}; border-radius: 10px; padding: 0.7rem 1.1rem; }}
-[data-testid="stMetricLabel"] p {{ font-size: 1.35rem !important; color: {MUTED} !important; }}
-[data-testid="stMetricValue"] {{ font-size: 3.0rem !important; color: {TEXT} !important; }}
-[data-testid="stCaptionContainer"] p {{ color: {MUTED} !important; font-size: 1.1rem; }}
-.screen-head {{ display: flex; align-items: baseline; gap: 1.6rem; margin: 0 0 0.6rem 0; }}
-.screen-head .title {{ font-size: 2.3rem; font-weight: 700; color: {TEXT}; }}
-.screen-head .view {{ font-size: 2.3rem; font-weight: 700; color: #5fb3ff; }}
-.screen-head .asof {{ font-size: 1.35rem; color: {MUTED}; }}
-.screen-head .quality {{ font-size: 1.35rem; color: #1b1300; background: #f0c75e;
-  border-radius: 6px; padding: 0.1rem 0.6rem; }}
-.screen-head .sample {{ font-size: 1.1rem; color: #1b1300; background: #f0a500;
-  border-radius: 6px; padding: 0.1rem 0.6rem; }}
-.sc-table, .sc-table td, .sc-table th {{ color: {TEXT} !important; font-size: 1.45rem;
-  padding-top: 0.32rem !important; padding-bottom: 0.32rem !important; }}
-.sc-table small {{ font-size: 1.0rem !important; }}
-.sc-table .sc-section td {{ background: #1d2a42 !important; color: {TEXT} !important; }}
-.sc-table small {{ color: {MUTED} !important; }}
-.screen-failure {{ background: {NOTICE_BACKGROUND}; color: {NOTICE_TEXT} !important;
-  font-size: 1.6rem; line-height: 1.5; border-left: 0.6rem solid {NOTICE_EDGE};
-  border-radius: 10px; padding: 1.1rem 1.6rem; margin: 0.8rem 0; }}
-.screen-stale {{ position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990;
-  background: {NOTICE_EDGE}; color: {NOTICE_TEXT} !important; font-size: 1.7rem;
-  font-weight: 700; text-align: center; padding: 0.4rem 1rem; }}
-/* A redraw that waits for the database keeps the figures as they are, not dimmed. */
-[data-stale="true"] {{ opacity: 1 !important; }}
-</style>
-"""
 
 
 def clock_html(scale: float) -> str:
     return f"""
-<div id="clock" style="font: 600 {30 * scale:.0f}px 'Noto Sans CJK SC', sans-serif; color: {TEXT};
+<div id="clock" style="font: 600 {SIZE_PX['clock'] * scale:.0f}px 'Noto Sans CJK SC', sans-serif; color: {TEXT};
   text-align: right; background: {BACKGROUND};"></div>
 <script>
 const pad = n => String(n).padStart(2, "0");
@@ -126,7 +96,7 @@ def screen_filters(ctx: DataContext) -> Filters:
 def header(view_title: str, ctx: DataContext | None, filters: Filters | None) -> None:
     """Title, view, scope and as-of date, 示例数据, and the clock; without a data context (no
     database yet) the title, view and clock alone."""
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = st.columns([3.6, 1.4], vertical_alignment="center")
     parts = [f'<span class="title">{APP_TITLE}</span>', f'<span class="view">{view_title}</span>']
     if ctx is not None and filters is not None:
         scope = "全市" if filters.unit == CITY_CODE else ctx.unit_name(filters.unit)
@@ -141,7 +111,7 @@ def header(view_title: str, ctx: DataContext | None, filters: Filters | None) ->
                          '</span>')
     left.html(f'<div class="screen-head">{"".join(parts)}</div>')
     with right:
-        st.iframe(clock_html(_scale()), height=int(44 * _scale()))
+        st.iframe(clock_html(_scale()), height=int(48 * _scale()))
 
 
 def failure_panel(message: str) -> None:
@@ -158,16 +128,19 @@ def stale_bar(text: str | None) -> None:
 def _dark(fig: go.Figure, height: int) -> go.Figure:
     """Recolour a page figure for the dark screen, with type readable across a room."""
     k = _scale()
+    size = SIZE_PX["chart"] * k
     fig.update_layout(
         height=int(height * k), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        font={"color": TEXT, "size": 20 * k}, title_font={"color": TEXT, "size": 22 * k},
-        legend={"font": {"color": TEXT, "size": 18 * k}},
+        font={"color": TEXT, "size": size}, title_font={"color": TEXT, "size": size},
+        legend={"font": {"color": TEXT, "size": size}},
     )
     axis = {"gridcolor": "#27344d", "zerolinecolor": "#27344d",
-            "tickfont": {"color": TEXT, "size": 18 * k}}
+            "tickfont": {"color": TEXT, "size": size}, "title_font": {"size": size}}
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
-    fig.for_each_annotation(lambda a: a.update(font={"color": TEXT, "size": 18 * k},
+    fig.for_each_trace(lambda t: t.update(textfont={"size": size})
+                       if "textfont" in t else None)
+    fig.for_each_annotation(lambda a: a.update(font={"color": TEXT, "size": size},
                                                bgcolor=PANEL if a.bgcolor else None))
     for shape in fig.layout.shapes:
         if shape.line and shape.line.color in ("#1f2933", "#8a8f98"):
@@ -193,32 +166,101 @@ def part():
     return section(show=failure_panel)
 
 
+def tile(col, code: str, label: str, value: str, verdict: Verdict) -> None:
+    """A headline tile: label, number and its verdict as a word with a shape mark; the tile's
+    edge and the chip take the verdict's colour (CSS from the key, `ui/screen_theme.py`)."""
+    with col.container(key=f"tile-{verdict.tone}-{code}"):
+        st.metric(label, value)
+        st.html(f'<span class="screen-chip tone-{verdict.tone}">{html.escape(verdict.word)}</span>')
+
+
+def note(text: str) -> None:
+    """A line of explanation at label size (e.g. 时间进度), never smaller."""
+    st.html(f'<div class="screen-note">{html.escape(text)}</div>')
+
+
+def share_verdict(rule: str, numerator: int, denominator: float | None, as_of: dt.date
+                  ) -> Verdict:
+    """A headline share judged by the scorecard's rule of that name ("rate" or "progress")."""
+    value = scorecard.ratio(numerator, denominator)
+    if rule == "progress":
+        return from_scorecard(scorecard.progress_status(value, as_of=as_of))
+    return from_scorecard(scorecard.rate_status(value))
+
+
+def zero_verdict(count_: int) -> Verdict:
+    return from_scorecard(scorecard.zero_status(count_))
+
+
+def control_verdict(used: int, limit: float | None, progress: float, *,
+                    zero_controlled: bool = False) -> Verdict:
+    """An at-most indicator as the 事故控制 page judges it (正常/预警/超进度/超标/未设定)."""
+    return from_control(accident_rules.control_status(used, limit, progress,
+                                                      zero_controlled=zero_controlled))
+
+
+def forecast_verdict(outlook: face_forecast.Forecast) -> Verdict:
+    """Whether the year's face target is reached by year end at the recent pace."""
+    tone = {face_forecast.MET: "good", face_forecast.ON_TRACK: "good",
+            face_forecast.NO_TARGET: "none"}.get(outlook.outcome, "bad")
+    return Verdict(tone, T["outlook_" + outlook.outcome])
+
+
+def _scorecard_lines(filters: Filters) -> pd.DataFrame:
+    unit, as_of = filters.unit_or_none, filters.as_of
+    current = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)
+    previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
+    return scorecard.compare_weeks(current, previous)
+
+
+def _scorecard_columns(filters: Filters, half: int) -> None:
+    """One half of the year's plan (0: the first sections, 1: the rest) in two columns."""
+    with part():
+        lines = _scorecard_lines(filters)
+        left, right = screen_sections(lines)[half]
+        columns = st.columns(2, gap="large")
+        columns[0].html(build_scorecard_html(lines, left))
+        columns[1].html(build_scorecard_html(lines, right))
+
+
 def overview_view(ctx: DataContext, filters: Filters) -> None:
     unit, as_of = filters.unit_or_none, filters.as_of
+    progress = accident_rules.time_progress(as_of)
     with part():
         totals = query(accidents.count_accidents, as_of=as_of, unit=unit)
+        goals = query(target_data.list_targets, year=filters.year,
+                      metrics=("deaths", "accidents_total", "intelligent_faces"))
         tasks = query(rectification.list_key_tasks, as_of=as_of)
         hazards = query(rectification.summarize_hidden_dangers, as_of=as_of, unit=unit).iloc[0]
         faces = query(mining.count_faces_by_stage, as_of=as_of, unit=unit)
         sites = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
         built = int(faces.loc[faces["stage"] == "accepted", "faces"].sum())
-        found = int(hazards["found"])
+        found, done = int(hazards["found"]), int((tasks["status"] == "completed").sum())
+        overdue = int(sites["check_overdue"].sum())
         cols = st.columns(6)
-        cols[0].metric(T["accidents"], count(totals["accidents"], "起"))
-        cols[1].metric(T["deaths"], count(totals["deaths"], "人"))
-        cols[2].metric(T["tasks_done"],
-                       f"{int((tasks['status'] == 'completed').sum())}/{len(tasks)}项")
-        cols[3].metric(T["closure_rate"], pct(int(hazards["closed"]) / found if found else None))
-        cols[4].metric(T["faces_built"], count(built, "处"))
-        cols[5].metric(T["checks_overdue"], count(int(sites["check_overdue"].sum()), "处"))
-    with part():
-        current = query(scorecard.compute_scorecard, as_of=as_of, unit=unit)
-        previous = query(scorecard.compute_scorecard, as_of=filters.previous_review, unit=unit)
-        lines = scorecard.compare_weeks(current, previous)
-        left, right = st.columns(2, gap="large")
-        first, second = split_sections(lines)
-        left.html(build_scorecard_html(lines, first))
-        right.html(build_scorecard_html(lines, second))
+        tile(cols[0], "accidents", T["accidents"], count(totals["accidents"], "起"),
+             control_verdict(totals["accidents"],
+                             target_data.pick_target(goals, "accidents_total", unit=unit),
+                             progress))
+        tile(cols[1], "deaths", T["deaths"], count(totals["deaths"], "人"),
+             control_verdict(totals["deaths"],
+                             target_data.pick_target(goals, "deaths", unit=unit), progress))
+        tile(cols[2], "tasks", T["tasks_done"], f"{done}/{len(tasks)}项",
+             share_verdict("progress", done, len(tasks), as_of))
+        tile(cols[3], "closure", T["closure_rate"],
+             pct(int(hazards["closed"]) / found if found else None),
+             share_verdict("rate", int(hazards["closed"]), found, as_of))
+        tile(cols[4], "faces", T["faces_built"], count(built, "处"),
+             share_verdict("progress", built,
+                           target_data.pick_target(goals, "intelligent_faces", unit=unit),
+                           as_of))
+        tile(cols[5], "checks", T["checks_overdue"], count(overdue, "处"), zero_verdict(overdue))
+    _scorecard_columns(filters, 0)
+
+
+def scorecard_view(ctx: DataContext, filters: Filters) -> None:
+    """The rest of the scorecard: at screen type it does not fit under the overview's tiles."""
+    _scorecard_columns(filters, 1)
 
 
 def accidents_view(ctx: DataContext, filters: Filters) -> None:
@@ -228,17 +270,28 @@ def accidents_view(ctx: DataContext, filters: Filters) -> None:
         by_grade = query(accidents.summarize_accidents, by="grade", as_of=as_of, unit=unit)
         counts = dict(zip(by_grade["grade"], by_grade["accidents"]))
         totals = query(accidents.count_accidents, as_of=as_of, unit=unit)
-        target_rows = query(target_data.list_targets, year=filters.year, metrics=("deaths",))
-        limit = target_data.pick_target(target_rows, "deaths", unit=unit)
+        goals = query(target_data.list_targets, year=filters.year, metrics=ACCIDENT_METRICS)
         cols = st.columns(6)
         for col, grade in zip(cols, GRADE_ORDER):
-            col.metric(f"{GRADES[grade]}事故", count(counts.get(grade, 0), "起"))
-        cols[4].metric(T["deaths"], count(totals["deaths"], "人"))
-        cols[5].metric(T["indicator_used"],
-                       pct(totals["deaths"] / limit) if limit else T["not_set"])
-        note = regrade_note(query(accidents.count_regrades, as_of=as_of, unit=unit),
-                            HEADLINE_GRADES)
-        st.caption(T["progress"].format(progress=pct(progress)) + (f" · :orange[{note}]" if note else ""))
+            used = int(counts.get(grade, 0))
+            limit = target_data.pick_target(goals, f"accidents_{grade}", unit=unit)
+            tile(col, grade, f"{GRADES[grade]}事故", count(used, "起"),
+                 control_verdict(used, limit, progress,
+                                 zero_controlled=grade in accident_rules.ZERO_CONTROLLED))
+        tile(cols[4], "accidents", T["accidents"], count(totals["accidents"], "起"),
+             control_verdict(totals["accidents"],
+                             target_data.pick_target(goals, "accidents_total", unit=unit),
+                             progress))
+        limit = target_data.pick_target(goals, "deaths", unit=unit)
+        tile(cols[5], "deaths", T["deaths"], count(totals["deaths"], "人"),
+             control_verdict(totals["deaths"], limit, progress))
+        note(T["progress"].format(
+            progress=pct(progress),
+            used=pct(totals["deaths"] / limit) if limit else T["not_set"]))
+        regrades = regrade_note(query(accidents.count_regrades, as_of=as_of, unit=unit),
+                                HEADLINE_GRADES)
+        if regrades:
+            note(regrades)
     previous = filters.previous_review
     week = {"progress": progress,
             "previous_progress": accident_rules.progress_within(filters.year, previous)}
@@ -255,7 +308,7 @@ def accidents_view(ctx: DataContext, filters: Filters) -> None:
             rows = accident_rules.breakdown_rows(current, before, target_rows, codes=codes[by],
                                                  by=by, metric="deaths", column="deaths", **week)
             st.markdown(f"### {T['deaths_by_' + by]}")
-            _chart(build_control_bars(rows, names=names, progress=progress), 600,
+            _chart(build_control_bars(rows, names=names, progress=progress), 640,
                    f"screen.accidents.{by}")
 
 
@@ -263,15 +316,20 @@ def rectification_view(ctx: DataContext, filters: Filters) -> None:
     unit, as_of = filters.unit_or_none, filters.as_of
     with part():
         tasks = query(rectification.list_key_tasks, as_of=as_of)
-        counts = tasks["status"].value_counts()
+        done = int((tasks["status"] == "completed").sum())
+        late = int((tasks["status"] == "overdue").sum())
         hz = query(rectification.summarize_hidden_dangers, as_of=as_of, unit=unit).iloc[0]
-        cols = st.columns(7)
-        for col, status in zip(cols, ("completed", "in_progress", "overdue", "not_started")):
-            col.metric(f"任务{TASK_STATUSES[status]}", count(int(counts.get(status, 0)), "项"))
-        found = int(hz["found"])
-        cols[4].metric(T["closure_rate"], pct(int(hz["closed"]) / found if found else None))
-        cols[5].metric(T["hazards_overdue"], count(int(hz["overdue"]), "项"))
-        cols[6].metric(T["major_open"], count(int(hz["major_open"]), "项"))
+        found, closed = int(hz["found"]), int(hz["closed"])
+        cols = st.columns(5)
+        tile(cols[0], "tasks", T["tasks_done"], f"{done}/{len(tasks)}项",
+             share_verdict("progress", done, len(tasks), as_of))
+        tile(cols[1], "tasks_overdue", T["tasks_overdue"], count(late, "项"), zero_verdict(late))
+        tile(cols[2], "closure", T["closure_rate"], pct(closed / found if found else None),
+             share_verdict("rate", closed, found, as_of))
+        tile(cols[3], "hazards_overdue", T["hazards_overdue"], count(int(hz["overdue"]), "项"),
+             zero_verdict(int(hz["overdue"])))
+        tile(cols[4], "major_open", T["major_open"], count(int(hz["major_open"]), "项"),
+             zero_verdict(int(hz["major_open"])))
     with part():
         by_unit = with_closure_rate(query(rectification.summarize_hidden_dangers, as_of=as_of,
                                           by="unit_code"))
@@ -287,37 +345,72 @@ def mining_view(ctx: DataContext, filters: Filters) -> None:
             query(target_data.list_targets, year=filters.year, metrics=("intelligent_faces",)),
             "intelligent_faces", unit=unit)
         built = int(by_stage.loc[by_stage["stage"] == "accepted", "faces"].sum())
+        late = int(by_stage["late"].sum())
         dates = query(mining.list_acceptance_dates, as_of=as_of, unit=unit)
         outlook = face_forecast.forecast_progress(dates, as_of=as_of, target=goal,
                                                   ceiling=int(by_stage["faces"].sum()))
-        cols = st.columns(5)
-        cols[0].metric(T["faces_built"], count(built, "处"))
-        cols[1].metric(T["faces_target"], count(goal, "处") if goal else T["not_set"])
-        cols[2].metric(T["faces_late"], count(int(by_stage["late"].sum()), "处"))
-        cols[3].metric(T["faces_year_end"], count(round(outlook.year_end), "处"))
-        cols[4].metric(T["faces_reached"], cn_date(outlook.reached_on) if outlook.reached_on
-                       else T["not_reached"])
+        cols = st.columns(4)
+        tile(cols[0], "built", T["faces_built"], count(built, "处"),
+             share_verdict("progress", built, goal, as_of))
+        tile(cols[1], "target", T["faces_target"], count(goal, "处") if goal else T["not_set"],
+             forecast_verdict(outlook))
+        tile(cols[2], "late", T["faces_late"], count(late, "处"), zero_verdict(late))
+        tile(cols[3], "year_end", T["faces_year_end"], count(round(outlook.year_end), "处"),
+             forecast_verdict(outlook))
+        if outlook.reached_on is None:
+            note(T["not_reached"])
+        else:
+            note(T["faces_met" if outlook.outcome == face_forecast.MET else "faces_reached"]
+                 .format(day=cn_date(outlook.reached_on)))
         by_month = query(mining.count_faces_by_month, as_of=as_of, unit=unit)
-        _chart(build_trajectory(by_month, outlook, as_of=as_of), 700, "screen.mining.trajectory")
+        _chart(build_trajectory(by_month, outlook, as_of=as_of), 640, "screen.mining.trajectory")
+
+
+MAP_HEIGHT_PX = 930  # at scale 1: the view's height below the header
+MAP_SHARE = 3 / 4    # of the width; the legend and the overdue list take the rest
+MOST_OVERDUE = 5     # counties in the side list
 
 
 def resources_view(ctx: DataContext, filters: Filters) -> None:
+    """一张图: the dark map filling the view, fitted to the city (or the unit) at its drawn size;
+    beside it the legend with counts, the overdue tile and the counties with most overdue."""
     unit, as_of = filters.unit_or_none, filters.as_of
-    with part():
-        by_kind = query(resources.summarize_sites_by_kind, as_of=as_of,
-                        unit=unit).set_index("kind")
-        cols = st.columns(len(SITE_KINDS) + 1)
-        for col, (kind, label) in zip(cols, SITE_KINDS.items()):
-            col.metric(label, count(int(by_kind["sites"].get(kind, 0)), "处"))
-        cols[-1].metric(T["checks_overdue"], count(int(by_kind["check_overdue"].sum()), "处"))
-    with part():
+    k = _scale()
+    map_col, side = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="medium")
+    with map_col, part():
+        by_kind = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
         scope = SiteScope(as_of=as_of, kinds=tuple(SITE_KINDS), unit=unit, category=None,
                           interval=resources.DEFAULT_CHECK_INTERVAL_DAYS)
         shaped = map_sites(scope, in_scope=int(by_kind["sites"].sum()),
                            unit_names=ctx.unit_names, with_equipment=False).shaped
-        deck = build_resource_deck(shaped, outlines=load_county_outlines(),
-                                   kinds=tuple(SITE_KINDS), highlight_unit=unit)
-        st.pydeck_chart(deck, height=int(760 * _scale()), key="screen.resources.map")
+        outlines = load_county_outlines()
+        width = (1920 - 2 * 34 - 16) * MAP_SHARE * k
+        view = fit_view(outline_bounds(outlines, unit), width_px=width,
+                        height_px=MAP_HEIGHT_PX * k, padding=0.03)
+        dark = replace(DARK, label_px=SIZE_PX["map_label"] * k, radius_scale=DARK.radius_scale * k)
+        deck = build_resource_deck(shaped, outlines=outlines, kinds=tuple(SITE_KINDS),
+                                   highlight_unit=unit, look=dark, view=view)
+        st.pydeck_chart(deck, height=int(MAP_HEIGHT_PX * k), key="screen.resources.map")
+    with side, part():
+        by_unit = query(resources.summarize_sites_by_unit, as_of=as_of, unit=unit)
+        overdue = int(by_unit["check_overdue"].sum())
+        tile(st, "checks", T["checks_overdue"], count(overdue, "处"), zero_verdict(overdue))
+        st.markdown(f"### {T['legend']}")
+        st.html(legend_html(legend_entries(shaped), font_px=SIZE_PX["label"] * k, text=TEXT,
+                            muted=MUTED))
+        st.markdown(f"### {T['most_overdue']}")
+        worst = (by_unit.groupby("unit_code")["check_overdue"].sum()
+                 .loc[lambda s: s > 0].sort_values(ascending=False, kind="stable")
+                 .head(MOST_OVERDUE))
+        rows = "".join(f"<li><span>{html.escape(ctx.unit_name(code))}</span>"
+                       f"<b>{int(n)}处</b></li>" for code, n in worst.items())
+        st.html(f'<ol class="screen-list">{rows}</ol>' if rows else
+                f'<div class="screen-note">{T["none_overdue"]}</div>')
+
+
+# Scorecard sections per view, (left column, right column): the overview shows the first ones
+# under its tiles, the 目标考核 view the rest.
+ACCIDENT_METRICS = ("deaths", "accidents_total", *(f"accidents_{g}" for g in GRADE_ORDER))
 
 
 @dataclass(frozen=True)
@@ -329,6 +422,7 @@ class View:
 
 VIEWS = (
     View("overview", "态势总览", overview_view),
+    View("scorecard", "目标考核", scorecard_view),
     View("accidents", "事故控制", accidents_view),
     View("rectification", "专项整治", rectification_view),
     View("mining", "智能化建设", mining_view),

@@ -17,8 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from data_access import weekly
-from ui import guard
-from ui.data import DataContext, get_engine, query
+from data_access.access import OutOfScope
+from ui import auth, guard
+from ui.data import DataContext, current_scope, get_engine, query
 from ui.downloads import XLSX_MIME
 from ui.figures.overview import format_value
 from ui.filters import Filters
@@ -229,6 +230,9 @@ def render_brief_downloads(ctx: DataContext, filters: Filters) -> None:
     as_of, since, unit = filters.as_of, filters.previous_review, filters.unit_or_none
     name = brief.brief_name(as_of, unit)
 
+    if not current_scope().allows_unit(unit):
+        raise OutOfScope(f"brief for unit {unit!r}")
+
     def make(kind: str) -> Callable[[], bytes]:
         def build() -> bytes:
             with get_engine().connect() as conn:
@@ -237,9 +241,11 @@ def render_brief_downloads(ctx: DataContext, filters: Filters) -> None:
         return build
 
     row = st.container(horizontal=True)
-    row.download_button(T["download_docx"], make("docx"), file_name=f"{name}.docx",
+    row.download_button(T["download_docx"], auth.audited(make("docx"), what=f"{name}.docx",
+                                                          kind="brief"), file_name=f"{name}.docx",
                          mime=DOCX_MIME, on_click="ignore", key="weekly.brief_docx",
                          icon=":material/description:", help=T["download_help"])
-    row.download_button(T["download_xlsx"], make("xlsx"), file_name=f"{name}.xlsx",
+    row.download_button(T["download_xlsx"], auth.audited(make("xlsx"), what=f"{name}.xlsx",
+                                                          kind="brief"), file_name=f"{name}.xlsx",
                           mime=XLSX_MIME, on_click="ignore", key="weekly.brief_xlsx",
                           icon=":material/table_view:")

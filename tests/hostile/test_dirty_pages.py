@@ -138,8 +138,8 @@ def test_the_as_of_date_is_not_moved_by_rows_dated_in_the_future(monkeypatch, di
     assert at.date_input(key="global.as_of").value == AS_OF
 
 
-@pytest.mark.parametrize("view", ["overview", "accidents", "rectification", "mining",
-                                  "resources"])
+@pytest.mark.parametrize("view", ["overview", "scorecard", "accidents", "rectification",
+                                  "mining", "resources"])
 def test_every_screen_view_runs_and_says_what_it_set_aside(monkeypatch, dirty_url, dirty_conn,
                                                            view):
     import streamlit as st

@@ -13,7 +13,13 @@ import math
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from data_access.scorecard import MONITORING_RATES, STATUSES, rate_status
+from data_access.scorecard import (
+    COUNTED_RULES,
+    MONITORING_RATES,
+    NO_PLAN,
+    STATUSES,
+    rate_status,
+)
 from ui.format import pct, pct_number
 from ui.labels import (
     MONITORING_COLUMNS,
@@ -52,8 +58,8 @@ def format_share(share: float | None) -> str:
 
 
 def _counted(row: pd.Series) -> bool:
-    """A count (zero lines, indicators), not a share."""
-    return row["rule"] == "zero" or row["kind"] == "indicator"
+    """A count (zero and control lines, indicators), not a share."""
+    return row["rule"] in COUNTED_RULES or row["kind"] == "indicator"
 
 
 def format_number(number: float) -> str:
@@ -77,7 +83,12 @@ def format_expected(row: pd.Series) -> str:
 
 
 def format_counts(row: pd.Series) -> str:
-    """The numerator and denominator behind a rate (e.g. 147/150), empty for counts."""
+    """The numerator and denominator behind a rate (e.g. 147/150); for a control line the share
+    of its indicator used (已用 87.5%); empty for other counts."""
+    if row["rule"] == "control":
+        return ("" if _missing(row["denominator"]) or not row["denominator"] else
+                SCORECARD_TEXT["used"].format(share=format_share(row["numerator"]
+                                                                 / row["denominator"])))
     if (_counted(row) or _missing(row["numerator"]) or _missing(row["denominator"])
             or not row["denominator"]):
         return ""
@@ -87,7 +98,10 @@ def format_counts(row: pd.Series) -> str:
 
 
 def format_target(row: pd.Series) -> str:
-    """The plan's target in its unit of measure (100%, 0起, 30处); — without a plan."""
+    """The plan's target in its unit of measure (100%, 0起, 30处), a control line's
+    indicator (未设定 when not entered); — without a plan."""
+    if row["rule"] == "control" and _missing(row["target"]) and row.get("reason") != NO_PLAN:
+        return SCORECARD_TEXT["not_set"]  # the year's 控制指标 not entered in 目标管理
     if _missing(row["target"]):
         return SCORECARD_TEXT["no_value"]
     if _counted(row):
@@ -125,7 +139,7 @@ def missing_tables_text(tables) -> str:
 def rule_text(row: pd.Series) -> str:
     """The rule's wording: the standard text for the standard targets (100%, 0), else the
     wording with the plan's target."""
-    standard = (row["rule"] == "zero" and row["target"] == 0) or (
+    standard = row["rule"] == "control" or (row["rule"] == "zero" and row["target"] == 0) or (
         row["rule"] != "zero" and row["kind"] != "indicator" and row["target"] == 1)
     if standard or _missing(row["target"]):
         return SCORECARD_RULES[row["rule"]]
@@ -152,17 +166,29 @@ def line_help(row: pd.Series) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def verdict_word(row: pd.Series, column: str = "verdict") -> str | None:
+    """A control line's own word (正常/预警/超进度/超标), else None (the status's word)."""
+    word = row.get(column)
+    return None if _missing(word) else str(word)
+
+
+def screen_sections(df: pd.DataFrame) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The plan's sections for the screen, where the scorecard does not fit on one view: the
+    first half under the overview's tiles, the second half on a view of its own, each half
+    split in two columns (split_sections)."""
+    first, second = split_sections(df)
+    return tuple(split_sections(df[df["section"].isin(half)]) for half in (first, second))
+
+
 def split_sections(df: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The plan's sections in order, split in two columns of about equal lines (the first
-    column takes sections until it holds at least half of the lines)."""
+    """The plan's sections in order, split in two columns of about equal lines: the split
+    whose longer column is shortest (the earliest such split on a tie)."""
     sections = list(dict.fromkeys(df["section"]))
     sizes = [int((df["section"] == s).sum()) for s in sections]
-    total, running = sum(sizes), 0
-    for i, size in enumerate(sizes):
-        running += size
-        if running * 2 >= total:
-            return tuple(sections[:i + 1]), tuple(sections[i + 1:])
-    return tuple(sections), ()
+    total = sum(sizes)
+    cut = min(range(1, len(sections) + 1),
+              key=lambda i: max(sum(sizes[:i]), total - sum(sizes[:i])), default=0)
+    return tuple(sections[:cut]), tuple(sections[cut:])
 
 
 _CSS = f"""
@@ -185,12 +211,13 @@ _CSS = f"""
 """
 
 
-def _chip(status: str, previous: bool = False) -> str:
+def _chip(status: str, previous: bool = False, word: str | None = None) -> str:
+    """A status chip: the scorecard's word for the status, or a control line's own `word`."""
     colour = STATUS_HEX[status]
     style = f"color:{colour};border-color:{colour}" if previous else f"background:{colour}"
-    css = "sc-chip sc-prev" if previous else "sc-chip"
+    css = f"sc-chip sc-prev sc-{status}" if previous else f"sc-chip sc-{status}"
     return (f'<span class="{css}" style="{style}">'
-            f"{html.escape(SCORECARD_STATUSES[status])}</span>")
+            f"{html.escape(word or SCORECARD_STATUSES[status])}</span>")
 
 
 def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
@@ -211,9 +238,13 @@ def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
             missing = missing_tables_text(row.get("missing_tables"))
             help_text = line_help(row)
             target = format_target(row)
-            if row["rule"] == "progress" and not _missing(row["expected"]):
-                target += f"<small>{e(SCORECARD_TEXT['expected'].format(share=format_expected(row)))}</small>"
-            previous = (_chip(row["previous_status"], previous=True)
+            due = {"control": "time", "progress": "expected"}.get(row["rule"])
+            if due and not _missing(row["expected"]) and not (
+                    row["rule"] == "control" and (_missing(row["target"]) or not row["target"])):
+                share = format_share(row["expected"]) if due == "time" else format_expected(row)
+                target += f"<small>{e(SCORECARD_TEXT[due].format(share=share))}</small>"
+            previous = (_chip(row["previous_status"], previous=True,
+                              word=verdict_word(row, "previous_verdict"))
                         if row["has_history"] else SCORECARD_TEXT["no_value"])
             body.append(
                 f'<tr data-code="{e(row["code"])}" data-status="{e(row["status"])}" '
@@ -222,7 +253,7 @@ def build_scorecard_html(df: pd.DataFrame, sections: tuple[str, ...]) -> str:
                 f'<td class="sc-num"><span class="sc-value">{e(format_value(row))}</span>'
                 f'{f"<small>{e(missing or counts)}</small>" if missing or counts else ""}</td>'
                 f'<td class="sc-target">{target}</td>'
-                f"<td>{_chip(row['status'])}</td>"
+                f"<td>{_chip(row['status'], word=verdict_word(row))}</td>"
                 f'<td class="sc-change">{e(format_change(row))}</td>'
                 f"<td>{previous}</td></tr>")
     return f'{_CSS}<table class="sc-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
@@ -257,7 +288,8 @@ def compare_years_table(current: pd.DataFrame, last: pd.DataFrame) -> pd.DataFra
     def side(row: pd.Series | None) -> list[str]:
         if row is None:
             return [SCORECARD_TEXT["no_value"]] * 3
-        return [format_value(row), format_target(row), SCORECARD_STATUSES[row["status"]]]
+        return [format_value(row), format_target(row),
+                verdict_word(row) or SCORECARD_STATUSES[row["status"]]]
 
     for _, row in current.iterrows():
         rows.append([row["name"], *side(row), *side(before.get(row["measure"]))])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import pydeck as pdk
@@ -26,30 +27,47 @@ KIND_COLOURS = {"warehouse": (28, 131, 225), "team": (230, 57, 57), "shelter": (
                 "depot": (110, 115, 130)}
 TEAM_TYPE_COLOURS = {"professional": (230, 57, 57), "semi_professional": (255, 150, 30),
                      "aviation": (128, 61, 245), "social": (215, 170, 0)}
-# Streamlit markdown colour names for the legend, matching the colours above.
-LEGEND_COLOURS = {"warehouse": "blue", "team": "red", "shelter": "green", "depot": "gray",
-                  "professional": "red", "semi_professional": "orange", "aviation": "violet",
-                  "social": "yellow"}
 TEAM_TYPE_OF_SUBKIND = {"township": "semi_professional", "aviation": "aviation",
                         "social": "social"}  # any other team subkind is professional
 SIZE_COLUMN = {"warehouse": "area_m2", "team": "headcount", "shelter": "capacity",
                "depot": "area_m2"}
 NEAREST_COLOUR = (255, 200, 0)
+NEAREST_GAP_PX = 2 * (11.0 + 5) + 2  # numbered rings of one place drawn side by side
 INCIDENT_COLOUR = (200, 0, 0)
-BACKGROUND_COLOUR = (238, 236, 230)
-COUNTY_FILL = (255, 255, 255, 230)
-COUNTY_HIGHLIGHT_FILL = (222, 235, 250, 240)
-COUNTY_LINE = (90, 96, 110)
 PIXELS = '"pixels"'  # a literal string for pydeck (see `quoted`)
 SITE_LAYER_PREFIX = "sites-"
 PICKABLE_LAYERS = ("nearest",)
 MIN_RADIUS_PX, MAX_RADIUS_PX = 4.0, 11.0
 VIEW = {"latitude": 36.48, "longitude": 112.86, "zoom": 8.0}
 
+
+@dataclass(frozen=True)
+class MapLook:
+    """Colours and sizes of one map style: the light page or the dark meeting-room screen."""
+    background: tuple[int, ...]
+    county_fill: tuple[int, ...]
+    highlight_fill: tuple[int, ...]
+    county_line: tuple[int, ...]
+    label: tuple[int, ...]
+    halo: tuple[int, ...]
+    label_px: float
+    overdue: tuple[int, ...] = (240, 228, 66)
+    radius_scale: float = 1.0
+
+
+LIGHT = MapLook(background=(238, 236, 230), county_fill=(255, 255, 255, 230),
+                highlight_fill=(222, 235, 250, 240), county_line=(90, 96, 110),
+                label=(40, 46, 60, 255), halo=(255, 255, 255, 235), label_px=15,
+                overdue=(196, 140, 0))
+DARK = MapLook(background=(11, 18, 32), county_fill=(24, 36, 58, 255),
+               highlight_fill=(40, 66, 104, 255), county_line=(150, 170, 200),
+               label=(240, 244, 250, 255), halo=(11, 18, 32, 255), label_px=26,
+               radius_scale=1.6)
+
 TOOLTIP_HTML = (
     "<b style='font-size:15px'>{name}</b><br/>{kind_label} · {level_label} · {unit_name}<br/>"
     "{size_text}<br/>重点装备:{equipment_text}<br/>联系人岗位:{contact_role}<br/>"
-    "{check_text}{distance_text}"
+    "{check_text}<br/>{distance_text}"
 )
 TOOLTIP_STYLE = {"backgroundColor": "rgba(255,255,255,0.97)", "color": "#1f2430",
                  "fontFamily": FONT_FAMILY, "fontSize": "13px", "lineHeight": "1.5",
@@ -122,8 +140,8 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
     """The records the map draws: one per site with position, colour, radius and every
     tooltip field filled (an empty string where not applicable). The tooltip is HTML, so every
     text from the data is escaped (`safe.html_text`)."""
-    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius",
-               "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
+    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius", "overdue",
+               "sites", "overdue_sites", "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
                "contact_role", "check_text", "distance_text"]
     if sites.empty:
         return pd.DataFrame(columns=columns)
@@ -137,6 +155,10 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
     out["lat"] = sites["lat"].astype(float).round(6)
     out["colour"] = [list(site_colour(k, s)) for k, s in zip(sites["kind"], sites["subkind"])]
     out["radius"] = MIN_RADIUS_PX
+    out["overdue"] = (sites["check_overdue"].fillna(False).astype(bool)
+                      if "check_overdue" in sites else False)
+    out["sites"] = 1  # a record stands for one site (a gathered cell: for many)
+    out["overdue_sites"] = out["overdue"].astype(int)
     for kind, group in sites.groupby("kind"):
         column = SIZE_COLUMN.get(kind, "area_m2")
         if column in group:
@@ -150,7 +172,7 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
                              for i in sites["id"]]
     out["contact_role"] = [html_text(r) for r in sites["contact_role"]]
     out["check_text"] = [check_text(r, as_of) if "last_checked_on" in r else "" for r in records]
-    out["distance_text"] = [f"<br/>直线距离:{d:.1f} 公里" for d in sites["distance_km"]] \
+    out["distance_text"] = [f"直线距离:{d:.1f} 公里" for d in sites["distance_km"]] \
         if "distance_km" in sites else ""
     return out[columns].reset_index(drop=True)
 
@@ -160,9 +182,9 @@ def shape_cells(cells: pd.DataFrame) -> pd.DataFrame:
     (`resources.summarize_sites_on_grid`): one dot per kind and cell at the sites' mean
     position, sized by how many it stands for, the tooltip giving their number, people and
     overdue checks. No record is a site: `id` is empty, so clicking one selects nothing."""
-    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius",
-               "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
-               "contact_role", "check_text", "distance_text"]
+    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius", "overdue",
+               "sites", "overdue_sites", "kind_label", "level_label", "unit_name", "size_text",
+               "equipment_text", "contact_role", "check_text", "distance_text"]
     if cells.empty:
         return pd.DataFrame(columns=columns)
     top = float(cells["sites"].max())
@@ -191,6 +213,9 @@ def shape_cells(cells: pd.DataFrame) -> pd.DataFrame:
         "contact_role": "—",
         "check_text": [f"清点检查超期 {int(n):,} 处" for n in cells["check_overdue"]],
         "distance_text": "",
+        "overdue": (cells["check_overdue"] > 0).values,
+        "sites": cells["sites"].astype(int).values,
+        "overdue_sites": cells["check_overdue"].astype(int).values,
     })
     return out[columns]
 
@@ -223,11 +248,12 @@ def label_points(outlines: dict) -> list[dict]:
     return points
 
 
-def _outline_data(outlines: dict, highlight_unit: str | None, basemap: bool) -> dict:
-    """Outlines with a fill per county: white over the plain background, clear over a basemap,
-    tinted blue for the unit chosen in the global filter."""
+def _outline_data(outlines: dict, highlight_unit: str | None, basemap: bool,
+                  look: MapLook = LIGHT) -> dict:
+    """Outlines with a fill per county: the look's fill over the plain background, clear over a
+    basemap, tinted for the unit chosen in the global filter."""
     plain, tinted = ((0, 0, 0, 0), (31, 111, 178, 40)) if basemap else \
-        (COUNTY_FILL, COUNTY_HIGHLIGHT_FILL)
+        (look.county_fill, look.highlight_fill)
     features = []
     for feature in outlines["features"]:
         fill = tinted if feature["properties"]["code"] == highlight_unit else plain
@@ -235,13 +261,136 @@ def _outline_data(outlines: dict, highlight_unit: str | None, basemap: bool) -> 
     return {"type": "FeatureCollection", "features": features}
 
 
-def _site_layer(layer_id: str, records: pd.DataFrame) -> pdk.Layer:
+def _site_layer(layer_id: str, records: pd.DataFrame, look: MapLook) -> pdk.Layer:
     return pdk.Layer(
-        "ScatterplotLayer", id=layer_id, data=records, get_position=["lon", "lat"],
+        "ScatterplotLayer", id=layer_id, data=records, get_position=["draw_lon", "draw_lat"],
         get_fill_color="colour", get_radius="radius", radius_units=PIXELS,
-        stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1,
-        opacity=0.9, pickable=True, auto_highlight=True,
+        radius_scale=look.radius_scale, stroked=True, get_line_color=[255, 255, 255],
+        line_width_min_pixels=1, opacity=0.9, pickable=True, auto_highlight=True,
     )
+
+
+PAGE_MAP_PX = (960, 600)  # the page's map, width at a 1920-pixel window with the sidebar open
+
+
+def page_view(outlines: dict, *, unit: str | None,
+              nearest: list[tuple[float, float]] | None = None) -> dict:
+    """Where the page's map opens: on the start point and the sites of a nearest search; else
+    on the unit chosen in the filter (a zone without an outline: the city); else the city."""
+    width, height = PAGE_MAP_PX
+    if nearest:
+        return fit_view(points_bounds(nearest), width_px=width, height_px=height, padding=0.1)
+    codes = {f["properties"]["code"] for f in outlines["features"]}
+    return fit_view(outline_bounds(outlines, unit if unit in codes else None), width_px=width,
+                    height_px=height, padding=0.04)
+
+
+def mercator(lat: float, lon: float) -> tuple[float, float]:
+    """Web-Mercator world coordinates at zoom 0 (a 512-pixel world, deck.gl's convention)."""
+    x = (lon + 180) / 360 * 512
+    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * 512
+    return x, y
+
+
+def outline_bounds(outlines: dict, code: str | None = None) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of all outlines, or of the county `code`."""
+    lons, lats = [], []
+    for feature in outlines["features"]:
+        if code is not None and feature["properties"]["code"] != code:
+            continue
+        geometry = feature["geometry"]
+        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                    else geometry["coordinates"])
+        for polygon in polygons:
+            for lon, lat, *_ in polygon[0]:
+                lons.append(lon)
+                lats.append(lat)
+    if not lons:
+        raise ValueError(f"no outline for {code!r}")
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def points_bounds(points: list[tuple[float, float]], pad_deg: float = 0.03
+                  ) -> tuple[float, float, float, float]:
+    """(west, south, east, north) round (lat, lon) points, widened by `pad_deg`."""
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return min(lons) - pad_deg, min(lats) - pad_deg, max(lons) + pad_deg, max(lats) + pad_deg
+
+
+def unmercator(x: float, y: float) -> tuple[float, float]:
+    """(lat, lon) of Web-Mercator world coordinates at zoom 0."""
+    lon = x / 512 * 360 - 180
+    lat = math.degrees(2 * math.atan(math.exp(math.pi * (1 - 2 * y / 512))) - math.pi / 2)
+    return lat, lon
+
+
+def _groups_within(points: dict, gap: float) -> list[list]:
+    """Keys of `points` ({key: (x, y)}) joined when closer than `gap`, through chains of such
+    neighbours (a grid of `gap` cells: only the 3×3 cells round a point are looked at)."""
+    parent = {key: key for key in points}
+
+    def root(key):
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    cells: dict[tuple[int, int], list] = {}
+    for key, (x, y) in points.items():
+        cells.setdefault((int(x // gap), int(y // gap)), []).append(key)
+    for (cx, cy), keys in cells.items():
+        for key in keys:
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for other in cells.get((cx + dx, cy + dy), ()):
+                        if other != key and math.dist(points[key], points[other]) < gap:
+                            parent[root(key)] = root(other)
+    groups: dict = {}
+    for key in points:
+        groups.setdefault(root(key), []).append(key)
+    return list(groups.values())
+
+
+def spread_markers(sites: pd.DataFrame, *, zoom: float, gap_px: float) -> pd.DataFrame:
+    """`sites` with the position each marker is drawn at (draw_lat, draw_lon): sites whose
+    markers would overlap at `zoom` (closer than `gap_px`) are fanned out on a ring round their
+    mean position, neighbours `gap_px` apart, so no marker hides another. lat and lon stay the
+    true position, for tooltips, lists, distances and selection."""
+    out = sites.assign(draw_lat=sites.get("lat"), draw_lon=sites.get("lon"))
+    if len(sites) < 2:
+        return out
+    scale = 2 ** zoom
+    world = {i: tuple(v * scale for v in mercator(lat, lon))
+             for i, lat, lon in zip(sites.index, sites["lat"], sites["lon"])}
+    for members in _groups_within(world, gap_px):
+        n = len(members)
+        if n < 2:
+            continue
+        cx = sum(world[i][0] for i in members) / n
+        cy = sum(world[i][1] for i in members) / n
+        ring = gap_px / (2 * math.sin(math.pi / n))  # neighbours gap_px apart, in pixels
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / n - math.pi / 2
+            lat, lon = unmercator((cx + ring * math.cos(angle)) / scale,
+                                  (cy + ring * math.sin(angle)) / scale)
+            out.at[i, "draw_lat"], out.at[i, "draw_lon"] = round(lat, 6), round(lon, 6)
+    return out
+
+
+def fit_view(bounds: tuple[float, float, float, float], *, width_px: float, height_px: float,
+             padding: float = 0.06, max_zoom: float = 13.0) -> dict:
+    """The view (latitude, longitude, zoom) that shows `bounds` whole in a map of
+    width_px × height_px, leaving `padding` (a share of each side) free."""
+    west, south, east, north = bounds
+    x0, y0 = mercator(north, west)
+    x1, y1 = mercator(south, east)
+    usable_w, usable_h = width_px * (1 - 2 * padding), height_px * (1 - 2 * padding)
+    span_x, span_y = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    zoom = min(math.log2(usable_w / span_x), math.log2(usable_h / span_y), max_zoom)
+    cy = (y0 + y1) / 2
+    lat = math.degrees(2 * math.atan(math.exp(math.pi * (1 - 2 * cy / 512))) - math.pi / 2)
+    return {"latitude": round(lat, 6), "longitude": round((west + east) / 2, 6),
+            "zoom": round(zoom, 3)}
 
 
 def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str, ...],
@@ -249,36 +398,53 @@ def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str
                         incident: tuple[float, float] | None = None,
                         selected: tuple[float, float] | None = None,
                         highlight_unit: str | None = None,
-                        map_style: str | None = None) -> pdk.Deck:
+                        map_style: str | None = None, look: MapLook = LIGHT,
+                        view: Mapping[str, float] | None = None) -> pdk.Deck:
     """The map. `sites` are records from `shape_sites` (already limited to drawable
     coordinates); `kinds` the kinds to draw, one layer each; `nearest` shaped records of a
     nearest-resource search; `incident` and `selected` (lat, lon) points to mark. Without
-    `map_style` there is no basemap at all: the outlines carry the map."""
+    `map_style` there is no basemap at all: the outlines carry the map. `look` is the page's
+    light style or the screen's dark one; `view` the initial view (default: the whole city at
+    the page's map size). County names are drawn last, with a halo, so markers never cover
+    them; sites whose stock check is overdue get a yellow ring ("overdue", not pickable)."""
     layers = []
     if not map_style:
         layers.append(pdk.Layer(
             "PolygonLayer", id="background", pickable=False, stroked=False,
             data=[{"polygon": [[100, 28], [126, 28], [126, 46], [100, 46]]}],
-            get_polygon="polygon", get_fill_color=list(BACKGROUND_COLOUR)))
+            get_polygon="polygon", get_fill_color=list(look.background)))
     layers.append(pdk.Layer(
-        "GeoJsonLayer", id="counties", data=_outline_data(outlines, highlight_unit, bool(map_style)),
+        "GeoJsonLayer", id="counties",
+        data=_outline_data(outlines, highlight_unit, bool(map_style), look),
         stroked=True, filled=True, get_fill_color="properties.fill",
-        get_line_color=list(COUNTY_LINE), line_width_units=PIXELS, get_line_width=1.6,
+        get_line_color=list(look.county_line), line_width_units=PIXELS, get_line_width=1.6,
         pickable=False))
-    names = label_points(outlines)
-    layers.append(pdk.Layer(
-        "TextLayer", id="county-names", data=names, get_position=["lon", "lat"],
-        get_text="name", get_size=15, get_color=[70, 76, 90, 200], font_family=quoted(FONT_FAMILY),
-        character_set=quoted("".join(sorted({ch for p in names for ch in p["name"]}))),
-        font_weight=600, pickable=False, billboard=True))
+    view = dict(view or VIEW)
+    sites = spread_markers(sites, zoom=view["zoom"], gap_px=MAX_RADIUS_PX * look.radius_scale)
     for kind in kinds:
-        layers.append(_site_layer(site_layer_id(kind), sites[sites["kind"] == kind]))
-    if nearest is not None and not nearest.empty:
+        layers.append(_site_layer(site_layer_id(kind), sites[sites["kind"] == kind], look))
+    late = sites[sites["overdue"].astype(bool)] if "overdue" in sites else sites.iloc[0:0]
+    if len(late):
         layers.append(pdk.Layer(
-            "ScatterplotLayer", id="nearest", data=nearest, get_position=["lon", "lat"],
+            "ScatterplotLayer", id="overdue", data=late, get_position=["draw_lon", "draw_lat"],
+            get_radius="radius", radius_units=PIXELS, radius_scale=look.radius_scale * 1.45,
+            filled=False, stroked=True, get_line_color=[*look.overdue, 255],
+            line_width_units=PIXELS, get_line_width=2.5 * look.radius_scale, pickable=False))
+    if nearest is not None and not nearest.empty:
+        nearest = spread_markers(nearest, zoom=view["zoom"], gap_px=NEAREST_GAP_PX)
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", id="nearest", data=nearest, get_position=["draw_lon", "draw_lat"],
             get_radius=MAX_RADIUS_PX + 5, radius_units=PIXELS, filled=True,
             get_fill_color=[*NEAREST_COLOUR, 70], stroked=True,
             get_line_color=[*NEAREST_COLOUR, 255], line_width_min_pixels=3, pickable=True))
+        numbers = [{"number": str(k), "lat": lat, "lon": lon} for k, (lat, lon) in
+                   enumerate(zip(nearest["draw_lat"], nearest["draw_lon"]), start=1)]
+        layers.append(pdk.Layer(
+            "TextLayer", id="nearest-numbers", data=numbers, get_position=["lon", "lat"],
+            get_text="number", get_size=15, get_color=[20, 20, 20, 255],
+            font_family=quoted(FONT_FAMILY), font_weight=700, font_settings={"sdf": True},
+            outline_width=3, outline_color=[255, 255, 255, 255], pickable=False,
+            billboard=True))
     if selected is not None:
         layers.append(pdk.Layer(
             "ScatterplotLayer", id="selected", data=[{"lat": selected[0], "lon": selected[1]}],
@@ -291,7 +457,15 @@ def build_resource_deck(sites: pd.DataFrame, *, outlines: dict, kinds: tuple[str
             get_position=["lon", "lat"], get_radius=9, radius_units=PIXELS,
             get_fill_color=list(INCIDENT_COLOUR), stroked=True, get_line_color=[255, 255, 255],
             line_width_min_pixels=2, pickable=False))
-    view = pdk.ViewState(**VIEW, pitch=0, bearing=0)
+    names = label_points(outlines)
+    layers.append(pdk.Layer(
+        "TextLayer", id="county-names", data=names, get_position=["lon", "lat"],
+        get_text="name", get_size=look.label_px, get_color=list(look.label),
+        font_family=quoted(FONT_FAMILY),
+        character_set=quoted("".join(sorted({ch for p in names for ch in p["name"]}))),
+        font_weight=700, font_settings={"sdf": True}, outline_width=4,
+        outline_color=list(look.halo), pickable=False, billboard=True))
+    view = pdk.ViewState(**view, pitch=0, bearing=0)
     tooltip = {"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}
     if map_style:
         return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip,
@@ -318,13 +492,60 @@ def selected_site_id(selection: Mapping | None) -> int | None:
     return None
 
 
-def legend_markdown() -> str:
-    """One line of coloured dots naming each kind and team type (Streamlit markdown colours)."""
-    parts = [f":{LEGEND_COLOURS['warehouse']}[●] {SITE_KINDS['warehouse']}"]
-    parts += [f":{LEGEND_COLOURS[t]}[●] {label}" for t, label in TEAM_TYPES.items()]
-    parts += [f":{LEGEND_COLOURS[k]}[●] {SITE_KINDS[k]}" for k in ("shelter", "depot")]
-    parts += [":orange[◎] 就近资源", ":red[⬤] 事发地点"]
-    return " ".join(parts)
+def _hex(rgb: tuple[int, ...]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb[:3])
+
+
+def legend_entries(sites: pd.DataFrame, *, nearest: bool = False,
+                   look: MapLook = LIGHT) -> list[dict]:
+    """The map's legend from the drawn records (`shape_sites` or, gathered, `shape_cells`): per
+    kind — teams per type — the colour, the symbol, the name and how many sites are drawn
+    ("63支"); then the overdue ring with its count, and, when a nearest search is shown, its
+    numbered markers and start point."""
+    def entry(colour, symbol, label, n, word="处"):
+        return {"colour": _hex(colour), "symbol": symbol, "label": label,
+                "count": "" if n is None else f"{n}{word}"}
+
+    def drawn(mask) -> int:
+        return int(sites.loc[mask, "sites"].sum()) if len(sites) else 0
+
+    kinds = sites["kind"] if len(sites) else pd.Series(dtype=str)
+    types = sites["team_type"] if len(sites) else pd.Series(dtype=str)
+    rows = [entry(KIND_COLOURS["warehouse"], "●", SITE_KINDS["warehouse"],
+                  drawn(kinds == "warehouse"))]
+    if len(sites) and ((kinds == "team") & (types == "")).any():  # gathered: teams of all types
+        rows.append(entry(KIND_COLOURS["team"], "●", SITE_KINDS["team"], drawn(kinds == "team"),
+                          "支"))
+    else:
+        rows += [entry(TEAM_TYPE_COLOURS[t], "●", label, drawn((kinds == "team") & (types == t)),
+                       "支") for t, label in TEAM_TYPES.items()]
+    rows += [entry(KIND_COLOURS[k], "●", SITE_KINDS[k], drawn(kinds == k))
+             for k in ("shelter", "depot")]
+    overdue = int(sites["overdue_sites"].sum()) if len(sites) else 0
+    rows.append(entry(look.overdue, "◯", RESOURCE_TEXT["legend_overdue"], overdue))
+    if nearest:
+        rows.append(entry(NEAREST_COLOUR, "①", RESOURCE_TEXT["legend_nearest"], None))
+        rows.append(entry(INCIDENT_COLOUR, "⬤", RESOURCE_TEXT["legend_incident"], None))
+    return rows
+
+
+def legend_html(entries: list[dict], *, font_px: float, text: str, muted: str,
+                across: bool = False) -> str:
+    """The legend as a list: a swatch in the kind's colour carrying its symbol, the name, the
+    count. Every text is from `ui/labels.py` or a number, and escaped all the same."""
+    e = html_text
+    items = "".join(
+        f'<li class="map-legend-item"><span style="color:{entry["colour"]};'
+        f'font-size:{font_px * 1.25:.0f}px;width:1.4em;display:inline-block;text-align:center">'
+        f'{e(entry["symbol"])}</span>'
+        f'<span style="flex:1;color:{text}">{e(entry["label"])}</span>'
+        f'<b style="color:{text}">{e(entry["count"])}</b></li>'
+        for entry in entries)
+    flow = "display:flex;flex-wrap:wrap;column-gap:1.6em;" if across else ""
+    return (f'<ul class="map-legend" style="list-style:none;margin:0;padding:0;{flow}'
+            f'font-family:{FONT_FAMILY};font-size:{font_px:.0f}px;color:{muted}">'
+            f'<style>.map-legend-item{{display:flex;align-items:center;gap:0.4em;'
+            f'margin:0.15em 0}}</style>{items}</ul>')
 
 
 # ---- tables ------------------------------------------------------------------------------
@@ -408,9 +629,11 @@ def equipment_pivot(by_unit: pd.DataFrame, *, unit_names: Mapping[str, str],
 
 def nearest_table(near: pd.DataFrame, *, equipment: Mapping[int, str],
                   unit_names: Mapping[str, str]) -> pd.DataFrame:
-    """The nearest-resource list: kind, name, unit, straight-line km, size, key equipment."""
+    """The nearest-resource list: the number its marker carries on the map, kind, name, unit,
+    straight-line km, size, key equipment."""
     records = near.to_dict("records")
     return pd.DataFrame({
+        "number": range(1, len(near) + 1),
         "kind": [kind_label(r["kind"], r["subkind"]) for r in records],
         "name": near["name"].values,
         "unit": [unit_names.get(u, u) for u in near["unit_code"]],

@@ -1,7 +1,7 @@
 """A year's work plan as data: the notice, its sections and its scorecard lines, seeded with 2022
 
-Revision ID: 0007_annual_plans
-Revises: 0006_accident_covering_indexes
+Revision ID: 0008_annual_plans
+Revises: 0007_access_and_audit
 Create Date: 2026-12-04 19:50:00
 
 plan_notices (one row per year), plan_sections and plan_lines hold what the scorecard and the
@@ -20,8 +20,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_annual_plans"
-down_revision = "0006_accident_covering_indexes"
+revision = "0008_annual_plans"
+down_revision = "0007_access_and_audit"
 branch_labels = None
 depends_on = None
 
@@ -30,11 +30,16 @@ NOTICE_2022 = {
     "issued_on": dt.date(2022, 2, 8), "checklist_title": "专项整治巩固提升年重点任务清单",
 }
 SECTIONS_2022 = (
-    ("一", "一、压实责任体系"), ("二", "二、防范化解风险"), ("三", "三、依法治安"),
+    ("控", "事故控制"), ("一", "一、压实责任体系"), ("二", "二、防范化解风险"), ("三", "三、依法治安"),
     ("四", "四、防灾减灾"), ("五", "五、应急救援"), ("六", "六、夯实基础"),
 )
-# code (= measure), name, rule, target (% for shares), unit of measure, section
+# code (= measure), name, rule, target (% for shares), unit of measure, section; accident
+# control lines are judged against the year's indicators in `targets`, their target is not read
 LINES_2022 = (
+    ("major_accidents", "重特大事故", "control", 0, "起", "控"),
+    ("larger_accidents", "较大事故", "control", 0, "起", "控"),
+    ("general_accidents", "一般事故", "control", 0, "起", "控"),
+    ("accident_deaths", "死亡人数", "control", 0, "人", "控"),
     ("monthly_meetings", "每月研究安全生产会议(≥1次)", "rate", 100, "%", "一"),
     ("leader_visits", "主要负责人每月深入基层(≥2次)", "rate", 100, "%", "一"),
     ("gas_over_limit", "煤矿瓦斯超限", "zero", 0, "起", "二"),
@@ -92,8 +97,8 @@ def upgrade() -> None:
         sa.Column("measure", sa.String(length=40), nullable=False,
                   comment="计算口径代码(见 docs/annual-plan.md 的口径表)"),
         sa.Column("rule", sa.String(length=12), nullable=False,
-                  comment="判定规则: rate 比率 / progress 按时间进度 / "
-                          "annual 每年一次按期限 / zero 不超过"),
+                  comment="判定规则: rate 比率 / progress 按时间进度 / annual 每年一次按期限 / "
+                          "zero 不超过 / control 控制指标"),
         sa.Column("target", sa.Numeric(precision=12, scale=2), nullable=False,
                   comment="目标值(按计量单位:%为百分数,其余为个数)"),
         sa.Column("uom", sa.String(length=8), nullable=False, comment="计量单位(%、起、家、条、处)"),
