@@ -80,6 +80,21 @@ def target_text(target, uom: str) -> str:
     return f"{float(target):g}{uom}"
 
 
+CONTROL_METRICS = {"larger_accidents": "accidents_larger", "general_accidents": "accidents_general",
+                   "accident_deaths": "deaths"}  # 重特大事故 is controlled at zero
+
+
+def control_target_text(engine: sa.Engine, code: str, uom: str) -> str:
+    """An accident control line's target: the city's 2023 indicator in `targets`, by plain SQL."""
+    if code not in CONTROL_METRICS:
+        return f"0{uom}"
+    with engine.connect() as conn:
+        value = conn.execute(sa.text(
+            "SELECT value FROM targets WHERE year = 2023 AND metric = :m AND unit_code IS NULL "
+            "AND sector_code IS NULL"), {"m": CONTROL_METRICS[code]}).scalar()
+    return "未设定" if value is None else target_text(value, uom)
+
+
 def header_caption(at: AppTest) -> str:
     return next(shown(c.value) for c in at.caption if "统计期" in c.value)
 
@@ -110,7 +125,11 @@ def test_2023_plan_imported_shows_everywhere_without_a_restart(engine_2023, app_
     rows = scorecard_rows(at)
     assert list(rows) == [code for code, *_ in lines]
     for code, _, target, uom in lines:
-        assert rows[code]["target"].startswith(target_text(target, uom)), code
+        if measures.BY_CODE[code].kind == "control":  # the year's indicator, not the plan's 0
+            expected = control_target_text(engine_2023, code, uom)
+        else:
+            expected = target_text(target, uom)
+        assert rows[code]["target"].startswith(expected), code
     assert "risk_census" not in rows and "intelligent_faces" in rows
     with engine_2023.connect() as conn:
         built = conn.execute(sa.text(
@@ -127,18 +146,23 @@ def test_2023_plan_imported_shows_everywhere_without_a_restart(engine_2023, app_
                     "SELECT checklist_title FROM plan_notices WHERE year = 2023")).scalar()
             assert any(f"**{checklist}**" in shown(m.value) for m in shown_page.markdown)
 
-    screen = app_on()
-    screen.query_params.update({"kiosk": "1", "views": "overview"})
-    screen.run()
-    assert not screen.exception
-    assert list(scorecard_rows(screen)) == [code for code, *_ in lines]
+    on_screen = []  # the plan's first half under the overview's tiles, the rest on 目标考核
+    for view in ("overview", "scorecard"):
+        screen = app_on()
+        screen.query_params.update({"kiosk": "1", "views": view})
+        screen.run()
+        assert not screen.exception
+        on_screen += list(scorecard_rows(screen))
+    assert on_screen == [code for code, *_ in lines]
 
     with engine_2023.connect() as conn:
         data = brief.collect_brief_data(conn, as_of=AS_OF, since=AS_OF - dt.timedelta(days=7))
     book = openpyxl.load_workbook(io.BytesIO(brief.render_xlsx(data)))
     sheet = sheet_records(book, BRIEF_SHEETS["scorecard"])
     assert [r["指标"] for r in sheet] == [name for _, name, *_ in lines]
-    assert [r["目标"] for r in sheet] == [target_text(t, u) for *_, t, u in lines]
+    assert [r["目标"] for r in sheet] == [
+        control_target_text(engine_2023, code, u) if measures.BY_CODE[code].kind == "control"
+        else target_text(t, u) for code, _, t, u in lines]
     doc = Document(io.BytesIO(brief.render_docx(data, charts=False)))
     full_width = str.maketrans("(),;:", "（），；：")  # the brief's typography
     assert any(f"对照《{title}》".translate(full_width) in p.text for p in doc.paragraphs)
