@@ -98,8 +98,8 @@ PLAN_MEASURES = {
 PLAN_RULES = {"rate": "比率", "progress": "按时间进度", "annual": "每年一次按期限", "zero": "不超过",
               "control": "控制指标"}
 # Kinds of measure (data_access/measures.py): the groups a year without a plan shows.
-MEASURE_KINDS = {"ratio": "覆盖率与完成率", "obligation": "各单位履职情况", "zero_count": "零控制事项",
-                 "indicator": "对照年度指标", "control": "事故控制指标"}
+MEASURE_KINDS = {"control": "事故控制指标", "ratio": "覆盖率与完成率", "obligation": "各单位履职情况",
+                 "zero_count": "零控制事项", "indicator": "对照年度指标"}  # accident control first
 
 STANDARD_GRADES = {1: "一级", 2: "二级", 3: "三级"}
 REQUIRED_STANDARD_GRADES = {2: "二级", 3: "三级"}
