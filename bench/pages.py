@@ -173,6 +173,8 @@ def render(page: str, params: dict[str, str], *, cold: bool = False
     elapsed = time.perf_counter() - started
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception[0].value}")
+    if at.error:  # e.g. a database behind the code: the page showed a message, not figures
+        raise RuntimeError(f"{page}: {at.error[0].value}")
     return elapsed, COUNTER.rows, dict(SPLIT.seconds)
 
 
