@@ -53,12 +53,6 @@ class Measure:
         """A share (read in %), not a count."""
         return self.kind in ("ratio", "obligation")
 
-    @property
-    def judged_as_share(self) -> bool:
-        """Its value is a fraction (a share, or an indicator's count ÷ target); zero counts are
-        judged as counts."""
-        return self.kind not in ("zero_count", "control")
-
 
 CATALOGUE: tuple[Measure, ...] = (
     Measure("major_accidents", "control", "accident_control", "起"),
