@@ -33,6 +33,8 @@ def test_every_measure_is_named_defined_and_computed():
     ("comprehensive_drills", "annual", True), ("monthly_meetings", "annual", True),
     ("mhs_training", "annual", False), ("gas_over_limit", "annual", False),
     ("intelligent_faces", "annual", False),
+    ("larger_accidents", "control", True), ("accident_deaths", "control", True),
+    ("larger_accidents", "zero", False), ("gas_over_limit", "control", False),
     ("no_such_measure", "rate", False),
 ])
 def test_a_plan_line_may_only_use_the_rules_its_measure_allows(measure, rule, allowed):
