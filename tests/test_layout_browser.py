@@ -1,4 +1,6 @@
-"""Every page and tab at a laptop's 1366×768, a projector's 1280×720 and 1920×1080 in Chromium:
+"""Every page and tab at a laptop's 1366×768 and at 1920×1080 in Chromium (the layouts are the
+same rules at a projector's 1280×720; that size is left to `python -m tests.browser PAGE --width 1280 --height 720` to
+keep the CI run short):
 no metric value cut to "…", no horizontal scrollbar on the page, no table header running into
 another. Screenshots of each view go to out/layout/ for people to look at."""
 
@@ -8,7 +10,7 @@ import pytest
 
 from tests.browser import FINISHED, PAGES, ROOT, chromium, open_and_wait, serve_app
 
-SIZES = ((1366, 768), (1280, 720), (1920, 1080))
+SIZES = ((1366, 768), (1920, 1080))
 SHOTS = ROOT / "out" / "layout"
 # In the page's own JavaScript: what a reader would see cut or overlapping.
 PROBLEMS_JS = """
