@@ -376,6 +376,7 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
     beside it the legend with counts, the overdue tile and the counties with most overdue."""
     unit, as_of = filters.unit_or_none, filters.as_of
     k = _scale()
+    dark = replace(DARK, label_px=SIZE_PX["map_label"] * k, radius_scale=DARK.radius_scale * k)
     map_col, side = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="medium")
     with map_col, part():
         by_kind = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
@@ -387,7 +388,6 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
         width = (1920 - 2 * 34 - 16) * MAP_SHARE * k
         view = fit_view(outline_bounds(outlines, unit), width_px=width,
                         height_px=MAP_HEIGHT_PX * k, padding=0.03)
-        dark = replace(DARK, label_px=SIZE_PX["map_label"] * k, radius_scale=DARK.radius_scale * k)
         deck = build_resource_deck(shaped, outlines=outlines, kinds=tuple(SITE_KINDS),
                                    highlight_unit=unit, look=dark, view=view)
         st.pydeck_chart(deck, height=int(MAP_HEIGHT_PX * k), key="screen.resources.map")
@@ -396,8 +396,8 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
         overdue = int(by_unit["check_overdue"].sum())
         tile(st, "checks", T["checks_overdue"], count(overdue, "处"), zero_verdict(overdue))
         st.markdown(f"### {T['legend']}")
-        st.html(legend_html(legend_entries(shaped), font_px=SIZE_PX["label"] * k, text=TEXT,
-                            muted=MUTED))
+        st.html(legend_html(legend_entries(shaped, look=dark), font_px=SIZE_PX["label"] * k,
+                            text=TEXT, muted=MUTED))
         st.markdown(f"### {T['most_overdue']}")
         worst = (by_unit.groupby("unit_code")["check_overdue"].sum()
                  .loc[lambda s: s > 0].sort_values(ascending=False, kind="stable")
