@@ -371,6 +371,14 @@ MAP_SHARE = 3 / 4    # of the width; the legend and the overdue list take the re
 MOST_OVERDUE = 5     # counties in the side list
 
 
+def map_view(outlines: dict, unit: str | None, scale: float) -> dict:
+    """The screen map's view: the city's (or the unit's) outline bounds fitted to the map's
+    drawn size."""
+    width = (1920 - 2 * 34 - 16) * MAP_SHARE * scale
+    return fit_view(outline_bounds(outlines, unit), width_px=width,
+                    height_px=MAP_HEIGHT_PX * scale, padding=0.03)
+
+
 def resources_view(ctx: DataContext, filters: Filters) -> None:
     """一张图: the dark map filling the view, fitted to the city (or the unit) at its drawn size;
     beside it the legend with counts, the overdue tile and the counties with most overdue."""
@@ -385,11 +393,9 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
         shaped = map_sites(scope, in_scope=int(by_kind["sites"].sum()),
                            unit_names=ctx.unit_names, with_equipment=False).shaped
         outlines = load_county_outlines()
-        width = (1920 - 2 * 34 - 16) * MAP_SHARE * k
-        view = fit_view(outline_bounds(outlines, unit), width_px=width,
-                        height_px=MAP_HEIGHT_PX * k, padding=0.03)
         deck = build_resource_deck(shaped, outlines=outlines, kinds=tuple(SITE_KINDS),
-                                   highlight_unit=unit, look=dark, view=view)
+                                   highlight_unit=unit, look=dark,
+                                   view=map_view(outlines, unit, k))
         st.pydeck_chart(deck, height=int(MAP_HEIGHT_PX * k), key="screen.resources.map")
     with side, part():
         by_unit = query(resources.summarize_sites_by_unit, as_of=as_of, unit=unit)
