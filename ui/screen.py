@@ -114,6 +114,23 @@ def header(view_title: str, ctx: DataContext | None, filters: Filters | None) ->
         st.iframe(clock_html(_scale()), height=int(48 * _scale()))
 
 
+# A full reload of the page, once the server answers for it: a reload while the server is away
+# would leave the browser on its own error page, which never retries.
+RELOAD_SCRIPT = """<script>
+(function reloadWhenServed() {
+  const retry = () => setTimeout(reloadWhenServed, 30000);
+  fetch(window.location.href, {cache: "no-store"})
+    .then(r => r.ok ? window.location.reload() : retry()).catch(retry);
+})();
+</script>"""
+
+
+def reload_page() -> None:
+    """Reload the screen in the browser (the daily reload, `ui/kiosk.py`: `reload_due`). The
+    rotation resumes at the view due, since the view is chosen from the clock."""
+    st.html(RELOAD_SCRIPT, unsafe_allow_javascript=True)
+
+
 def failure_panel(message: str) -> None:
     """Why a view, or a part of it, cannot be shown: dark text on a light panel."""
     st.html(f'<div class="screen-failure">{html.escape(message)}</div>')
