@@ -15,6 +15,7 @@ from ui import screen
 from ui.data import begin_run, set_cache_epoch
 from ui.guard import run_guarded, section, stale_text
 from ui.kiosk import refresh_epoch, reload_due, view_index
+from ui.settings import screen_reload_after_s
 from ui.shell import kiosk_settings, page_context
 
 page_context()
@@ -46,7 +47,8 @@ def rotating_view() -> None:
     # Reruns of a fragment bypass the page's guard: guard each one, so that nothing ends in
     # Streamlit's error screen and the next turn tries again.
     run_guarded(show_current_view, show=screen.failure_panel)
-    if reload_due(st.session_state[LOADED_KEY], dt.datetime.now(), settings.reload_at):
+    if reload_due(st.session_state[LOADED_KEY], dt.datetime.now(), settings.reload_at,
+                  screen_reload_after_s()):
         screen.reload_page()
 
 

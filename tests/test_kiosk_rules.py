@@ -104,3 +104,6 @@ def test_the_page_reloads_at_the_first_quiet_hour_after_it_loaded():
     assert not reload_due(dt.datetime(2022, 12, 31, 22, 0), dt.datetime(2023, 1, 1, 2, 0), at)
     assert reload_due(dt.datetime(2022, 12, 31, 22, 0), dt.datetime(2023, 1, 1, 3, 0), at)
     assert not reload_due(loaded, dt.datetime(2023, 11, 25, 10, 0), None)
+    # The tests' setting: a page so many seconds old reloads, whatever the hour.
+    assert not reload_due(loaded, loaded + dt.timedelta(seconds=19), at, after_s=20)
+    assert reload_due(loaded, loaded + dt.timedelta(seconds=20), None, after_s=20)
