@@ -4,17 +4,22 @@ browser tests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 
 import pandas as pd
+import sqlalchemy as sa
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from data_access.geo import haversine_km, load_county_outlines
+from tests.sqlcheck import last_check_sql
 from ui.figures import resources as fig
 from ui.figures.resources import page_view
 from ui.labels import SITE_KINDS, TEAM_TYPES
+
+SAMPLE_AS_OF = dt.date(2022, 11, 25)  # the sample's latest date, where pages and screen open
 
 
 def world_px(lat: float, lon: float, zoom: float) -> tuple[float, float]:
@@ -87,16 +92,47 @@ def shape_of(pixels: set[tuple[int, int]]) -> str:
     return "triangle" if upper < 0.4 else "diamond"
 
 
-def lone_markers(sites: pd.DataFrame) -> dict[str, tuple[pd.Series, tuple[int, ...]]]:
-    """Per kind, a site standing alone and the colour it is drawn in (a professional team),
-    among the larger of its kind (at least a quarter of the largest: a marker of 16 px or more,
-    the size growing with the square root)."""
-    professional = sites["subkind"].map(fig.team_type) == "professional"
+def read_sites(conn, as_of: dt.date = SAMPLE_AS_OF, interval_days: int = 90) -> pd.DataFrame:
+    """Every site with what decides its marker: kind, type, size, and whether its stock check is
+    overdue (hand-written SQL)."""
+    last = last_check_sql()
+    return pd.read_sql(sa.text(
+        "SELECT id, name, kind, subkind, unit_code, lat, lon, headcount, capacity, area_m2, "
+        f"CASE WHEN {last} IS NULL OR {last} < :cut THEN 1 ELSE 0 END AS overdue "
+        "FROM resource_sites"), conn,
+        params={"as_of": as_of, "cut": as_of - dt.timedelta(days=interval_days)})
+
+
+def lone_markers(sites: pd.DataFrame, view: dict, scale: float, label_px: float
+                 ) -> dict[str, tuple[tuple[float, float], tuple[int, ...]]]:
+    """Per kind, where (lat, lon) a marker is drawn that nothing covers, and its colour: among
+    the kind's sites of at least a ninth of the largest size (a marker of 14 px or more at scale
+    1, the size growing with the square root), not overdue (no ring over it), professional for
+    teams, the one drawn farthest from any marker drawn over it — of its own kind or of a kind
+    drawn later (the layers go warehouse, team, shelter, depot) — and from any overdue ring.
+    Positions are the fanned ones the map draws (`spread_markers`, on the sites in the map's
+    order: by kind, unit, id)."""
+    ordered = sites.sort_values(["kind", "unit_code", "id"]).reset_index(drop=True)
+    drawn = fig.spread_markers(ordered, zoom=view["zoom"], gap_px=fig.MAX_RADIUS_PX * scale)
+    world = {i: world_px(a, b, view["zoom"]) for i, a, b in
+             zip(drawn.index, drawn["draw_lat"], drawn["draw_lon"])}
+    layer = {kind: n for n, kind in enumerate(fig.MARKER_SHAPES)}
+    labels = [(world_px(p["lat"], p["lon"], view["zoom"]), len(p["name"]) * label_px / 2)
+              for p in fig.label_points(load_county_outlines())]
+    professional = drawn["subkind"].map(fig.team_type) == "professional"
     chosen = {}
     for kind, column in fig.SIZE_COLUMN.items():
-        size = sites[column].where(sites["kind"] == kind)
-        large = size >= size.max() / 4
-        chosen[kind] = (loneliest(sites, large & (professional if kind == "team" else True)),
+        size = drawn[column].where(drawn["kind"] == kind)
+        fit = (size >= size.max() / 9) & (drawn["overdue"] == 0) \
+            & (professional if kind == "team" else True)
+        over = drawn.index[(drawn["kind"].map(layer) >= layer[kind]) | (drawn["overdue"] == 1)]
+
+        def room(i, over=over):
+            return min([math.dist(world[i], world[j]) for j in over if j != i]
+                       + [math.dist(world[i], at) - half for at, half in labels])
+
+        best = max(drawn.index[fit], key=room)
+        chosen[kind] = ((drawn.at[best, "draw_lat"], drawn.at[best, "draw_lon"]),
                         fig.ICONS["team-professional" if kind == "team" else kind][1])
     return chosen
 
@@ -127,12 +163,15 @@ def check_legend(page, min_px: float) -> dict[str, str]:
     return shapes
 
 
-def check_marker_shapes(page, canvas_box: dict, sites: pd.DataFrame, view: dict,
+def check_marker_shapes(page, canvas_box: dict, sites: pd.DataFrame, view: dict, *,
+                        scale: float = 1.0, label_px: float = fig.LIGHT.label_px,
                         attempts: int = 120) -> None:
-    """Each kind's lone site is drawn in its kind's shape and colour, where the view puts it
-    (the symbols' image loads after the canvas appears: looked at again until drawn)."""
-    points = {kind: (screen_point(float(site["lat"]), float(site["lon"]), canvas_box, view),
-                     colour) for kind, (site, colour) in lone_markers(sites).items()}
+    """Each kind's lone marker is drawn in its kind's shape and colour, where the view puts it
+    (the symbols' image loads after the canvas appears: looked at again until drawn). `sites`
+    from `read_sites`; `scale` the map's marker scale and `label_px` its county names' size (the
+    screen's are larger)."""
+    points = {kind: (screen_point(*position, canvas_box, view), colour) for kind, (position, colour)
+              in lone_markers(sites, view, scale, label_px).items()}
     for _ in range(attempts):
         image = Image.open(io.BytesIO(page.screenshot()))
         found = {kind: marker_pixels(image, *point, colour)

@@ -21,6 +21,7 @@ from tests.map_checks import (
     check_marker_shapes,
     hover_until_tooltip,
     loneliest_team,
+    read_sites,
     screen_point,
 )
 from ui.figures.resources import NEAREST_GAP_PX, page_view, spread_markers
@@ -32,8 +33,7 @@ SELECTED = ROOT / "out" / "resources-selected.png"
 def test_map_shows_outlines_sites_and_a_tooltip_offline(sample_sqlite_url):
     engine = db.create_bureau_engine(sample_sqlite_url)
     with engine.connect() as conn:
-        sites = pd.read_sql("SELECT id, name, kind, subkind, unit_code, lat, lon, headcount, "
-                            "capacity, area_m2 FROM resource_sites", conn)
+        sites = read_sites(conn)
     engine.dispose()
     team = loneliest_team(sites)
     OUT.parent.mkdir(exist_ok=True)

@@ -426,6 +426,7 @@ def test_the_legend_counts_sites_drawn_one_by_one_or_gathered(sample_sqlite_url)
             assert svg.startswith(b"<svg")
     legend = fig.legend_html(one_by_one, font_px=15, text="#000", muted="#333")
     assert legend.count('<img class="map-symbol"') == len(one_by_one)
+    assert all(f'src="{e["symbol"]}"' in legend for e in one_by_one), "whole, not shortened"
 
 
 @pytest.fixture(scope="module")

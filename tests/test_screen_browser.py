@@ -14,10 +14,11 @@ import sqlalchemy as sa
 
 from data_access.geo import load_county_outlines
 from tests.browser import ROOT, chromium, open_and_wait, serve_app
-from tests.map_checks import check_legend, check_marker_shapes
+from tests.map_checks import check_legend, check_marker_shapes, read_sites
+from ui.figures.resources import DARK
 from ui.labels import SCORECARD_STATUSES
 from ui.screen import VIEWS, map_view
-from ui.screen_theme import TONES, TYPE_PX
+from ui.screen_theme import SIZE_PX, TONES, TYPE_PX
 
 OUT = ROOT / "out"
 VERDICT_WORDS = {*SCORECARD_STATUSES.values(), "正常", "预警", "超进度", "超标", "未设定",
@@ -70,8 +71,7 @@ TILES = """
 def sites(sample_sqlite_url) -> pd.DataFrame:
     engine = sa.create_engine(sample_sqlite_url)
     with engine.connect() as conn:
-        found = pd.read_sql("SELECT id, name, kind, subkind, unit_code, lat, lon, headcount, "
-                            "capacity, area_m2 FROM resource_sites", conn)
+        found = read_sites(conn)
     engine.dispose()
     return found
 
@@ -81,7 +81,8 @@ def check_map(page, sites: pd.DataFrame, scale: int) -> None:
     label size."""
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     check_marker_shapes(page, canvas.bounding_box(), sites,
-                        map_view(load_county_outlines(), None, scale))
+                        map_view(load_county_outlines(), None, scale),
+                        scale=DARK.radius_scale * scale, label_px=SIZE_PX["map_label"] * scale)
     check_legend(page, min_px=TYPE_PX["label"] * scale)
 
 

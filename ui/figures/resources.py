@@ -550,7 +550,7 @@ def legend_html(entries: list[dict], *, font_px: float, text: str, muted: str,
     e = html_text
     items = "".join(
         f'<li class="map-legend-item"><img class="map-symbol" data-shape="{e(entry["shape"])}" '
-        f'src="{e(entry["symbol"])}" alt="" style="width:1.3em;height:1.3em;flex:none">'
+        f'src="{e(entry["symbol"], None)}" alt="" style="width:1.3em;height:1.3em;flex:none">'
         f'<span style="flex:1;color:{text}">{e(entry["label"])}</span>'
         f'<b style="color:{text}">{e(entry["count"])}</b></li>'
         for entry in entries)
