@@ -38,7 +38,7 @@ def show_current_view() -> None:
         screen.failure_panel(problem)
     else:
         with section(show=screen.failure_panel):
-            view.render(ctx, filters)
+            screen.render_view(view, views, ctx, filters)
     screen.stale_bar(stale_text())
 
 

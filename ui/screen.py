@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from data_access import (
     accident_rules,
@@ -33,6 +34,7 @@ from ui.figures.overview import build_scorecard_html, screen_sections
 from ui.figures.rectification import build_hazards_by_place, with_closure_rate
 from ui.figures.resources import (
     DARK,
+    MapLook,
     build_resource_deck,
     fit_view,
     legend_entries,
@@ -395,31 +397,55 @@ def map_view(outlines: dict, unit: str | None, scale: float) -> dict:
                     height_px=MAP_HEIGHT_PX * scale, padding=0.03)
 
 
+MAP_KEY = "screen-map"  # the map's slot; `.screen-map-off` inside it hides it (screen_theme)
+
+
+def map_panel(ctx: DataContext, filters: Filters, *, shown: bool
+              ) -> tuple[DeltaGenerator, pd.DataFrame | None]:
+    """一张图's map, the first part of every view of a rotation that includes it, hidden on the
+    others. A deck.gl chart taken off the page stays in the browser's memory with its WebGL
+    context and data (about 1.4 MiB each time; docs/screen.md); one kept on the page is only
+    redrawn. Returns the column beside the map and the records drawn (None if the map failed)."""
+    unit, as_of = filters.unit_or_none, filters.as_of
+    k = _scale()
+    shaped = None
+    with st.container(key=MAP_KEY):
+        map_col, side = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="medium")
+        with map_col, part():
+            by_kind = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
+            scope = SiteScope(as_of=as_of, kinds=tuple(SITE_KINDS), unit=unit, category=None,
+                              interval=resources.DEFAULT_CHECK_INTERVAL_DAYS)
+            shaped = map_sites(scope, in_scope=int(by_kind["sites"].sum()),
+                               unit_names=ctx.unit_names, with_equipment=False).shaped
+            outlines = load_county_outlines()
+            deck = build_resource_deck(shaped, outlines=outlines, kinds=tuple(SITE_KINDS),
+                                       highlight_unit=unit, look=dark_map(k),
+                                       view=map_view(outlines, unit, k))
+            st.pydeck_chart(deck, height=int(MAP_HEIGHT_PX * k), key="screen.resources.map")
+        if not shown:  # last in the slot, so that the chart keeps its place in the page
+            st.html('<span class="screen-map-off"></span>')
+    return side, shaped
+
+
+def dark_map(scale: float) -> MapLook:
+    return replace(DARK, label_px=SIZE_PX["map_label"] * scale,
+                   radius_scale=DARK.radius_scale * scale)
+
+
 def resources_view(ctx: DataContext, filters: Filters) -> None:
     """一张图: the dark map filling the view, fitted to the city (or the unit) at its drawn size;
     beside it the legend with counts, the overdue tile and the counties with most overdue."""
     unit, as_of = filters.unit_or_none, filters.as_of
     k = _scale()
-    dark = replace(DARK, label_px=SIZE_PX["map_label"] * k, radius_scale=DARK.radius_scale * k)
-    map_col, side = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="medium")
-    with map_col, part():
-        by_kind = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
-        scope = SiteScope(as_of=as_of, kinds=tuple(SITE_KINDS), unit=unit, category=None,
-                          interval=resources.DEFAULT_CHECK_INTERVAL_DAYS)
-        shaped = map_sites(scope, in_scope=int(by_kind["sites"].sum()),
-                           unit_names=ctx.unit_names, with_equipment=False).shaped
-        outlines = load_county_outlines()
-        deck = build_resource_deck(shaped, outlines=outlines, kinds=tuple(SITE_KINDS),
-                                   highlight_unit=unit, look=dark,
-                                   view=map_view(outlines, unit, k))
-        st.pydeck_chart(deck, height=int(MAP_HEIGHT_PX * k), key="screen.resources.map")
+    side, shaped = map_panel(ctx, filters, shown=True)
     with side, part():
         by_unit = query(resources.summarize_sites_by_unit, as_of=as_of, unit=unit)
         overdue = int(by_unit["check_overdue"].sum())
         tile(st, "checks", T["checks_overdue"], count(overdue, "处"), zero_verdict(overdue))
-        st.markdown(f"### {T['legend']}")
-        st.html(legend_html(legend_entries(shaped, look=dark), font_px=SIZE_PX["label"] * k,
-                            text=TEXT, muted=MUTED))
+        if shaped is not None:
+            st.markdown(f"### {T['legend']}")
+            st.html(legend_html(legend_entries(shaped, look=dark_map(k)),
+                                font_px=SIZE_PX["label"] * k, text=TEXT, muted=MUTED))
         st.markdown(f"### {T['most_overdue']}")
         worst = (by_unit.groupby("unit_code")["check_overdue"].sum()
                  .loc[lambda s: s > 0].sort_values(ascending=False, kind="stable")
@@ -454,6 +480,15 @@ VIEWS = (
 
 def select_views(codes: tuple[str, ...] | None) -> tuple[View, ...]:
     return VIEWS if not codes else tuple(v for code in codes for v in VIEWS if v.code == code)
+
+
+def render_view(view: View, views: tuple[View, ...], ctx: DataContext, filters: Filters
+                ) -> None:
+    """Draw `view`. In a rotation that includes 一张图, every view begins with its map (hidden
+    but for 一张图 itself), so that the map's chart is never taken off the page."""
+    if view.code != "resources" and any(v.code == "resources" for v in views):
+        map_panel(ctx, filters, shown=False)
+    view.render(ctx, filters)
 
 
 def load_screen_context() -> tuple[DataContext | None, Filters | None, str | None]:

@@ -164,6 +164,9 @@ footer {{ display: none !important; }}
   background: {NOTICE_EDGE}; color: {NOTICE_TEXT} !important; font-size: {s["bar"]};
   font-weight: 700; text-align: center; padding: 0.4rem 1rem; }}
 [data-testid="stHorizontalBlock"] {{ gap: {gap} !important; }}
+/* The one-map view's map stays on the page on the other views, hidden (ui/screen.py). */
+[data-testid="stLayoutWrapper"]:has(> .st-key-screen-map .screen-map-off),
+.st-key-screen-map:has(.screen-map-off) {{ display: none !important; }}
 /* A redraw that waits for the database keeps the figures as they are, not dimmed. */
 [data-stale="true"] {{ opacity: 1 !important; }}
 </style>
