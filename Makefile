@@ -6,13 +6,13 @@ PORT ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test setup setup-dev browser deploy-tools lint sample sample-db docs bench brief \
+.PHONY: run test setup setup-dev browser deploy-tools oidc-provider lint sample sample-db docs bench brief \
 	migrate load rollups check-db import undo-import templates serve-cluster bench-load clean
 
 run: setup sample-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: setup-dev browser deploy-tools
+test: setup-dev browser deploy-tools oidc-provider
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -39,6 +39,11 @@ browser:
 # Debian's nginx (with headers-more) and PostgreSQL server programs for the deployment tests.
 deploy-tools:
 	@bash .ci/install-deploy-tools
+
+# The OpenID Connect provider the login test starts: npm's `oidc-provider`, pinned in
+# tests/oidc/package-lock.json (Debian's Node.js and npm when missing; `npm ci` when it changed).
+oidc-provider:
+	@bash .ci/install-oidc-provider
 
 lint: setup-dev
 	$(PY) -m ruff check .

@@ -44,13 +44,15 @@ class ServerURL(str):
 
 
 @contextlib.contextmanager
-def serve_app(env: dict[str, str] | None = None, port: int | None = None) -> Iterator[ServerURL]:
-    """Run the app with `streamlit run`; yields its base URL and stops it afterwards."""
+def serve_app(env: dict[str, str] | None = None, port: int | None = None,
+              options: tuple[str, ...] = ()) -> Iterator[ServerURL]:
+    """Run the app with `streamlit run` (and Streamlit `options` such as
+    `--secrets.files PATH`); yields its base URL and stops it afterwards."""
     port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *options],
         cwd=ROOT, env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
