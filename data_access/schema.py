@@ -774,4 +774,5 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "plan_notices": ("year",),
     "plan_sections": ("year", "code"),
     "plan_lines": ("year", "code"),
+    "app_users": ("principal",),
 }

@@ -112,6 +112,24 @@ def app(monkeypatch, sample_sqlite_url):
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
 
+@pytest.fixture
+def builders(monkeypatch) -> dict[str, object]:
+    """file name → the builder a download button was given (built on the click), for the runs
+    of the test."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name,
+                        **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return found
+
+
 def open_page(at: AppTest, page: str, **params: str) -> AppTest:
     """Run the app, then switch to `pages/<page>.py`; query params are set before the first run."""
     for key, value in params.items():
