@@ -21,14 +21,13 @@ import sqlalchemy as sa
 
 from data_access import accidents, rectification, rollups, scorecard
 from data_access._sql import count_where, frame, next_day, unit_scope
-from data_access.resources import DEFAULT_CHECK_INTERVAL_DAYS, check_overdue, last_checks
+from data_access.resources import DEFAULT_CHECK_INTERVAL_DAYS, checked_between, overdue_at
 from data_access.schema import (
     coal_mines,
     drills,
     enterprises,
     hidden_dangers,
     mine_milestones,
-    resource_checks,
     resource_sites,
     working_faces,
 )
@@ -212,19 +211,12 @@ def count_site_check_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.d
     overdue in the week (newly_overdue: overdue at `as_of`, not yet at `since`), both from the
     dated check log."""
     rs = resource_sites.c
-    now, before = last_checks(conn, as_of, "now"), last_checks(conn, since, "before")
-    in_week = (sa.select(resource_checks.c.site_id)
-               .where(_in_week(resource_checks.c.checked_on, since, as_of),
-                      *usable(conn, resource_checks)))
     stmt = (
         sa.select(
-            count_where(rs.id.in_(in_week), "checked"),
-            count_where(sa.and_(check_overdue(now.c.last_checked_on, as_of, check_interval_days),
-                                sa.not_(check_overdue(before.c.last_checked_on, since,
-                                                      check_interval_days))),
+            count_where(checked_between(conn, next_day(since), as_of), "checked"),
+            count_where(sa.and_(overdue_at(conn, as_of, check_interval_days),
+                                sa.not_(overdue_at(conn, since, check_interval_days))),
                         "newly_overdue"))
-        .select_from(resource_sites.outerjoin(now, now.c.site_id == rs.id)
-                     .outerjoin(before, before.c.site_id == rs.id))
         .where(*unit_scope(rs.unit_code, unit), *usable(conn, resource_sites))
     )
     row = frame(conn, stmt).iloc[0]
