@@ -193,6 +193,12 @@ def menu_has(page, titles) -> list[bool]:
     return [any(title in link for link in links) for title in titles]
 
 
+def provider_session(page) -> list[dict]:
+    """The provider's session cookie in the browser (oidc-provider deletes it at logout)."""
+    return [c for c in page.context.cookies() if c["name"] == "_session"
+            and c["domain"] == "127.0.0.1"]
+
+
 def events(engine) -> list[tuple[str, str | None]]:
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(
@@ -219,6 +225,7 @@ def test_a_leader_logs_in_sees_every_unit_and_logs_out(oidc):
         assert "无权查看该单位" not in page.locator("body").inner_text()
         assert f"unit={oidc['other']}" in page.url
         wait_for_event(oidc["engine"], ("login", "wang.leader"))
+        assert provider_session(page)
         # 退出登录: the provider asks to confirm, then sends the browser back, logged out.
         page.get_by_role("button", name=AUTH_TEXT["logout_button"]).click()
         page.wait_for_url(f"{oidc['provider'].issuer}/session/end**", timeout=WAIT_MS)
@@ -228,10 +235,10 @@ def test_a_leader_logs_in_sees_every_unit_and_logs_out(oidc):
         assert AUTH_TEXT["not_logged_in"] in main_text(page)
         assert not menu(page)
         wait_for_event(oidc["engine"], ("logout", "wang.leader"))
-        # The provider's session ended too: logging in asks for the password again.
-        page.get_by_role("button", name=AUTH_TEXT["login_button"]).click()
-        page.wait_for_url(f"{oidc['provider'].issuer}/interaction/**", timeout=WAIT_MS)
-        assert page.locator('input[name="password"]').count() == 1
+        # The provider's session ended too; the app's link to its page stays logged out.
+        assert not provider_session(page)
+        open_and_wait(page, f"{oidc['app']}/accidents", WAIT_MS)
+        assert AUTH_TEXT["not_logged_in"] in main_text(page) and not menu(page)
 
 
 def test_a_county_user_after_a_wrong_password_sees_the_own_unit_only(oidc):
