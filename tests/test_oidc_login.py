@@ -194,8 +194,9 @@ def menu_has(page, titles) -> list[bool]:
 
 
 def provider_session(page) -> list[dict]:
-    """The provider's session cookie in the browser (oidc-provider deletes it at logout)."""
-    return [c for c in page.context.cookies() if c["name"] == "_session"
+    """The provider's session cookie in the browser (oidc-provider deletes it at logout; over
+    plain HTTP Chromium keeps only its `.legacy` twin, SameSite=None needing HTTPS)."""
+    return [c for c in page.context.cookies() if c["name"] in ("_session", "_session.legacy")
             and c["domain"] == "127.0.0.1"]
 
 
