@@ -1,7 +1,7 @@
 """The meeting-room screen's token in Chromium, on a server that requires login (oidc mode): the
-screen opens with its token and no interactive login and rotates; an unknown token is refused;
-revoking the token stops the running screen, without a reload, at its next refresh period
-(docs/security.md)."""
+screen opens with its token and no interactive login and rotates; an unknown token, or one
+replaced by a new token for the same screen, is refused; replacing or revoking the token stops
+a running screen, without a reload, at its next refresh period (docs/security.md)."""
 
 from __future__ import annotations
 
@@ -35,22 +35,47 @@ def view_title(page) -> str:
     return page.locator(".screen-head .view").inner_text()
 
 
+def screen_url(base: str, token: str) -> str:
+    return f"{base}/?kiosk=1&rotate=5&refresh={REFRESH_MIN}&token={token}"
+
+
+def shows_revoked(page) -> bool:
+    return AUTH_TEXT["screen_revoked"] in page.locator("body").inner_text()
+
+
+def wait_until_revoked(page) -> None:
+    """The running screen, without a reload, says its token is no longer valid."""
+    page.wait_for_function("text => document.body.innerText.includes(text)",
+                           arg=AUTH_TEXT["screen_revoked"], timeout=240_000)
+
+
 def test_the_screen_rotates_with_its_token_and_stops_within_a_refresh_of_revoking(screen_app):
-    with chromium() as page:
-        open_and_wait(page, f"{screen_app['base']}/?kiosk=1&token=forged-token")
-        assert AUTH_TEXT["screen_revoked"] in page.locator("body").inner_text()
-        open_and_wait(page, f"{screen_app['base']}/?kiosk=1&rotate=5&refresh={REFRESH_MIN}"
-                            f"&token={screen_app['token']}")
-        first = view_title(page)
-        page.wait_for_function(  # it rotates: an event, with room for a busy machine
+    base = screen_app["base"]
+    with chromium() as first:
+        open_and_wait(first, f"{base}/?kiosk=1&token=forged-token")
+        assert shows_revoked(first)
+        open_and_wait(first, screen_url(base, screen_app["token"]))
+        shown = view_title(first)
+        first.wait_for_function(  # it rotates: an event, with room for a busy machine
             "last => document.querySelector('.screen-head .view')?.innerText !== last",
-            arg=first, timeout=180_000)
-        assert AUTH_TEXT["screen_revoked"] not in page.locator("body").inner_text()
+            arg=shown, timeout=180_000)
+        assert not shows_revoked(first)
+        # A new token for the same screen replaces the old one: the new link opens, the old
+        # one no longer does.
+        with screen_app["engine"].begin() as conn:
+            rotated = access.new_screen_token(conn, SCREEN, by="t")
+        changed = time.time()
+        second = first.context.browser.new_page(viewport=first.viewport_size)
+        open_and_wait(second, screen_url(base, rotated))
+        assert view_title(second) and not shows_revoked(second)
+        third = first.context.browser.new_page(viewport=first.viewport_size)
+        open_and_wait(third, screen_url(base, screen_app["token"]))
+        assert shows_revoked(third)
         with screen_app["engine"].begin() as conn:
             access.revoke_screen_token(conn, SCREEN)
-        revoked = time.time()
-        page.wait_for_function("text => document.body.innerText.includes(text)",
-                               arg=AUTH_TEXT["screen_revoked"], timeout=240_000)
-        # Checked once per refresh period: it shows in the period after the revocation's (one
-        # more allowed for a busy machine), long before the reads' 5-minute cache would expire.
-        assert refresh_epoch(time.time(), REFRESH_MIN) - refresh_epoch(revoked, REFRESH_MIN) <= 2
+        # Both running screens stop, without a reload: the token is checked once per refresh
+        # period, so the message comes in the period after the change (one more allowed for a
+        # busy machine), long before the reads' 5-minute cache would expire.
+        wait_until_revoked(first)
+        wait_until_revoked(second)
+        assert refresh_epoch(time.time(), REFRESH_MIN) - refresh_epoch(changed, REFRESH_MIN) <= 2
