@@ -20,12 +20,12 @@ from data_access import (
     rectification,
     resources,
     scorecard,
+    validity,
 )
 from data_access import forecast as face_forecast
 from data_access import targets as target_data
 from data_access._sql import year_start
 from data_access.geo import load_county_outlines
-from ui import quality
 from ui.data import DataContext, query
 from ui.figures.accidents import HEADLINE_GRADES, build_control_bars, regrade_note
 from ui.figures.mining import build_trajectory
@@ -104,7 +104,8 @@ def header(view_title: str, ctx: DataContext | None, filters: Filters | None) ->
                      f'{cn_date(filters.as_of)}</span>')
         if ctx.is_sample:
             parts.append(f'<span class="sample">{SAMPLE_BADGE}</span>')
-        set_aside = sum(item.rows for item in quality.set_aside(PAGE_TABLES["overview"]))
+        set_aside = sum(item.rows for item in query(validity.summarize_set_aside,
+                                                    tables=PAGE_TABLES["overview"]))
         if set_aside:
             parts.append(f'<span class="quality">{T["set_aside"].format(rows=f"{set_aside:,}")}'
                          '</span>')
