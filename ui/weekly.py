@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from data_access import weekly
+from data_access import scorecard, weekly
 from data_access.access import OutOfScope
 from ui import auth, guard
 from ui.data import DataContext, current_scope, get_engine, query
@@ -36,6 +36,10 @@ from ui.labels import (
 from ui.safe import md
 
 SECTIONS = ("overview", "accidents", "rectification", "mining", "resources")
+# The counts each page's block shows (`weekly.summarize_week` parts): its label and its lists.
+PARTS = {"overview": weekly.WEEK_PARTS, "accidents": ("accidents",),
+         "rectification": ("tasks", "hazards"), "mining": ("faces",),
+         "resources": ("drills", "checks")}
 MAX_ITEMS = 8
 T = WEEKLY_TEXT
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -156,10 +160,18 @@ def scorecard_change_items(changes: pd.DataFrame) -> list[str]:
             for _, row in changes.iterrows()]
 
 
+def scorecard_changes(since: dt.date, as_of: dt.date, unit: str | None) -> pd.DataFrame:
+    """`weekly.list_scorecard_changes` from the two scorecards the pages read anyway (cached),
+    instead of computing both again."""
+    return weekly.status_changes(scorecard.compare_weeks(
+        query(scorecard.compute_scorecard, as_of=as_of, unit=unit),
+        query(scorecard.compute_scorecard, as_of=since, unit=unit)))
+
+
 def _overview(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None,
               counts: dict[str, int]) -> None:
     st.markdown("\n".join(f"- {line}" for line in summary_lines(counts)))
-    changes = query(weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit)
+    changes = scorecard_changes(since, as_of, unit)
     _heading(T["scorecard"].format(count=len(changes)))
     bullets(scorecard_change_items(changes))
 
@@ -213,10 +225,9 @@ def render_week_changes(section: str, ctx: DataContext, filters: Filters, *,
     since, as_of, unit = filters.previous_review, filters.as_of, filters.unit_or_none
     with guard.section():
         counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit,
-                       scorecard=False)
+                       scorecard=False, parts=PARTS[section])
         if section == "overview":  # the same read as the block's own list of changes
-            counts = {**counts, "scorecard_changed": len(query(
-                weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit))}
+            counts = {**counts, "scorecard_changed": len(scorecard_changes(since, as_of, unit))}
         label = f"{week_title(since, as_of)}:{headline(section, counts)}"
         # Lazy: the lists behind the counts are read only once the block is opened.
         block = st.expander(label, expanded=expanded, icon=":material/update:",
