@@ -6,8 +6,9 @@ PORT ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test setup setup-dev browser deploy-tools oidc-provider lint sample sample-db docs bench brief \
-	migrate load rollups check-db import undo-import templates serve-cluster bench-load clean
+.PHONY: run test setup setup-dev browser deploy-tools oidc-provider lint sample sample-db docs \
+	bench brief migrate load rollups check-db import undo-import templates serve-cluster \
+	bench-load clean
 
 run: setup sample-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
