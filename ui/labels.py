@@ -627,7 +627,7 @@ USERS_TEXT = {
     "token_revoked": "已吊销“{name}”的授权。",
     "audit_title": "审计日志",
     "audit_intro": "登录、登录失败、浏览、下载、简报、导入、撤销和角色变更记录;保留 {days} 天。",
-    "period": "日期范围", "kinds": "类别", "all_kinds": "全部类别", "user_filter": "用户(包含)",
+    "period_start": "起始日期", "period_end": "截止日期", "kinds": "类别", "all_kinds": "全部类别", "user_filter": "用户(包含)",
     "events_count": "共 {count} 条(最多显示 {limit} 条,最新在前)。",
     "at": "时间", "kind": "类别", "client": "客户端地址", "page": "页面", "detail": "详情",
     "rows": "行数",
