@@ -12,7 +12,7 @@ from ui.filters import Filters, default_filters, render_global_filters
 from ui.guard import describe, run_guarded, stale_notice
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
 from ui.labels import APP_TITLE, SCREEN_LINK
-from ui.navigation import not_found_page, render_menu
+from ui.navigation import not_found_page, render_menu, stop_page
 from ui.settings import data_admin_enabled
 from ui.shell import remember, remember_kiosk, routed, sample_badge
 from ui.theme import LAYOUT_CSS
@@ -49,9 +49,10 @@ ADMIN_PAGES = {
 
 
 def stop_with(message: str) -> None:
-    st.title(APP_TITLE)
-    st.error(message, icon=":material/error:")
-    st.stop()
+    def render() -> None:
+        st.title(APP_TITLE)
+        st.error(message, icon=":material/error:")
+    stop_page(render)
 
 
 def load_context_or_stop() -> data.DataContext:

@@ -6,7 +6,9 @@ Waits until http://127.0.0.1:PORT/_stcore/health answers, then opens `/` in one 
 Streamlit's WebSocket protocol (deploy/session.py) and waits for the run's `script_finished`.
 That run calls `st.navigation`, which ends Streamlit's legacy `pages/` handling for the whole
 process — until then an unknown address would get Streamlit's English "Page not found" dialog
-(docs/navigation.md) — and it fills the caches, so the first user gets a warm page.
+(docs/navigation.md) — and, without a login, it fills the caches the overview reads, so a
+first user within their lifetime gets a warm page. (With a login the session meets the login
+page, which is shown through `st.navigation` too.)
 
 Every launcher runs it: `make run`, deploy/systemd/streamlit@.service (ExecStartPost),
 deploy/cluster.py and the browser tests' servers. With `--pid` it gives up quietly once that
