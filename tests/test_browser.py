@@ -48,7 +48,7 @@ def test_the_as_of_date_is_picked_in_chinese_on_an_english_browser(base):
         sidebar = page.locator('[data-testid="stSidebar"]')
         seen = [sidebar.inner_text()]
         for key, choice, as_of in (("month", "6月", "2022-06-25"), ("day", "30日", "2022-06-30")):
-            sidebar.locator(f'.st-key-global-as_of-{key} [data-baseweb="select"]').click()
+            sidebar.locator(f'.st-key-global-as_of-{key} [role="combobox"]').click()
             page.locator('[role="listbox"]').wait_for(timeout=60_000)
             seen.append(page.locator('[role="listbox"]').inner_text())
             page.keyboard.type(choice)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from ui.guard import guarded_callback
+from ui.labels import CHOOSE
 
 YEAR, MONTH, DAY = "year", "month", "day"
 PART_LABELS = {YEAR: "年", MONTH: "月", DAY: "日"}
@@ -79,6 +80,7 @@ def date_select(label: str, value: dt.date, *, key: str, earliest: dt.date, late
             st.selectbox(label if index == 0 else f"{label}({PART_LABELS[part]})", options,
                          key=part_key(key, part), on_change=_on_part_change, args=args,
                          format_func=lambda n, unit=PART_LABELS[part]: f"{n}{unit}",
+                         placeholder=CHOOSE,
                          label_visibility="visible" if index == 0 else "collapsed",
                          help=help if index == 0 else None)
     return value

@@ -18,7 +18,7 @@ from data_access._sql import CITY_CODE
 from ui.data import DataContext
 from ui.datepick import date_select
 from ui.guard import guarded_callback
-from ui.labels import AUTH_TEXT
+from ui.labels import AUTH_TEXT, CHOOSE
 from ui.safe import md
 
 AS_OF_KEY = "global.as_of"  # the picker's boxes: global.as_of.month, global.as_of.day
@@ -163,12 +163,13 @@ def render_global_filters(ctx: DataContext) -> Filters:
     with st.sidebar:
         st.selectbox("统计年度", years, key=YEAR_KEY,
                      format_func=lambda y: year_label(y, ctx.plan_years),
-                     on_change=_on_year_change, args=(latest,),
+                     on_change=_on_year_change, args=(latest,), placeholder=CHOOSE,
                      help="有数据的年度;没有录入年度工作通知的年度标注“无工作通知”。")
         date_select("数据截至", st.session_state[STATE_AS_OF], key=AS_OF_KEY, earliest=earliest,
                     latest=latest, on_change=_on_as_of_change, with_year=False,
                     help="统计年度中的月、日;所有指标按此日期(含当日)统计,默认是数据中的最新日期。")
         st.selectbox("单位", list(ctx.units["code"]), key=UNIT_KEY, on_change=_on_unit_change,
+                     placeholder=CHOOSE,
                      format_func=lambda code: "全市" if code == CITY_CODE else ctx.unit_name(code))
         for notice in st.session_state[STATE_NOTICES]:
             st.warning(notice)

@@ -12,6 +12,8 @@ SCREEN_LINK = (":material/tv: [会议室大屏](/?kiosk=1)  \n"
                ":gray[全屏轮播各页面,每30秒切换、每5分钟刷新数据;浏览器按 F11 全屏。]")
 SAMPLE_BADGE_HELP = "当前连接的是内置示例数据库:县区名称与代码真实,企业、煤矿、点位、人员和数字均为虚构。"
 CITY_NAME = "全市"
+# What an emptied selectbox shows while the user types to search it (Streamlit's: English).
+CHOOSE = "请选择或输入"
 
 # The data model's code lists (shared with the import and the data-quality checks).
 GRADES, GRADE_ORDER = vocab.GRADES, vocab.GRADE_ORDER
