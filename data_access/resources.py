@@ -47,6 +47,21 @@ def check_overdue(last_checked_on: sa.ColumnElement, as_of: dt.date,
     return sa.or_(last_checked_on.is_(None), last_checked_on < cutoff)
 
 
+def checked_between(conn: sa.Connection, first: dt.date, last: dt.date) -> sa.ColumnElement[bool]:
+    """The site (`resource_sites` row of the outer query) has a valid stock check dated `first`
+    … `last`: one probe of the (site, date) key per site, not a pass over the whole log."""
+    rc = resource_checks.c
+    return sa.exists(sa.select(rc.site_id).where(
+        rc.site_id == resource_sites.c.id, rc.checked_on >= first, rc.checked_on <= last,
+        *usable(conn, resource_checks)))
+
+
+def overdue_at(conn: sa.Connection, as_of: dt.date, interval_days: int) -> sa.ColumnElement[bool]:
+    """`check_overdue` of the site at `as_of`, as a condition on the outer `resource_sites` row:
+    no valid check in the `interval_days` before `as_of` (nor on it)."""
+    return sa.not_(checked_between(conn, as_of - dt.timedelta(days=interval_days), as_of))
+
+
 def _sites_with_last_check(conn: sa.Connection,
                            as_of: dt.date) -> tuple[sa.FromClause, sa.ColumnElement]:
     last = last_checks(conn, as_of)
@@ -117,13 +132,12 @@ def summarize_sites_by_kind(conn: sa.Connection, *, as_of: dt.date, unit: str | 
                             ) -> pd.DataFrame:
     """Per kind: sites, headcount (teams), capacity (shelters), check_overdue."""
     rs = resource_sites.c
-    sites, last_checked_on = _sites_with_last_check(conn, as_of)
     stmt = (
         sa.select(rs.kind, sa.func.count().label("sites"), sum_of(rs.headcount, "headcount"),
                   sum_of(rs.capacity, "capacity"),
-                  count_where(check_overdue(last_checked_on, as_of, check_interval_days),
+                  count_where(overdue_at(conn, as_of, check_interval_days),
                               "check_overdue"))
-        .select_from(sites)
+        .select_from(resource_sites)
         .where(*_site_conditions(conn, unit=unit, kinds=None, category=category))
         .group_by(rs.kind)
         .order_by(rs.kind)
@@ -138,13 +152,12 @@ def summarize_sites_by_unit(conn: sa.Connection, *, as_of: dt.date, unit: str | 
     """Per unit and kind: sites, headcount (persons), capacity (persons), check_overdue.
     Only unit/kind pairs with at least one site appear."""
     rs = resource_sites.c
-    sites, last_checked_on = _sites_with_last_check(conn, as_of)
     stmt = (
         sa.select(rs.unit_code, rs.kind, sa.func.count().label("sites"),
                   sum_of(rs.headcount, "headcount"), sum_of(rs.capacity, "capacity"),
-                  count_where(check_overdue(last_checked_on, as_of, check_interval_days),
+                  count_where(overdue_at(conn, as_of, check_interval_days),
                               "check_overdue"))
-        .select_from(sites)
+        .select_from(resource_sites)
         .where(*_site_conditions(conn, unit=unit, kinds=kinds, category=category))
         .group_by(rs.unit_code, rs.kind)
         .order_by(rs.unit_code, rs.kind)
@@ -154,13 +167,17 @@ def summarize_sites_by_unit(conn: sa.Connection, *, as_of: dt.date, unit: str | 
 
 def summarize_equipment_by_unit(conn: sa.Connection, *, unit: str | None = None,
                                 kinds: tuple[str, ...] | None = None,
-                                category: str | None = None) -> pd.DataFrame:
+                                category: str | None = None,
+                                categories: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Per unit and item (of the sites in the filter): category, uom, total quantity and the
-    number of sites holding it. With `category`, only items of that category are counted."""
+    number of sites holding it. With `category`, only items of that category are counted; with
+    `categories`, only items of those (what a table shows: the key categories)."""
     rs, ri = resource_sites.c, resource_items.c
     conditions = [*_site_conditions(conn, unit=unit, kinds=kinds), *usable(conn, resource_items)]
     if category:
         conditions.append(ri.category == category)
+    if categories:
+        conditions.append(ri.category.in_(categories))
     stmt = (
         sa.select(rs.unit_code, ri.category, ri.item, ri.uom,
                   sum_of(ri.quantity, "quantity"),
@@ -283,7 +300,6 @@ def summarize_sites_on_grid(conn: sa.Connection, *, as_of: dt.date, cell_deg: fl
     check_overdue, and lat/lon (their mean position). Sites outside the city's bounds and
     those of `leave_out` (the misplaced ones) are not counted."""
     rs = resource_sites.c
-    sites, last_checked_on = _sites_with_last_check(conn, as_of)
     row = sa.func.round(rs.lat / cell_deg)
     col = sa.func.round(rs.lon / cell_deg)
     b = CITY_BOUNDS
@@ -295,10 +311,10 @@ def summarize_sites_on_grid(conn: sa.Connection, *, as_of: dt.date, cell_deg: fl
     stmt = (
         sa.select(rs.kind, sa.func.count().label("sites"), sum_of(rs.headcount, "headcount"),
                   sum_of(rs.capacity, "capacity"),
-                  count_where(check_overdue(last_checked_on, as_of, check_interval_days),
+                  count_where(overdue_at(conn, as_of, check_interval_days),
                               "check_overdue"),
                   sa.func.avg(rs.lat).label("lat"), sa.func.avg(rs.lon).label("lon"))
-        .select_from(sites)
+        .select_from(resource_sites)
         .where(*conditions)
         .group_by(rs.kind, row, col)
         .order_by(rs.kind, row, col)

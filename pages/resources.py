@@ -223,28 +223,36 @@ if has_data(ctx, "resource_sites"):
                 show_table(inventory.assign(category=inventory["category"].map(
                     lambda c: ITEM_CATEGORIES.get(c, c))))
 
-    tabs = st.tabs(["按单位统计", f"清点检查超期({overdue_count})", "点位清单"])
-    with tabs[0]:
-        by_unit = by_unit_kind[by_unit_kind["kind"].isin(layer_kinds)]
-        show_table(fig.unit_summary_table(by_unit, unit_names=ctx.unit_names), height="content")
-        gear = query(resources.summarize_equipment_by_unit, kinds=layer_kinds, **common)
-        shown = (category,) if category else KEY_CATEGORIES
-        st.markdown("**重点装备数量**(" + "、".join(ITEM_CATEGORIES[c] for c in shown) + ")")
-        show_table(fig.equipment_pivot(gear, unit_names=ctx.unit_names, categories=shown),
-                   height="content")
-    with tabs[1]:
-        st.caption(f"最近清点检查早于 {cn_date(filters.as_of)} 前 {interval} 天或从未检查的点位")
-        page = page_picker(overdue_count, "resources.overdue_page")
-        late = page_of_sites(scope, page, overdue_only=True)
-        show_table(fig.overdue_table(late, unit_names=ctx.unit_names, as_of=filters.as_of))
-    with tabs[2]:
-        st.download_button("下载点位清单(Excel)", auth.audited(
-            partial(site_list_file, scope, ctx.unit_names, current_scope()),
-            what=f"应急资源点位_{filters.as_of.isoformat()}.xlsx"),
-                           file_name=f"应急资源点位_{filters.as_of.isoformat()}.xlsx",
-                           key="resources.download", icon=":material/download:")
-        page_picker(in_layers, "resources.list_page")
-        listing = fig.site_table(listed, unit_names=ctx.unit_names, as_of=filters.as_of,
-                                 equipment=equipment_lines(site_ids=tuple(
-                                     int(i) for i in listed["id"])))
-        show_table(listing)
+    # Lazy tabs: only the open one reads its rows (its name is kept in the link).
+    tabs = st.tabs(["按单位统计", "清点检查超期", "点位清单"],
+                   key="resources.tab", bind="query-params")
+    if tabs[0].open:
+        with tabs[0]:
+            by_unit = by_unit_kind[by_unit_kind["kind"].isin(layer_kinds)]
+            show_table(fig.unit_summary_table(by_unit, unit_names=ctx.unit_names),
+                       height="content")
+            shown = (category,) if category else KEY_CATEGORIES
+            gear = query(resources.summarize_equipment_by_unit, kinds=layer_kinds,
+                         categories=shown, **common)
+            st.markdown("**重点装备数量**(" + "、".join(ITEM_CATEGORIES[c] for c in shown) + ")")
+            show_table(fig.equipment_pivot(gear, unit_names=ctx.unit_names, categories=shown),
+                       height="content")
+    if tabs[1].open:
+        with tabs[1]:
+            st.caption(f"最近清点检查早于 {cn_date(filters.as_of)} 前 {interval} 天或从未检查的点位,"
+                       f"共 {overdue_count:,} 处")
+            page = page_picker(overdue_count, "resources.overdue_page")
+            late = page_of_sites(scope, page, overdue_only=True)
+            show_table(fig.overdue_table(late, unit_names=ctx.unit_names, as_of=filters.as_of))
+    if tabs[2].open:
+        with tabs[2]:
+            st.download_button("下载点位清单(Excel)", auth.audited(
+                partial(site_list_file, scope, ctx.unit_names, current_scope()),
+                what=f"应急资源点位_{filters.as_of.isoformat()}.xlsx"),
+                               file_name=f"应急资源点位_{filters.as_of.isoformat()}.xlsx",
+                               key="resources.download", icon=":material/download:")
+            page_picker(in_layers, "resources.list_page")
+            listing = fig.site_table(listed, unit_names=ctx.unit_names, as_of=filters.as_of,
+                                     equipment=equipment_lines(site_ids=tuple(
+                                         int(i) for i in listed["id"])))
+            show_table(listing)

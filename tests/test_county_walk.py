@@ -69,6 +69,9 @@ def walk(at) -> list[str]:
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         screens.append(shown_text(at))
+        at.session_state[f"{page}.week"] = True  # the 本周变化 block lists its rows when open
+        at.run()
+        screens.append(shown_text(at))
         if page == "accidents":
             for sector in at.selectbox(key="accidents.sector").options[:4]:
                 at.selectbox(key="accidents.sector").set_value(
@@ -83,6 +86,11 @@ def walk(at) -> list[str]:
                     at.selectbox(key="rectification.drill.scope").set_value(scope).run()
                     screens.append(shown_text(at))
         if page == "resources":
+            for tab in ("清点检查超期", "点位清单"):  # lazy tabs: the first ran already
+                at.query_params["resources.tab"] = tab
+                at.run()
+                assert next(t for t in at.tabs if t.label == tab).dataframe, tab
+                screens.append(shown_text(at))
             for mode in ("enterprise", "unit"):
                 at.session_state["resources.near_mode"] = mode
                 at.run()

@@ -99,7 +99,7 @@ def test_late_faces_download_holds_the_late_faces(app, builders):
 
 
 def test_site_list_download_holds_every_site(app, sample_conn, builders):
-    at = open_page(app, "resources", as_of=AS_OF.isoformat())
+    at = open_page(app, "resources", as_of=AS_OF.isoformat(), **{"resources.tab": "点位清单"})
     assert_all_deferred(at)
     book = openpyxl.load_workbook(io.BytesIO(built(builders, "应急资源点位", ".xlsx")))
     sheet = book.worksheets[0]

@@ -236,6 +236,15 @@ def test_summarize_week_agrees_with_the_lists(conn):
     assert "scorecard_changed" not in without
     assert without == {k: v for k, v in s.items() if k != "scorecard_changed"}
     assert (s["accidents"], s["deaths"]) == (2, 3)
+    for part, keys in (("accidents", {"accidents", "deaths"}),
+                       ("checks", {"sites_checked", "sites_newly_overdue"}),
+                       ("hazards", {"hazards_found", "hazards_closed", "major_opened",
+                                    "major_closed"})):
+        one = weekly.summarize_week(conn, since=SINCE, as_of=AS_OF, scorecard=False,
+                                    parts=(part,))
+        assert one == {k: s[k] for k in keys}
+    with pytest.raises(ValueError):
+        weekly.summarize_week(conn, since=SINCE, as_of=AS_OF, parts=("weather",))
 
 
 def test_an_empty_week_reads_zero(conn):
@@ -301,3 +310,51 @@ def test_week_changes_block_shows_the_sql_counts(monkeypatch, sample_sqlite_url)
     assert "煤矿瓦斯超限:达标 → 未达标" in text  # the scorecard line the week changed
     assert text.count("· 死亡") == accidents  # one bullet per accident of the week
     assert "nan" not in text
+
+
+def _render_closed_sections():
+    import datetime as dt
+
+    from data_access import access
+    from ui import data
+    from ui.filters import Filters
+    from ui.weekly import SECTIONS, render_week_changes
+
+    data.set_access(access.EVERYTHING)
+    ctx = data.load_context()
+    for section in SECTIONS:
+        render_week_changes(section, ctx, Filters(as_of=dt.date(2022, 11, 25), unit="140400"))
+
+
+def test_a_closed_week_block_reads_and_shows_only_its_counts(monkeypatch, sample_sqlite_url):
+    import functools
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from data_access import weekly as weekly_data
+
+    listed = []
+
+    def recorded(fn):
+        @functools.wraps(fn)  # the cached entry point finds a read by its module and name
+        def wrapper(*args, **kwargs):
+            listed.append(fn.__name__)
+            return fn(*args, **kwargs)
+        return wrapper
+
+    for name in ("list_new_accidents", "list_task_changes", "list_major_hazard_changes",
+                 "list_drills_held", "list_milestones_achieved"):
+        monkeypatch.setattr(weekly_data, name, recorded(getattr(weekly_data, name)))
+    monkeypatch.setenv("DATABASE_URL", sample_sqlite_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(_render_closed_sections, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.expander) == 5 and not at.markdown  # labels only, no lists
+    # summarize_week reads the lists it counts (tasks, faces, milestones, drills) once, for
+    # the labels; the accidents' and major hidden dangers' lists are not read at all
+    assert "list_new_accidents" not in listed and "list_major_hazard_changes" not in listed
+    at.session_state["accidents.week"] = True
+    at.run()
+    assert "list_new_accidents" in listed and at.markdown

@@ -181,8 +181,9 @@ RECTIFICATION_TEXT = {
                    "双报告 = 截至日期前已向监管部门和职工(代表)大会报告。"
                    "往年结转未销号为往年发现、截至日期仍未销号的隐患,单独列示,不计入本年指标。",
     "drill_hint": "点击上方图中的柱形,可直接列出其背后的隐患;也可在此选择。",
-    "truncated": "共 {total} 项,表中按整改期限由早到晚显示前 {shown} 项;下载内容与表中相同。",
-    "listed": "共 {total} 项。",
+    "truncated": "共 {total} 项,表中按{order}显示前 {shown} 项;下载内容与表中相同。",
+    "listed": "共 {total} 项,按{order}排列。",
+    "by_deadline": "整改期限由早到晚", "by_signoff": "销号日期由近到远",
     "no_tasks": "所选条件下没有重点任务。",
     "none_this_week": "无",
     "all": "全部",

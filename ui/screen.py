@@ -269,7 +269,7 @@ def accidents_view(ctx: DataContext, filters: Filters) -> None:
     with part():
         by_grade = query(accidents.summarize_accidents, by="grade", as_of=as_of, unit=unit)
         counts = dict(zip(by_grade["grade"], by_grade["accidents"]))
-        totals = query(accidents.count_accidents, as_of=as_of, unit=unit)
+        totals = accidents.totals_of(by_grade)
         goals = query(target_data.list_targets, year=filters.year, metrics=ACCIDENT_METRICS)
         cols = st.columns(6)
         for col, grade in zip(cols, GRADE_ORDER):

@@ -2,8 +2,8 @@
 
 `render_week_changes(section, ctx, filters)` draws a collapsed expander whose label already
 carries the week's headline counts; opened, it lists the changes behind them (at most
-`MAX_ITEMS` per list). `render_brief_downloads(ctx, filters)` puts the weekly brief's two
-download buttons on a page; the files are built only when a button is clicked.
+`MAX_ITEMS` per list), read only then. `render_brief_downloads(ctx, filters)` puts the weekly
+brief's two download buttons on a page; the files are built only when a button is clicked.
 
 Text from the database is escaped before it goes into Markdown.
 """
@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from data_access import weekly
+from data_access import scorecard, weekly
 from data_access.access import OutOfScope
 from ui import auth, guard
 from ui.data import DataContext, current_scope, get_engine, query
@@ -36,6 +36,10 @@ from ui.labels import (
 from ui.safe import md
 
 SECTIONS = ("overview", "accidents", "rectification", "mining", "resources")
+# The counts each page's block shows (`weekly.summarize_week` parts): its label and its lists.
+PARTS = {"overview": weekly.WEEK_PARTS, "accidents": ("accidents",),
+         "rectification": ("tasks", "hazards"), "mining": ("faces",),
+         "resources": ("drills", "checks")}
 MAX_ITEMS = 8
 T = WEEKLY_TEXT
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -71,17 +75,16 @@ def _heading(text: str) -> None:
 
 
 # ---- one renderer per section -----------------------------------------------------------------
-def _accidents(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
-    counts = query(weekly.count_new_accidents, since=since, as_of=as_of, unit=unit)
-    _heading(T["accidents"].format(accidents=int(counts["accidents"]),
-                                   deaths=int(counts["deaths"])))
+def _accidents(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None,
+               counts: dict[str, int]) -> None:
+    _heading(T["accidents"].format(accidents=counts["accidents"], deaths=counts["deaths"]))
     listed = query(weekly.list_new_accidents, since=since, as_of=as_of, unit=unit)
     bullets([
         f"{short_date(row.occurred_at)} {row.occurred_at:%H:%M} · {md(ctx.unit_name(row.unit_code))}"
         f" · {md(_text_or(row.enterprise, T['no_enterprise']))} · {md(ctx.sector_name(row.sector_code))}"
         f" · {GRADES.get(row.grade, row.grade)}事故 · 死亡{int(row.deaths)}人"
         for row in listed.itertuples()
-    ], total=int(counts["accidents"]))
+    ], total=counts["accidents"])
 
 
 def _tasks(ctx: DataContext, since: dt.date, as_of: dt.date) -> None:
@@ -105,9 +108,10 @@ def _pct(value) -> str:
     return "0%" if value is None or pd.isna(value) else f"{int(value)}%"
 
 
-def _hazards(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
-    counts = query(weekly.count_hazard_changes, since=since, as_of=as_of, unit=unit)
-    _heading(T["hazards"].format(found=counts["found"], closed=counts["closed"]) + ";"
+def _hazards(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None,
+             counts: dict[str, int]) -> None:
+    _heading(T["hazards"].format(found=counts["hazards_found"], closed=counts["hazards_closed"])
+             + ";"
              + T["major"].format(opened=counts["major_opened"], closed=counts["major_closed"]))
     major = query(weekly.list_major_hazard_changes, since=since, as_of=as_of, unit=unit,
                   limit=MAX_ITEMS)
@@ -120,7 +124,8 @@ def _hazards(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None)
     bullets(items, total=counts["major_opened"] + counts["major_closed"])
 
 
-def _mining(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
+def _mining(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None,
+            counts: dict[str, int]) -> None:
     faces = query(weekly.list_faces_accepted, since=since, as_of=as_of, unit=unit)
     _heading(T["faces"].format(faces=len(faces)))
     bullets([f"{md(r.name)}({md(ctx.unit_name(r.unit_code))},{FACE_TYPES.get(r.face_type, '')})"
@@ -135,9 +140,10 @@ def _mining(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) 
                  f"{short_date(r.achieved_on)}完成" for r in milestones.itertuples()])
 
 
-def _resources(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
-    checks = query(weekly.count_site_check_changes, since=since, as_of=as_of, unit=unit)
-    _heading(T["checks"].format(checked=checks["checked"], overdue=checks["newly_overdue"]))
+def _resources(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None,
+               counts: dict[str, int]) -> None:
+    _heading(T["checks"].format(checked=counts["sites_checked"],
+                                overdue=counts["sites_newly_overdue"]))
     drills = query(weekly.list_drills_held, since=since, as_of=as_of, unit=unit)
     _heading(T["drills"].format(count=len(drills)))
     bullets([f"{short_date(r.held_on)} · {md(ctx.unit_name(r.unit_code))} · "
@@ -154,10 +160,18 @@ def scorecard_change_items(changes: pd.DataFrame) -> list[str]:
             for _, row in changes.iterrows()]
 
 
-def _overview(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
-    s = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit, scorecard=False)
-    st.markdown("\n".join(f"- {line}" for line in summary_lines(s)))
-    changes = query(weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit)
+def scorecard_changes(since: dt.date, as_of: dt.date, unit: str | None) -> pd.DataFrame:
+    """`weekly.list_scorecard_changes` from the two scorecards the pages read anyway (cached),
+    instead of computing both again."""
+    return weekly.status_changes(scorecard.compare_weeks(
+        query(scorecard.compute_scorecard, as_of=as_of, unit=unit),
+        query(scorecard.compute_scorecard, as_of=since, unit=unit)))
+
+
+def _overview(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None,
+              counts: dict[str, int]) -> None:
+    st.markdown("\n".join(f"- {line}" for line in summary_lines(counts)))
+    changes = scorecard_changes(since, as_of, unit)
     _heading(T["scorecard"].format(count=len(changes)))
     bullets(scorecard_change_items(changes))
 
@@ -175,9 +189,10 @@ def summary_lines(s: dict[str, int]) -> list[str]:
     ]
 
 
-def _rectification(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None) -> None:
+def _rectification(ctx: DataContext, since: dt.date, as_of: dt.date, unit: str | None,
+                   counts: dict[str, int]) -> None:
     _tasks(ctx, since, as_of)
-    _hazards(ctx, since, as_of, unit)
+    _hazards(ctx, since, as_of, unit, counts)
 
 
 RENDERERS: dict[str, Callable[..., None]] = {
@@ -210,14 +225,18 @@ def render_week_changes(section: str, ctx: DataContext, filters: Filters, *,
     since, as_of, unit = filters.previous_review, filters.as_of, filters.unit_or_none
     with guard.section():
         counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit,
-                       scorecard=False)
+                       scorecard=False, parts=PARTS[section])
         if section == "overview":  # the same read as the block's own list of changes
-            counts = {**counts, "scorecard_changed": len(query(
-                weekly.list_scorecard_changes, since=since, as_of=as_of, unit=unit))}
+            counts = {**counts, "scorecard_changed": len(scorecard_changes(since, as_of, unit))}
         label = f"{week_title(since, as_of)}:{headline(section, counts)}"
-        with st.expander(label, expanded=expanded, icon=":material/update:"):
-            st.caption(T["since"].format(previous=cn_date(since), span=week_span(since, as_of)))
-            RENDERERS[section](ctx, since, as_of, unit)
+        # Lazy: the lists behind the counts are read only once the block is opened.
+        block = st.expander(label, expanded=expanded, icon=":material/update:",
+                            key=f"{section}.week", on_change="rerun")
+        if block.open:
+            with block:
+                st.caption(T["since"].format(previous=cn_date(since),
+                                             span=week_span(since, as_of)))
+                RENDERERS[section](ctx, since, as_of, unit, counts)
 
 
 # ---- the weekly brief's downloads (the overview page) -----------------------------------------
