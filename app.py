@@ -23,7 +23,7 @@ SCREEN_PAGE = st.Page("pages/screen.py", title="大屏", icon=":material/tv:", u
 PAGES = {
     "态势总览": [
         st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
-                url_path="home", default=True),
+                url_path="", default=True),
     ],
     "专项工作": [
         st.Page("pages/accidents.py", title="事故控制", icon=":material/warning:",
@@ -36,8 +36,9 @@ PAGES = {
                 url_path="resources"),
     ],
 }
-# The overview is the default page, served at `/`; the README, tiles and shared links also name
-# it `/overview`, which opens it too (a default page's own url_path is not served).
+# The overview is the default page, served at `/` (its url_path is empty: a name of its own
+# would not be served, and an address typed with it would clash with the unknown-address
+# notice); the README, tiles and shared links also name it `/overview`, which opens it too.
 OVERVIEW_ALIAS = st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
                          url_path="overview", visibility="hidden")
 ADMIN_PAGES = {

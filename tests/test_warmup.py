@@ -50,10 +50,13 @@ def test_after_the_warm_up_an_unknown_first_address_gets_no_english_dialog(case,
            **(PROXY if case == "proxy login" else {})}
     with serve_app(env=env, warm_up=True) as base:
         view = first_visit(base)
+        # The default page's own name is no address either (its url_path is empty).
+        home = first_visit(base, "home") if case == "no login" else None
     assert not [p for p in view.problems if p.startswith("page not found")], view.problems
     if case == "no login":
         assert view.headings() == [NAV_TEXT["not_found_title"]]
         assert any(f"/{UNKNOWN}" in shown(alert) for alert in _alerts(view))
+        assert home.headings() == [NAV_TEXT["not_found_title"]] and not home.problems
     else:
         assert view.headings() == [APP_TITLE]
         expected = AUTH_TEXT["proxy_refused"] if case == "proxy login" \

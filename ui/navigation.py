@@ -64,9 +64,7 @@ def stop_page(render: Callable[[], None]) -> None:
     gets Streamlit's English "Page not found" dialog. Inside a page it is simply drawn."""
     if not is_routed():
         path = requested_path(st.context.url, st.get_option("server.baseUrlPath"))
-        # The default page (at /) must not have the address's own url_path.
-        pages = [st.Page(render, title=APP_TITLE, default=True,
-                         url_path="start" if path == "home" else "home")]
+        pages = [st.Page(render, title=APP_TITLE, default=True, url_path="")]
         if path and "/" not in path:
             pages.append(st.Page(render, title=APP_TITLE, url_path=path, visibility="hidden"))
         st.navigation(pages, position="hidden").run()
