@@ -10,8 +10,13 @@ CLUSTER_PORT ?= 8080
 	bench brief migrate load rollups check-db import undo-import templates serve-cluster \
 	bench-load clean
 
+# The warm-up (deploy/warmup.py) opens the app once as soon as it answers: the first user gets a
+# warm page and never Streamlit's legacy pages/ handling (docs/navigation.md). `exec` keeps the
+# shell's process id ($$$$) for Streamlit, so the warm-up stops waiting once it has gone; the
+# subshell leaves the warm-up to init, which reaps it when it is done.
 run: setup sample-db
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	($(PY) -m deploy.warmup --port $(PORT) --pid $$$$ &) ; \
+	exec $(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: setup-dev browser deploy-tools oidc-provider
 	$(PY) -m ruff check .

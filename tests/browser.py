@@ -18,6 +18,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from deploy.cluster import warmup_args
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,9 +47,11 @@ class ServerURL(str):
 
 @contextlib.contextmanager
 def serve_app(env: dict[str, str] | None = None, port: int | None = None,
-              options: tuple[str, ...] = ()) -> Iterator[ServerURL]:
+              options: tuple[str, ...] = (), warm_up: bool = False) -> Iterator[ServerURL]:
     """Run the app with `streamlit run` (and Streamlit `options` such as
-    `--secrets.files PATH`); yields its base URL and stops it afterwards."""
+    `--secrets.files PATH`); yields its base URL and stops it afterwards. With `warm_up`, as
+    the launchers start it (`make run`, the systemd unit, deploy/cluster.py): its first session
+    is opened by `python -m deploy.warmup` before the URL is yielded."""
     port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -69,6 +73,11 @@ def serve_app(env: dict[str, str] | None = None, port: int | None = None,
             time.sleep(0.3)
         else:
             raise RuntimeError("streamlit did not start within 60 s")
+        if warm_up:
+            warming = subprocess.run([sys.executable, "-m", *warmup_args(port, process.pid)],
+                                     cwd=ROOT, capture_output=True, text=True, timeout=300)
+            if warming.returncode != 0:
+                raise RuntimeError(f"the warm-up failed: {warming.stderr}")
         yield base
     finally:
         process.terminate()
@@ -79,13 +88,14 @@ def serve_app(env: dict[str, str] | None = None, port: int | None = None,
 
 
 @contextlib.contextmanager
-def chromium(width: int = 1920, height: int = 1080):
-    """A Playwright page in Debian's Chromium, offline-safe flags, viewport width × height."""
+def chromium(width: int = 1920, height: int = 1080, locale: str | None = None):
+    """A Playwright page in Debian's Chromium, offline-safe flags, viewport width × height,
+    the browser's language `locale` (e.g. "en-US"; default: Chromium's own)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": height})
+        page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
         try:
             yield page
         finally:

@@ -219,6 +219,17 @@ def test_data_admin_gets_the_admin_pages_only(monkeypatch, access_db):
     at.switch_page("pages/audit.py").run()
     assert not at.exception
     assert {"login", "role"} <= set(audit_kinds(access_db["engine"]))
+    # The period is picked in Chinese boxes (no calendar); every event so far is today's.
+    assert not at.get("date_input")
+    today = dt.date.today()
+    week_ago = today - dt.timedelta(days=7)
+    assert [at.selectbox(key=f"audit.start_on.{part}").value
+            for part in ("year", "month", "day")] == [week_ago.year, week_ago.month, week_ago.day]
+    assert len(at.dataframe[0].value) > 0
+    yesterday = today - dt.timedelta(days=1)
+    for part in ("year", "month", "day"):
+        at.selectbox(key=f"audit.end_on.{part}").set_value(getattr(yesterday, part)).run()
+    assert not at.exception and len(at.dataframe[0].value) == 0
 
 
 def test_logout(monkeypatch, access_db):
