@@ -1,13 +1,19 @@
-"""Meeting-room screen timing: settings from the URL, rotation and refresh periods."""
+"""Meeting-room screen timing: settings from the URL, rotation, refresh periods and the daily
+reload."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ui.kiosk import (
     DEFAULT_REFRESH_MIN,
+    DEFAULT_RELOAD_AT,
     DEFAULT_ROTATE_S,
     KioskSettings,
     parse_kiosk,
+    parse_reload_at,
     refresh_epoch,
+    reload_due,
     view_index,
 )
 
@@ -66,3 +72,38 @@ def test_refresh_epoch_changes_once_per_refresh_period():
     assert refresh_epoch(start, 5) == refresh_epoch(start + 299, 5)
     assert refresh_epoch(start + 300, 5) == refresh_epoch(start, 5) + 1
     assert refresh_epoch(start + 60, 1) == refresh_epoch(start, 1) + 1
+
+
+def test_the_daily_reload_time_from_the_url():
+    assert parse_kiosk({"kiosk": "1"}).reload_at == DEFAULT_RELOAD_AT == dt.time(3, 0)
+    assert parse_kiosk({"kiosk": "1", "reload": "04:30"}).reload_at == dt.time(4, 30)
+    assert parse_reload_at("23:59:30") == dt.time(23, 59, 30)
+    assert parse_reload_at("7:05") == dt.time(7, 5)
+    for off in ("off", "OFF", "none", "0", "false"):
+        assert parse_reload_at(off) is None
+    for bad in ("3", "25:00", "12:60", "12:00:61", "noon", "1:2", ""):
+        assert parse_reload_at(bad) == DEFAULT_RELOAD_AT
+
+
+def test_the_page_reloads_at_the_first_quiet_hour_after_it_loaded():
+    at = dt.time(3, 0)
+    loaded = dt.datetime(2022, 11, 25, 10, 0)
+    assert not reload_due(loaded, dt.datetime(2022, 11, 26, 2, 59, 59), at)
+    assert reload_due(loaded, dt.datetime(2022, 11, 26, 3, 0), at)
+    assert reload_due(loaded, dt.datetime(2022, 11, 28, 12, 0), at), "late is still due"
+    # Loaded before the hour: the same night; at the hour itself: the next night.
+    assert reload_due(dt.datetime(2022, 11, 25, 2, 0), dt.datetime(2022, 11, 25, 3, 0), at)
+    just = dt.datetime(2022, 11, 25, 3, 0)
+    assert not reload_due(just, dt.datetime(2022, 11, 25, 23, 59), at)
+    assert reload_due(just, dt.datetime(2022, 11, 26, 3, 0), at)
+    # The reloaded page counts from its own load: once a day, never twice in a night.
+    reloaded = dt.datetime(2022, 11, 26, 3, 0, 4)
+    assert not reload_due(reloaded, dt.datetime(2022, 11, 26, 3, 0, 34), at)
+    assert reload_due(reloaded, dt.datetime(2022, 11, 27, 3, 0), at)
+    # Midnight and New Year are days like any other; no reload when switched off.
+    assert not reload_due(dt.datetime(2022, 12, 31, 22, 0), dt.datetime(2023, 1, 1, 2, 0), at)
+    assert reload_due(dt.datetime(2022, 12, 31, 22, 0), dt.datetime(2023, 1, 1, 3, 0), at)
+    assert not reload_due(loaded, dt.datetime(2023, 11, 25, 10, 0), None)
+    # The tests' setting: a page so many seconds old reloads, whatever the hour.
+    assert not reload_due(loaded, loaded + dt.timedelta(seconds=19), at, after_s=20)
+    assert reload_due(loaded, loaded + dt.timedelta(seconds=20), None, after_s=20)

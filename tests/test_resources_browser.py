@@ -1,7 +1,9 @@
 """The resources map in a real browser with no network: outlines, sites and one site's tooltip.
 
 Writes `out/resources-tooltip.png` (1920×1080). The test hovers the pixel where a known site must
-be drawn (Web-Mercator from the map's initial view) and reads the tooltip deck.gl shows.
+be drawn (Web-Mercator from the map's initial view) and reads the tooltip deck.gl shows. Each
+kind's marker shape is read from the canvas's pixels round a site standing alone, and the legend
+must show one symbol per kind in that shape.
 """
 
 from __future__ import annotations
@@ -9,69 +11,29 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from data_access import db, resources
-from data_access.geo import haversine_km, load_county_outlines
+from data_access.geo import load_county_outlines
 from data_access.nearest import find_nearest
 from tests.browser import FINISHED, ROOT, chromium, open_and_wait, serve_app
+from tests.map_checks import (
+    check_legend,
+    check_marker_shapes,
+    hover_until_tooltip,
+    loneliest_team,
+    read_sites,
+    screen_point,
+)
 from ui.figures.resources import NEAREST_GAP_PX, page_view, spread_markers
 
 OUT = ROOT / "out" / "resources-tooltip.png"
 SELECTED = ROOT / "out" / "resources-selected.png"
 
 
-def world_px(lat: float, lon: float, zoom: float) -> tuple[float, float]:
-    """deck.gl's Web-Mercator world coordinates (512-pixel tiles) at `zoom`."""
-    size = 512 * 2 ** zoom
-    x = (lon + 180) / 360 * size
-    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * size
-    return x, y
-
-
-def screen_point(lat: float, lon: float, box: dict, view: dict | None = None
-                 ) -> tuple[float, float]:
-    """Where (lat, lon) is drawn in the map's `box` at `view` (default: the city view)."""
-    view = view or page_view(load_county_outlines(), unit=None)
-    cx, cy = world_px(view["latitude"], view["longitude"], view["zoom"])
-    x, y = world_px(lat, lon, view["zoom"])
-    return box["x"] + box["width"] / 2 + (x - cx), box["y"] + box["height"] / 2 + (y - cy)
-
-
-def loneliest_team(sites: pd.DataFrame, unit: str | None = None) -> pd.Series:
-    """The team (of `unit`) farthest from any other site, so the hover cannot pick a
-    neighbour."""
-    teams = sites[(sites["kind"] == "team")
-                  & ((sites["unit_code"] == unit) if unit else True)]
-    gaps = [min(haversine_km(t.lat, t.lon, o.lat, o.lon)
-                for o in sites.itertuples() if o.id != t.id) for t in teams.itertuples()]
-    return teams.iloc[max(range(len(gaps)), key=gaps.__getitem__)]
-
-
-def hover_until_tooltip(page, x: float, y: float, attempts: int = 40):
-    """Hover the point until deck.gl shows its tooltip.
-
-    On a busy machine the layers may not be pickable yet when the canvas appears, so the pointer
-    leaves and comes back (each pass waits up to 3 s) rather than relying on one fixed pause.
-    """
-    tooltip = page.locator(".deck-tooltip")
-    for _ in range(attempts):
-        page.mouse.move(x - 30, y - 30)
-        page.mouse.move(x, y, steps=5)
-        try:
-            tooltip.wait_for(state="visible", timeout=3_000)
-            return tooltip
-        except PlaywrightTimeout:
-            continue
-    tooltip.wait_for(state="visible", timeout=3_000)
-    return tooltip
-
-
 def test_map_shows_outlines_sites_and_a_tooltip_offline(sample_sqlite_url):
     engine = db.create_bureau_engine(sample_sqlite_url)
     with engine.connect() as conn:
-        sites = pd.read_sql("SELECT id, name, kind, unit_code, lat, lon FROM resource_sites",
-                            conn)
+        sites = read_sites(conn)
     engine.dispose()
     team = loneliest_team(sites)
     OUT.parent.mkdir(exist_ok=True)
@@ -87,6 +49,11 @@ def test_map_shows_outlines_sites_and_a_tooltip_offline(sample_sqlite_url):
         tooltip = hover_until_tooltip(page, x, y)
         text = tooltip.inner_text()
         page.screenshot(path=str(OUT))
+        # Each kind in its own shape, on the map and in the legend under it.
+        page.mouse.move(1, 1)
+        tooltip.wait_for(state="hidden", timeout=60_000)
+        check_marker_shapes(page, box, sites, page_view(load_county_outlines(), unit=None))
+        check_legend(page, min_px=14)
         # A click selects the site: the page reruns and shows its inventory beside the map.
         page.mouse.click(x, y)
         page.wait_for_timeout(800)

@@ -3,6 +3,7 @@ backend, the pure map/selection helpers, and AppTests of the page reading the ma
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import math
@@ -18,6 +19,7 @@ from data_access.nearest import bounding_box, find_nearest
 from tests.conftest import ROOT, metric_values, open_page
 from tests.sqlcheck import last_check_sql, rows, scalar
 from ui.figures import resources as fig
+from ui.labels import SITE_KINDS, TEAM_TYPES
 
 AS_OF = dt.date(2022, 11, 25)
 UNIT = "140423"
@@ -236,6 +238,12 @@ def test_map_has_every_site_once_in_its_layer_inside_changzhi(app, sample_sqlite
                                   f"s.kind = :k{unit_sql} ORDER BY s.id", k=kind, **params)
             assert sorted(r["id"] for r in records) == [i for i, _ in expected]
             assert all(r["kind"] == kind for r in records)
+            # Each kind is drawn in its own shape, from the atlas the layer carries.
+            layer = layers[f"sites-{kind}"]
+            assert layer["@@type"] == "IconLayer"
+            assert layer["iconAtlas"].startswith("data:image/svg+xml;base64,")
+            assert {fig.ICONS[r["icon"]][0] for r in records} == {fig.MARKER_SHAPES[kind]}
+            assert {r["icon"] for r in records} <= set(layer["iconMapping"])
             home = dict(expected)
             for r in records:  # inside Changzhi, and inside the site's own county
                 assert geo.county_of_point(r["lat"], r["lon"]) == home[r["id"]]
@@ -406,6 +414,19 @@ def test_the_legend_counts_sites_drawn_one_by_one_or_gathered(sample_sqlite_url)
         assert counts["装备库"] == f"{depots}处"
         assert counts["清点检查超期(外圈)"] == f"{int(sites['check_overdue'].sum())}处"
     assert len(one_by_one) > len(gathered), "gathered teams are one entry, not one per type"
+    # Each kind has a symbol of its own shape, the one its markers are drawn in.
+    for entries in (one_by_one, gathered):
+        shapes = {e["label"]: e["shape"] for e in entries}
+        kinds = {k: shapes[label] for k, label in SITE_KINDS.items() if label in shapes}
+        assert set(kinds.values()) == {"square", "triangle", "diamond"} | (
+            {"circle"} if "team" in kinds else set())
+        assert all(shapes[label] == "circle" for label in TEAM_TYPES.values() if label in shapes)
+        for entry in entries:
+            svg = base64.b64decode(entry["symbol"].removeprefix("data:image/svg+xml;base64,"))
+            assert svg.startswith(b"<svg")
+    legend = fig.legend_html(one_by_one, font_px=15, text="#000", muted="#333")
+    assert legend.count('<img class="map-symbol"') == len(one_by_one)
+    assert all(f'src="{e["symbol"]}"' in legend for e in one_by_one), "whole, not shortened"
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,17 @@ Each view is opened on its own (`views=<code>`, `rotate=3600`), so the test wait
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+import sqlalchemy as sa
 
+from data_access.geo import load_county_outlines
 from tests.browser import ROOT, chromium, open_and_wait, serve_app
+from tests.map_checks import check_legend, check_marker_shapes, read_sites
+from ui.figures.resources import DARK
 from ui.labels import SCORECARD_STATUSES
-from ui.screen import VIEWS
-from ui.screen_theme import TONES, TYPE_PX
+from ui.screen import VIEWS, map_view
+from ui.screen_theme import SIZE_PX, TONES, TYPE_PX
 
 OUT = ROOT / "out"
 VERDICT_WORDS = {*SCORECARD_STATUSES.values(), "正常", "预警", "超进度", "超标", "未设定",
@@ -60,6 +65,25 @@ TILES = """
           value: tile.querySelector('[data-testid="stMetricValue"]')?.innerText};
 })
 """
+
+
+@pytest.fixture(scope="module")
+def sites(sample_sqlite_url) -> pd.DataFrame:
+    engine = sa.create_engine(sample_sqlite_url)
+    with engine.connect() as conn:
+        found = read_sites(conn)
+    engine.dispose()
+    return found
+
+
+def check_map(page, sites: pd.DataFrame, scale: int) -> None:
+    """The 一张图 view: each kind in its own shape on the map, and in the legend beside it at
+    label size."""
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    check_marker_shapes(page, canvas.bounding_box(), sites,
+                        map_view(load_county_outlines(), None, scale),
+                        scale=DARK.radius_scale * scale, label_px=SIZE_PX["map_label"] * scale)
+    check_legend(page, min_px=TYPE_PX["label"] * scale)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +141,7 @@ def check_no_scrolling(page, code: str) -> None:
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
 
 
-def test_every_view_is_readable_from_the_back_of_the_room(base):
+def test_every_view_is_readable_from_the_back_of_the_room(base, sites):
     OUT.mkdir(exist_ok=True)
     with chromium(1920, 1080) as page:
         for view in VIEWS:
@@ -127,15 +151,19 @@ def test_every_view_is_readable_from_the_back_of_the_room(base):
             tiles = check_tiles(page, view.code)
             assert tiles or view.code == "scorecard", f"{view.code} has no headline tile"
             check_no_scrolling(page, view.code)
+            if view.code == "resources":
+                check_map(page, sites, 1)
             assert page.locator('[data-testid="stException"]').count() == 0
             page.screenshot(path=str(OUT / f"screen-{view.code}.png"))
 
 
-def test_scale_two_on_a_4k_screen_keeps_the_minimums_doubled(base):
+def test_scale_two_on_a_4k_screen_keeps_the_minimums_doubled(base, sites):
     with chromium(3840, 2160) as page:
         for code in ("overview", "resources"):
             open_view(page, base, code, scale=2)
             check_type(page, code, 2)
             check_tiles(page, code)
             check_no_scrolling(page, code)
+            if code == "resources":
+                check_map(page, sites, 2)
             page.screenshot(path=str(OUT / f"screen-{code}-4k.png"))

@@ -117,3 +117,18 @@ def test_scorecard_view_shows_the_sections_the_overview_leaves_out(app):
     shown_first = set(re.findall(r'data-code="([a-z_0-9]+)"', overview))
     assert codes and shown_first and not codes & shown_first
     assert codes | shown_first == {line.code for line in lines_2022()}
+
+
+def test_the_screen_reloads_itself_once_the_quiet_hour_has_come(app):
+    def reload_scripts(at: AppTest) -> int:
+        return sum("window.location.reload()" in h.body for h in at.get("html"))
+
+    at = kiosk(app, "mining")
+    assert reload_scripts(at) == 0, "a page just loaded is not reloaded"
+    # The same session a day later: the quiet hour (03:00 by default) has passed since it began.
+    at.session_state["screen.loaded_at"] = dt.datetime.now() - dt.timedelta(days=1)
+    at.run()
+    assert reload_scripts(at) == 1
+    at.query_params["reload"] = "off"
+    at.run()
+    assert reload_scripts(at) == 0

@@ -114,6 +114,23 @@ def header(view_title: str, ctx: DataContext | None, filters: Filters | None) ->
         st.iframe(clock_html(_scale()), height=int(48 * _scale()))
 
 
+# A full reload of the page, once the server answers for it: a reload while the server is away
+# would leave the browser on its own error page, which never retries.
+RELOAD_SCRIPT = """<script>
+(function reloadWhenServed() {
+  const retry = () => setTimeout(reloadWhenServed, 30000);
+  fetch(window.location.href, {cache: "no-store"})
+    .then(r => r.ok ? window.location.reload() : retry()).catch(retry);
+})();
+</script>"""
+
+
+def reload_page() -> None:
+    """Reload the screen in the browser (the daily reload, `ui/kiosk.py`: `reload_due`). The
+    rotation resumes at the view due, since the view is chosen from the clock."""
+    st.html(RELOAD_SCRIPT, unsafe_allow_javascript=True)
+
+
 def failure_panel(message: str) -> None:
     """Why a view, or a part of it, cannot be shown: dark text on a light panel."""
     st.html(f'<div class="screen-failure">{html.escape(message)}</div>')
@@ -371,11 +388,20 @@ MAP_SHARE = 3 / 4    # of the width; the legend and the overdue list take the re
 MOST_OVERDUE = 5     # counties in the side list
 
 
+def map_view(outlines: dict, unit: str | None, scale: float) -> dict:
+    """The screen map's view: the city's (or the unit's) outline bounds fitted to the map's
+    drawn size."""
+    width = (1920 - 2 * 34 - 16) * MAP_SHARE * scale
+    return fit_view(outline_bounds(outlines, unit), width_px=width,
+                    height_px=MAP_HEIGHT_PX * scale, padding=0.03)
+
+
 def resources_view(ctx: DataContext, filters: Filters) -> None:
     """一张图: the dark map filling the view, fitted to the city (or the unit) at its drawn size;
     beside it the legend with counts, the overdue tile and the counties with most overdue."""
     unit, as_of = filters.unit_or_none, filters.as_of
     k = _scale()
+    dark = replace(DARK, label_px=SIZE_PX["map_label"] * k, radius_scale=DARK.radius_scale * k)
     map_col, side = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="medium")
     with map_col, part():
         by_kind = query(resources.summarize_sites_by_kind, as_of=as_of, unit=unit)
@@ -384,20 +410,17 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
         shaped = map_sites(scope, in_scope=int(by_kind["sites"].sum()),
                            unit_names=ctx.unit_names, with_equipment=False).shaped
         outlines = load_county_outlines()
-        width = (1920 - 2 * 34 - 16) * MAP_SHARE * k
-        view = fit_view(outline_bounds(outlines, unit), width_px=width,
-                        height_px=MAP_HEIGHT_PX * k, padding=0.03)
-        dark = replace(DARK, label_px=SIZE_PX["map_label"] * k, radius_scale=DARK.radius_scale * k)
         deck = build_resource_deck(shaped, outlines=outlines, kinds=tuple(SITE_KINDS),
-                                   highlight_unit=unit, look=dark, view=view)
+                                   highlight_unit=unit, look=dark,
+                                   view=map_view(outlines, unit, k))
         st.pydeck_chart(deck, height=int(MAP_HEIGHT_PX * k), key="screen.resources.map")
     with side, part():
         by_unit = query(resources.summarize_sites_by_unit, as_of=as_of, unit=unit)
         overdue = int(by_unit["check_overdue"].sum())
         tile(st, "checks", T["checks_overdue"], count(overdue, "处"), zero_verdict(overdue))
         st.markdown(f"### {T['legend']}")
-        st.html(legend_html(legend_entries(shaped), font_px=SIZE_PX["label"] * k, text=TEXT,
-                            muted=MUTED))
+        st.html(legend_html(legend_entries(shaped, look=dark), font_px=SIZE_PX["label"] * k,
+                            text=TEXT, muted=MUTED))
         st.markdown(f"### {T['most_overdue']}")
         worst = (by_unit.groupby("unit_code")["check_overdue"].sum()
                  .loc[lambda s: s > 0].sort_values(ascending=False, kind="stable")

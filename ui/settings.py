@@ -6,6 +6,9 @@
 
     [database]
     query_timeout = 8       # seconds a page's query may take; env DASHBOARD_QUERY_TIMEOUT
+
+For tests only: DASHBOARD_SCREEN_RELOAD_AFTER_S makes the meeting-room screen reload once its
+page is that many seconds old, instead of at the nightly quiet hour.
 """
 
 from __future__ import annotations
@@ -57,3 +60,13 @@ def parse_timeout(value: object) -> float:
     if seconds != seconds:  # NaN
         return DEFAULT_QUERY_TIMEOUT_S
     return min(max(seconds, QUERY_TIMEOUT_RANGE_S[0]), QUERY_TIMEOUT_RANGE_S[1])
+
+
+def screen_reload_after_s() -> float | None:
+    """Tests only (env DASHBOARD_SCREEN_RELOAD_AFTER_S): seconds after which the screen reloads
+    itself instead of at its quiet hour; None (the default, and when malformed) for the hour."""
+    try:
+        seconds = float(os.environ.get("DASHBOARD_SCREEN_RELOAD_AFTER_S", ""))
+    except ValueError:
+        return None
+    return seconds if seconds > 0 else None

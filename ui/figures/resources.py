@@ -1,9 +1,12 @@
 """The emergency-resources map as a pydeck Deck that needs no internet, plus the pure shaping
-that feeds it: one ScatterplotLayer per site kind over the local county outlines.
+that feeds it: one IconLayer per site kind over the local county outlines.
 
 Layers (every one has an `id`): "background" (a plain light polygon, only without a basemap),
 "counties" (GeoJsonLayer), "county-names" (TextLayer), "sites-warehouse", "sites-team",
-"sites-shelter", "sites-depot" (one per kind; teams coloured by type), "nearest" (rings round
+"sites-shelter", "sites-depot" (one IconLayer per kind, each kind its own shape — 物资储备库 a
+square, 救援队伍 a circle, 避难场所 a triangle, 装备库 a diamond — teams coloured by type; the
+shapes come from one SVG atlas in a `data:` URL, `ui/figures/map_symbols.py`), "overdue" (rings
+round sites whose stock check is overdue), "nearest" (rings round
 the nearest resources), "selected" (ring round the selected site) and "incident" (the point a
 nearest-resource search starts from). Only site layers and "nearest" are pickable.
 """
@@ -18,15 +21,23 @@ import pandas as pd
 import pydeck as pdk
 
 from data_access.geo import is_coordinate
+from ui.figures.map_symbols import icon_atlas, ring_svg, svg_data_url, symbol_svg
 from ui.format import cn_date
 from ui.labels import RESOURCE_TEXT, SITE_KINDS, SITE_LEVELS, SITE_SUBKINDS, TEAM_TYPES
 from ui.safe import html_text, md
 from ui.theme import FONT_FAMILY
 
-KIND_COLOURS = {"warehouse": (28, 131, 225), "team": (230, 57, 57), "shelter": (33, 170, 84),
-                "depot": (110, 115, 130)}
-TEAM_TYPE_COLOURS = {"professional": (230, 57, 57), "semi_professional": (255, 150, 30),
-                     "aviation": (128, 61, 245), "social": (215, 170, 0)}
+# Colours from the Okabe–Ito set (told apart with red–green colour blindness, and by lightness);
+# the kind is told by shape as well, so no marker is read by its hue alone.
+KIND_COLOURS = {"warehouse": (0, 114, 178), "team": (213, 94, 0), "shelter": (0, 158, 115),
+                "depot": (140, 140, 140)}
+TEAM_TYPE_COLOURS = {"professional": (213, 94, 0), "semi_professional": (230, 159, 0),
+                     "aviation": (204, 121, 167), "social": (86, 180, 233)}
+MARKER_SHAPES = {"warehouse": "square", "team": "circle", "shelter": "triangle",
+                 "depot": "diamond"}
+# icon key → (shape, colour): one per kind, and per team type ("team" alone: gathered teams).
+ICONS = {kind: (MARKER_SHAPES[kind], KIND_COLOURS[kind]) for kind in MARKER_SHAPES} | {
+    f"team-{t}": (MARKER_SHAPES["team"], colour) for t, colour in TEAM_TYPE_COLOURS.items()}
 TEAM_TYPE_OF_SUBKIND = {"township": "semi_professional", "aviation": "aviation",
                         "social": "social"}  # any other team subkind is professional
 SIZE_COLUMN = {"warehouse": "area_m2", "team": "headcount", "shelter": "capacity",
@@ -37,7 +48,7 @@ INCIDENT_COLOUR = (200, 0, 0)
 PIXELS = '"pixels"'  # a literal string for pydeck (see `quoted`)
 SITE_LAYER_PREFIX = "sites-"
 PICKABLE_LAYERS = ("nearest",)
-MIN_RADIUS_PX, MAX_RADIUS_PX = 4.0, 11.0
+MIN_RADIUS_PX, MAX_RADIUS_PX = 5.0, 11.0  # a marker's half size: shapes told apart at 10 px
 VIEW = {"latitude": 36.48, "longitude": 112.86, "zoom": 8.0}
 
 
@@ -88,10 +99,11 @@ def team_type(subkind: str) -> str:
     return TEAM_TYPE_OF_SUBKIND.get(subkind, "professional")
 
 
-def site_colour(kind: str, subkind: str) -> tuple[int, int, int]:
-    if kind == "team":
-        return TEAM_TYPE_COLOURS[team_type(subkind)]
-    return KIND_COLOURS.get(kind, KIND_COLOURS["depot"])
+def icon_key(kind: str, subkind: str | None = None) -> str:
+    """The marker of a site ("team-aviation"), or of gathered sites of a kind (subkind None)."""
+    if kind == "team" and subkind is not None:
+        return f"team-{team_type(subkind)}"
+    return kind if kind in MARKER_SHAPES else "depot"
 
 
 def kind_label(kind: str, subkind: str) -> str:
@@ -137,12 +149,12 @@ def check_text(row: Mapping, as_of) -> str:
 
 def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
                 unit_names: Mapping[str, str], as_of) -> pd.DataFrame:
-    """The records the map draws: one per site with position, colour, radius and every
+    """The records the map draws: one per site with position, marker (`icon`), size and every
     tooltip field filled (an empty string where not applicable). The tooltip is HTML, so every
     text from the data is escaped (`safe.html_text`)."""
-    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius", "overdue",
-               "sites", "overdue_sites", "kind_label", "level_label", "unit_name", "size_text", "equipment_text",
-               "contact_role", "check_text", "distance_text"]
+    columns = ["id", "name", "kind", "team_type", "lon", "lat", "icon", "radius", "overdue",
+               "sites", "overdue_sites", "kind_label", "level_label", "unit_name", "size_text",
+               "equipment_text", "contact_role", "check_text", "distance_text"]
     if sites.empty:
         return pd.DataFrame(columns=columns)
     out = pd.DataFrame(index=sites.index)
@@ -153,7 +165,7 @@ def shape_sites(sites: pd.DataFrame, *, equipment: Mapping[int, str],
                         for k, s in zip(sites["kind"], sites["subkind"])]
     out["lon"] = sites["lon"].astype(float).round(6)
     out["lat"] = sites["lat"].astype(float).round(6)
-    out["colour"] = [list(site_colour(k, s)) for k, s in zip(sites["kind"], sites["subkind"])]
+    out["icon"] = [icon_key(k, s) for k, s in zip(sites["kind"], sites["subkind"])]
     out["radius"] = MIN_RADIUS_PX
     out["overdue"] = (sites["check_overdue"].fillna(False).astype(bool)
                       if "check_overdue" in sites else False)
@@ -182,7 +194,7 @@ def shape_cells(cells: pd.DataFrame) -> pd.DataFrame:
     (`resources.summarize_sites_on_grid`): one dot per kind and cell at the sites' mean
     position, sized by how many it stands for, the tooltip giving their number, people and
     overdue checks. No record is a site: `id` is empty, so clicking one selects nothing."""
-    columns = ["id", "name", "kind", "team_type", "lon", "lat", "colour", "radius", "overdue",
+    columns = ["id", "name", "kind", "team_type", "lon", "lat", "icon", "radius", "overdue",
                "sites", "overdue_sites", "kind_label", "level_label", "unit_name", "size_text",
                "equipment_text", "contact_role", "check_text", "distance_text"]
     if cells.empty:
@@ -202,7 +214,7 @@ def shape_cells(cells: pd.DataFrame) -> pd.DataFrame:
         "team_type": "",
         "lon": cells["lon"].astype(float).round(6).values,
         "lat": cells["lat"].astype(float).round(6).values,
-        "colour": [list(KIND_COLOURS.get(k, KIND_COLOURS["depot"])) for k in cells["kind"]],
+        "icon": [icon_key(k) for k in cells["kind"]],
         "radius": [round(MIN_RADIUS_PX + (MAX_RADIUS_PX + 6 - MIN_RADIUS_PX)
                          * (float(n) / top) ** 0.5, 1) for n in cells["sites"]],
         "kind_label": RESOURCE_TEXT["cell_label"],
@@ -262,11 +274,13 @@ def _outline_data(outlines: dict, highlight_unit: str | None, basemap: bool,
 
 
 def _site_layer(layer_id: str, records: pd.DataFrame, look: MapLook) -> pdk.Layer:
+    """A kind's markers: its shape from the atlas, `radius` pixels from centre to edge."""
+    atlas, mapping = icon_atlas(ICONS)
     return pdk.Layer(
-        "ScatterplotLayer", id=layer_id, data=records, get_position=["draw_lon", "draw_lat"],
-        get_fill_color="colour", get_radius="radius", radius_units=PIXELS,
-        radius_scale=look.radius_scale, stroked=True, get_line_color=[255, 255, 255],
-        line_width_min_pixels=1, opacity=0.9, pickable=True, auto_highlight=True,
+        "IconLayer", id=layer_id, data=records, get_position=["draw_lon", "draw_lat"],
+        icon_atlas=quoted(atlas), icon_mapping=mapping, get_icon="icon", get_size="radius",
+        size_units=PIXELS, size_scale=2 * look.radius_scale, billboard=True, pickable=True,
+        auto_highlight=True,
     )
 
 
@@ -492,52 +506,51 @@ def selected_site_id(selection: Mapping | None) -> int | None:
     return None
 
 
-def _hex(rgb: tuple[int, ...]) -> str:
-    return "#" + "".join(f"{c:02x}" for c in rgb[:3])
-
-
 def legend_entries(sites: pd.DataFrame, *, nearest: bool = False,
                    look: MapLook = LIGHT) -> list[dict]:
     """The map's legend from the drawn records (`shape_sites` or, gathered, `shape_cells`): per
-    kind — teams per type — the colour, the symbol, the name and how many sites are drawn
-    ("63支"); then the overdue ring with its count, and, when a nearest search is shown, its
-    numbered markers and start point."""
-    def entry(colour, symbol, label, n, word="处"):
-        return {"colour": _hex(colour), "symbol": symbol, "label": label,
-                "count": "" if n is None else f"{n}{word}"}
+    kind — teams per type — its symbol (the marker's shape in its colour, as an SVG `data:`
+    URL, the same drawing as the map's), the name and how many sites are drawn ("63支"); then
+    the overdue ring with its count, and, when a nearest search is shown, its numbered markers
+    and start point. `shape` names each symbol's shape."""
+    def marker(key: str, label: str, n: int, word: str = "处") -> dict:
+        shape, colour = ICONS[key]
+        return {"shape": shape, "symbol": svg_data_url(symbol_svg(shape, colour)),
+                "label": label, "count": f"{n}{word}"}
+
+    def mark(svg: str, label: str, count: str = "") -> dict:
+        return {"shape": "ring", "symbol": svg_data_url(svg), "label": label, "count": count}
 
     def drawn(mask) -> int:
         return int(sites.loc[mask, "sites"].sum()) if len(sites) else 0
 
     kinds = sites["kind"] if len(sites) else pd.Series(dtype=str)
     types = sites["team_type"] if len(sites) else pd.Series(dtype=str)
-    rows = [entry(KIND_COLOURS["warehouse"], "●", SITE_KINDS["warehouse"],
-                  drawn(kinds == "warehouse"))]
+    rows = [marker("warehouse", SITE_KINDS["warehouse"], drawn(kinds == "warehouse"))]
     if len(sites) and ((kinds == "team") & (types == "")).any():  # gathered: teams of all types
-        rows.append(entry(KIND_COLOURS["team"], "●", SITE_KINDS["team"], drawn(kinds == "team"),
-                          "支"))
+        rows.append(marker("team", SITE_KINDS["team"], drawn(kinds == "team"), "支"))
     else:
-        rows += [entry(TEAM_TYPE_COLOURS[t], "●", label, drawn((kinds == "team") & (types == t)),
-                       "支") for t, label in TEAM_TYPES.items()]
-    rows += [entry(KIND_COLOURS[k], "●", SITE_KINDS[k], drawn(kinds == k))
-             for k in ("shelter", "depot")]
+        rows += [marker(f"team-{t}", label, drawn((kinds == "team") & (types == t)), "支")
+                 for t, label in TEAM_TYPES.items()]
+    rows += [marker(k, SITE_KINDS[k], drawn(kinds == k)) for k in ("shelter", "depot")]
     overdue = int(sites["overdue_sites"].sum()) if len(sites) else 0
-    rows.append(entry(look.overdue, "◯", RESOURCE_TEXT["legend_overdue"], overdue))
+    rows.append(mark(ring_svg(look.overdue), RESOURCE_TEXT["legend_overdue"], f"{overdue}处"))
     if nearest:
-        rows.append(entry(NEAREST_COLOUR, "①", RESOURCE_TEXT["legend_nearest"], None))
-        rows.append(entry(INCIDENT_COLOUR, "⬤", RESOURCE_TEXT["legend_incident"], None))
+        rows.append(mark(ring_svg(NEAREST_COLOUR, fill_alpha=0.3, text="1", width=5),
+                         RESOURCE_TEXT["legend_nearest"]))
+        rows.append(mark(ring_svg(INCIDENT_COLOUR, fill_alpha=1, width=6),
+                         RESOURCE_TEXT["legend_incident"]))
     return rows
 
 
 def legend_html(entries: list[dict], *, font_px: float, text: str, muted: str,
                 across: bool = False) -> str:
-    """The legend as a list: a swatch in the kind's colour carrying its symbol, the name, the
-    count. Every text is from `ui/labels.py` or a number, and escaped all the same."""
+    """The legend as a list: the symbol (an `<img>` of its SVG), the name, the count. Every
+    text is from `ui/labels.py` or a number, and escaped all the same."""
     e = html_text
     items = "".join(
-        f'<li class="map-legend-item"><span style="color:{entry["colour"]};'
-        f'font-size:{font_px * 1.25:.0f}px;width:1.4em;display:inline-block;text-align:center">'
-        f'{e(entry["symbol"])}</span>'
+        f'<li class="map-legend-item"><img class="map-symbol" data-shape="{e(entry["shape"])}" '
+        f'src="{e(entry["symbol"], None)}" alt="" style="width:1.3em;height:1.3em;flex:none">'
         f'<span style="flex:1;color:{text}">{e(entry["label"])}</span>'
         f'<b style="color:{text}">{e(entry["count"])}</b></li>'
         for entry in entries)
