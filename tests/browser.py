@@ -88,14 +88,13 @@ def serve_app(env: dict[str, str] | None = None, port: int | None = None,
 
 
 @contextlib.contextmanager
-def chromium(width: int = 1920, height: int = 1080, locale: str | None = None):
-    """A Playwright page in Debian's Chromium, offline-safe flags, viewport width × height,
-    the browser's language `locale` (e.g. "en-US"; default: Chromium's own)."""
+def chromium(width: int = 1920, height: int = 1080):
+    """A Playwright page in Debian's Chromium, offline-safe flags, viewport width × height."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
+        page = browser.new_page(viewport={"width": width, "height": height})
         try:
             yield page
         finally:
