@@ -6,13 +6,19 @@ PORT ?= 8501
 REPLICAS ?= 2
 CLUSTER_PORT ?= 8080
 
-.PHONY: run test setup setup-dev browser deploy-tools lint sample sample-db docs bench brief \
-	migrate load rollups check-db import undo-import templates serve-cluster bench-load clean
+.PHONY: run test setup setup-dev browser deploy-tools oidc-provider lint sample sample-db docs \
+	bench brief migrate load rollups check-db import undo-import templates serve-cluster \
+	bench-load clean
 
+# The warm-up (deploy/warmup.py) opens the app once as soon as it answers: the first user gets a
+# warm page and never Streamlit's legacy pages/ handling (docs/navigation.md). `exec` keeps the
+# shell's process id ($$$$) for Streamlit, so the warm-up stops waiting once it has gone; the
+# subshell leaves the warm-up to init, which reaps it when it is done.
 run: setup sample-db
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	($(PY) -m deploy.warmup --port $(PORT) --pid $$$$ &) ; \
+	exec $(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: setup-dev browser deploy-tools
+test: setup-dev browser deploy-tools oidc-provider
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -39,6 +45,11 @@ browser:
 # Debian's nginx (with headers-more) and PostgreSQL server programs for the deployment tests.
 deploy-tools:
 	@bash .ci/install-deploy-tools
+
+# The OpenID Connect provider the login test starts: npm's `oidc-provider`, pinned in
+# tests/oidc/package-lock.json (Debian's Node.js and npm when missing; `npm ci` when it changed).
+oidc-provider:
+	@bash .ci/install-oidc-provider
 
 lint: setup-dev
 	$(PY) -m ruff check .

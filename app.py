@@ -12,7 +12,7 @@ from ui.filters import Filters, default_filters, render_global_filters
 from ui.guard import describe, run_guarded, stale_notice
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
 from ui.labels import APP_TITLE, SCREEN_LINK
-from ui.navigation import not_found_page, render_menu
+from ui.navigation import not_found_page, render_menu, stop_page
 from ui.settings import data_admin_enabled
 from ui.shell import remember, remember_kiosk, routed, sample_badge
 from ui.theme import LAYOUT_CSS
@@ -23,7 +23,7 @@ SCREEN_PAGE = st.Page("pages/screen.py", title="大屏", icon=":material/tv:", u
 PAGES = {
     "态势总览": [
         st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
-                url_path="home", default=True),
+                url_path="", default=True),
     ],
     "专项工作": [
         st.Page("pages/accidents.py", title="事故控制", icon=":material/warning:",
@@ -36,8 +36,9 @@ PAGES = {
                 url_path="resources"),
     ],
 }
-# The overview is the default page, served at `/`; the README, tiles and shared links also name
-# it `/overview`, which opens it too (a default page's own url_path is not served).
+# The overview is the default page, served at `/` (its url_path is empty: a name of its own
+# would not be served, and an address typed with it would clash with the unknown-address
+# notice); the README, tiles and shared links also name it `/overview`, which opens it too.
 OVERVIEW_ALIAS = st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
                          url_path="overview", visibility="hidden")
 ADMIN_PAGES = {
@@ -49,9 +50,10 @@ ADMIN_PAGES = {
 
 
 def stop_with(message: str) -> None:
-    st.title(APP_TITLE)
-    st.error(message, icon=":material/error:")
-    st.stop()
+    def render() -> None:
+        st.title(APP_TITLE)
+        st.error(message, icon=":material/error:")
+    stop_page(render)
 
 
 def load_context_or_stop() -> data.DataContext:

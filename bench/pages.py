@@ -4,8 +4,12 @@
                           [--no-compare] [--audit]
 
 Each page is rendered through `app.py` with Streamlit's AppTest (in-process, no browser): the
-time is server-side script time, including the shell (filters, navigation). "cold" clears
-Streamlit's caches and the engine first; "warm" is the median of the following renders.
+time is server-side script time, including the shell (filters, navigation). "first" is the
+view's first render in this process with Streamlit's caches cleared: it also pays one-time
+Python costs (modules imported, plotly's validators built for a new kind of chart) that a
+server pays once after it starts. "cold" is the median of --repeat more renders with the caches
+cleared each time: what a user meets after an import or when the cached figures expire, and what
+the 1 s budget applies to. "warm" is the median of as many cached renders.
 "rows" counts the rows the database returned to the page (cursor fetches). The warm time is
 split into "data" (reads through `ui.data`, cached or not), "figures" (building charts, maps and
 tables in `ui.figures`, and handing charts and maps to Streamlit) and "other" (the rest of the
@@ -263,13 +267,15 @@ def main() -> None:
     SPLIT.install()
     share_script_cache()
     wanted = None if not args.views else {v.strip() for v in args.views.split(",")}
-    print(f"{'page':<15}{'cold s':>9}{'warm s':>9}{'data':>7}{'figures':>8}{'other':>7}"
-          f"{'rows cold':>11}{'rows warm':>11}  budget")
+    print(f"{'page':<15}{'first s':>9}{'cold s':>9}{'warm s':>9}{'data':>7}{'figures':>8}"
+          f"{'other':>7}{'rows cold':>11}{'rows warm':>11}  budget")
     colds = {}
     for label, page, params in VIEWS:
         if wanted is not None and label.strip() not in wanted:
             continue
-        cold, rows_cold, _ = render(page, params, cold=True)
+        first, rows_cold, _ = render(page, params, cold=True)
+        cold_runs = sorted(render(page, params, cold=True)[0] for _ in range(args.repeat))
+        cold = cold_runs[len(cold_runs) // 2]
         colds[label] = cold
         warm_runs = sorted((render(page, params) for _ in range(args.repeat)),
                            key=lambda run: run[0])
@@ -277,7 +283,7 @@ def main() -> None:
         rows_warm = max(r for _, r, _ in warm_runs)
         other = warm - parts["data"] - parts["figures"]
         verdict = "ok" if cold < BUDGET_COLD_S and warm < BUDGET_WARM_S else "OVER"
-        print(f"{label:<15}{cold:>9.3f}{warm:>9.3f}{parts['data']:>7.3f}"
+        print(f"{label:<15}{first:>9.3f}{cold:>9.3f}{warm:>9.3f}{parts['data']:>7.3f}"
               f"{parts['figures']:>8.3f}{other:>7.3f}{rows_cold:>11}{rows_warm:>11}  {verdict}")
     if args.compare and "  ledger tab" in colds:
         compare(colds["  ledger tab"])

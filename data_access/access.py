@@ -57,6 +57,7 @@ ROW_OWNERS = {"site_id": "resource_sites", "mine_id": "coal_mines"}
 PERSONAL_NAME_COLUMNS = ("responsible_person",)
 PHONE_COLUMNS = ("phone", "contact_phone")
 TOKEN_BYTES = 32
+COUNTY_NEEDS_UNIT = "县区角色必须指定一个县区单位。"
 
 
 class AccessError(Exception):
@@ -229,8 +230,18 @@ def user_problem(conn: sa.Connection, principal: str, role: str, unit: str | Non
     if role == COUNTY:
         units = schema.units
         if not unit or conn.execute(sa.select(units.c.code).where(units.c.code == unit)
-                                    ).scalar() is None or unit == CITY_CODE:
-            return "县区角色必须指定一个县区单位。"
+                                    ).scalar() is None:
+            return COUNTY_NEEDS_UNIT
+    return role_unit_problem(role, unit if role == COUNTY else None)  # the form always has one
+
+
+def role_unit_problem(role: str, unit: str | None) -> str | None:
+    """Why a role and a unit do not go together (Chinese), or None: a county user has one
+    unit, not the whole city; the other roles have none (the user page and the import)."""
+    if role == COUNTY and (not unit or unit == CITY_CODE):
+        return COUNTY_NEEDS_UNIT
+    if role != COUNTY and unit:
+        return "只有县区角色填写县区,其他角色留空。"
     return None
 
 

@@ -69,6 +69,14 @@ def summarize_accidents(conn: sa.Connection, *, by: str, as_of: dt.date,
     return df
 
 
+def totals_of(summary: pd.DataFrame) -> dict[str, float]:
+    """`count_accidents`' totals from a `summarize_accidents` frame of the same period and scope
+    (every counted accident is in exactly one group), without reading the table again."""
+    return {"accidents": int(summary["accidents"].sum()), "deaths": int(summary["deaths"].sum()),
+            "serious_injuries": int(summary["serious_injuries"].sum()),
+            "direct_loss_wan": float(summary["direct_loss_wan"].sum())}
+
+
 def count_accidents(conn: sa.Connection, *, as_of: dt.date, unit: str | None = None,
                     sector: str | None = None, start: dt.date | None = None) -> dict[str, float]:
     """Totals for the period: accidents, deaths, serious_injuries, direct_loss_wan."""

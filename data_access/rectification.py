@@ -360,8 +360,8 @@ def scope_conditions(scope: str, *, as_of: dt.date, month: int | None = None,
         raise ValueError(f"unknown scope {scope!r}")
     if month is not None and scope in MONTH_SCOPES:
         first, last = _month_range(as_of, month)
-        if scope == "closed_in_period":
-            conditions += [hd.closed_on >= first, hd.closed_on <= last]
+        if scope == "closed_in_period":  # the month's bounds replace the year's: one range
+            conditions = [hd.closed_on >= first, hd.closed_on <= last]
         else:
             conditions += [found >= first, found <= last, hd.deadline >= first]
     return conditions
@@ -442,21 +442,34 @@ def count_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "f
     return int(conn.execute(stmt).scalar_one())
 
 
+def list_order(scope: str) -> tuple[sa.ColumnElement, ...]:
+    """A drill list's order: oldest deadline first (then entry order), except the year's
+    sign-offs (closed_in_period), newest sign-off first — the order an index serves for each
+    (`ix_hd_deadline_list`; `ix_hd_closed_cover`), so the first rows are found without sorting
+    the scope. Items signed off this year have deadlines of any year: in deadline order the
+    walk would pass every item signed off in earlier years first."""
+    hd = hidden_dangers.c
+    if scope == "closed_in_period":
+        return hd.closed_on.desc(), hd.id.desc()
+    return hd.deadline, hd.id
+
+
 def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "found",
                         unit: str | None = None, sector: str | None = None,
                         month: int | None = None, limit: int = 1000) -> pd.DataFrame:
     """The ledger rows behind a figure: the hidden dangers of `scope` (HAZARD_SCOPES) in a unit
     and sector, as they stood at `as_of` (state, and sign-off and report dates only if made by
-    then), oldest deadline first (then in entry order), at most `limit` rows (`count_hidden_dangers` gives the full
+    then), in `list_order(scope)`, at most `limit` rows (`count_hidden_dangers` gives the full
     count). days_overdue is the number of days an open item is past its deadline (0 if not)."""
     hd = hidden_dangers.c
-    # The first `limit` ids, ordered by deadline, come from the index alone; only those rows
+    order = list_order(scope)
+    # The first `limit` ids, in the list's order, come from an index alone; only those rows
     # are then read whole (a "deferred join": sorting whole rows of a large scope is slow).
     first = (
         sa.select(hd.id)
         .where(*scope_conditions(scope, as_of=as_of, month=month, by_deadline=True),
                *_place_conditions(conn, unit, sector))
-        .order_by(hd.deadline, hd.id)
+        .order_by(*order)
         .limit(limit)
         .subquery("first")
     )
@@ -474,7 +487,7 @@ def list_hidden_dangers(conn: sa.Connection, *, as_of: dt.date, scope: str = "fo
         )
         .select_from(first.join(hidden_dangers, hd.id == first.c.id)
                      .outerjoin(enterprises, hd.enterprise_id == enterprises.c.id))
-        .order_by(hd.deadline, hd.id)
+        .order_by(*order)
     )
     df = frame(conn, stmt)
     df["days_overdue"] = [

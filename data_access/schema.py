@@ -307,6 +307,7 @@ resource_items = sa.Table(
     sa.Column("quantity", sa.Integer, nullable=False, comment="数量"),
     sa.Column("uom", sa.String(8), nullable=False, comment="计量单位"),
     sa.Index("ix_items_site", "site_id"),
+    sa.Index("ix_items_category_cover", "category", "site_id", "item", "uom", "quantity"),
     comment="应急物资装备清单",
 )
 
@@ -774,4 +775,5 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "plan_notices": ("year",),
     "plan_sections": ("year", "code"),
     "plan_lines": ("year", "code"),
+    "app_users": ("principal",),
 }

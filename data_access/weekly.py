@@ -246,32 +246,45 @@ def list_scorecard_changes(conn: sa.Connection, *, since: dt.date, as_of: dt.dat
 
 
 # ---- all counts at once --------------------------------------------------------------------
+WEEK_PARTS = ("accidents", "tasks", "hazards", "faces", "milestones", "drills", "checks")
+
+
 def summarize_week(conn: sa.Connection, *, since: dt.date, as_of: dt.date,
-                   unit: str | None = None, scorecard: bool = True) -> dict[str, int]:
-    """Every count of the weekly review: accidents, deaths, tasks_completed,
-    tasks_newly_overdue (city-wide), hazards_found, hazards_closed, major_opened, major_closed,
-    faces_accepted, milestones_achieved, drills, sites_checked, sites_newly_overdue, and
-    (unless `scorecard` is False: it computes the scorecard twice) scorecard_changed."""
-    new = count_new_accidents(conn, since=since, as_of=as_of, unit=unit)
-    tasks = list_task_changes(conn, since=since, as_of=as_of)
-    hazards = count_hazard_changes(conn, since=since, as_of=as_of, unit=unit)
-    checks = count_site_check_changes(conn, since=since, as_of=as_of, unit=unit)
-    counts = {
-        "accidents": int(new["accidents"]),
-        "deaths": int(new["deaths"]),
-        "tasks_completed": int((tasks["change"] == "completed").sum()),
-        "tasks_newly_overdue": int((tasks["change"] == "newly_overdue").sum()),
-        "hazards_found": hazards["found"],
-        "hazards_closed": hazards["closed"],
-        "major_opened": hazards["major_opened"],
-        "major_closed": hazards["major_closed"],
-        "faces_accepted": len(list_faces_accepted(conn, since=since, as_of=as_of, unit=unit)),
-        "milestones_achieved": len(list_milestones_achieved(conn, since=since, as_of=as_of,
-                                                            unit=unit)),
-        "drills": len(list_drills_held(conn, since=since, as_of=as_of, unit=unit)),
-        "sites_checked": checks["checked"],
-        "sites_newly_overdue": checks["newly_overdue"],
-    }
+                   unit: str | None = None, scorecard: bool = True,
+                   parts: tuple[str, ...] = WEEK_PARTS) -> dict[str, int]:
+    """The counts of the weekly review, by part: accidents (accidents, deaths), tasks
+    (tasks_completed, tasks_newly_overdue, city-wide), hazards (hazards_found, hazards_closed,
+    major_opened, major_closed), faces (faces_accepted), milestones (milestones_achieved),
+    drills, checks (sites_checked, sites_newly_overdue); only the `parts` asked for (a page's
+    block needs its own). Unless `scorecard` is False (it computes the scorecard twice), also
+    scorecard_changed."""
+    unknown = set(parts) - set(WEEK_PARTS)
+    if unknown:
+        raise ValueError(f"unknown parts {sorted(unknown)}")
+    counts: dict[str, int] = {}
+    if "accidents" in parts:
+        new = count_new_accidents(conn, since=since, as_of=as_of, unit=unit)
+        counts |= {"accidents": int(new["accidents"]), "deaths": int(new["deaths"])}
+    if "tasks" in parts:
+        tasks = list_task_changes(conn, since=since, as_of=as_of)
+        counts |= {"tasks_completed": int((tasks["change"] == "completed").sum()),
+                   "tasks_newly_overdue": int((tasks["change"] == "newly_overdue").sum())}
+    if "hazards" in parts:
+        hazards = count_hazard_changes(conn, since=since, as_of=as_of, unit=unit)
+        counts |= {"hazards_found": hazards["found"], "hazards_closed": hazards["closed"],
+                   "major_opened": hazards["major_opened"], "major_closed": hazards["major_closed"]}
+    if "faces" in parts:
+        counts["faces_accepted"] = len(list_faces_accepted(conn, since=since, as_of=as_of,
+                                                           unit=unit))
+    if "milestones" in parts:
+        counts["milestones_achieved"] = len(list_milestones_achieved(conn, since=since,
+                                                                     as_of=as_of, unit=unit))
+    if "drills" in parts:
+        counts["drills"] = len(list_drills_held(conn, since=since, as_of=as_of, unit=unit))
+    if "checks" in parts:
+        checks = count_site_check_changes(conn, since=since, as_of=as_of, unit=unit)
+        counts |= {"sites_checked": checks["checked"],
+                   "sites_newly_overdue": checks["newly_overdue"]}
     if scorecard:
         counts["scorecard_changed"] = len(list_scorecard_changes(conn, since=since, as_of=as_of,
                                                                  unit=unit))

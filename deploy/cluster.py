@@ -4,7 +4,8 @@ docs/deploy.md on local ports, for trying it out, the tests and the load benchma
     python -m deploy.cluster [--replicas 2] [--port 8080] [--first-port 8501] [--dir var/cluster]
 
 Starts `--replicas` processes with the command line of deploy/systemd/streamlit@.service on
-ports first-port, first-port+1, … (one cookie secret for all), then Debian's nginx in the
+ports first-port, first-port+1, … (one cookie secret for all), opens each one's first session
+as the unit's ExecStartPost does (deploy/warmup.py), then Debian's nginx in the
 foreground with deploy/nginx/dashboard.conf, of which only the listen, upstream server, cache
 and include lines are rewritten for local ports and paths. Writes `state.json` (URL, ports and
 process ids) into the run directory, for `bench/loadgen.py --cluster`. Ctrl-C stops everything.
@@ -29,6 +30,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from deploy.warmup import DEFAULT_TIMEOUT_S as WARMUP_TIMEOUT_S
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_DIR = ROOT / "deploy" / "nginx"
@@ -73,6 +76,12 @@ def streamlit_args(port: int | str) -> list[str]:
     """What follows `python -m streamlit` for one process: ExecStart of streamlit@.service
     with the port as the instance (the other settings are in .streamlit/config.toml)."""
     return ["run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"]
+
+
+def warmup_args(port: int | str, pid: int | str) -> list[str]:
+    """What follows `python -m` for the warm-up of the process on `port`: ExecStartPost of
+    streamlit@.service (`$MAINPID` there)."""
+    return ["deploy.warmup", "--port", str(port), "--pid", str(pid)]
 
 
 def site_config(replica_ports: list[int], port: int, run_dir: Path) -> str:
@@ -130,6 +139,16 @@ class Replica:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def warm(replica: Replica) -> None:
+    """The replica's first session, as the unit's ExecStartPost opens it."""
+    process = subprocess.run([sys.executable, "-m", *warmup_args(replica.port,
+                                                                 replica.process.pid)],
+                             cwd=ROOT, capture_output=True, text=True,
+                             timeout=WARMUP_TIMEOUT_S + 30)
+    if process.returncode != 0:
+        raise ClusterError(f"端口 {replica.port} 的进程预热失败:{process.stderr.strip()}")
 
 
 @dataclass
@@ -224,6 +243,7 @@ def serve_cluster(replicas: int = 2, *, port: int = 8080, first_port: int = 8501
             cluster.replicas.append(_start_replica(first_port + index, run_dir, process_env))
         for replica in cluster.replicas:
             wait_healthy(replica.url, replica.process, replica.log, f"端口 {replica.port} 的进程")
+            warm(replica)
         cluster.nginx = _start_nginx(cluster, port)
         wait_healthy(cluster.url, cluster.nginx, run_dir / "nginx-error.log", "nginx")
         (run_dir / "state.json").write_text(json.dumps(cluster.state(), indent=2),

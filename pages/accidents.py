@@ -115,8 +115,7 @@ if has_data(ctx, "accidents"):
         by_grade = query(accidents.summarize_accidents, by="grade", as_of=as_of, **scope)
         last_by_grade = query(accidents.summarize_accidents, by="grade",
                               as_of=same_day_last_year(as_of), **scope)
-        now = query(accidents.count_accidents, as_of=as_of, **scope)
-        last = query(accidents.count_accidents, as_of=same_day_last_year(as_of), **scope)
+        now, last = accidents.totals_of(by_grade), accidents.totals_of(last_by_grade)
         regrades = query(accidents.count_regrades, as_of=as_of, **scope)
         cols = st.columns([1, 1, 1, 1, 1, 1.6])
         for col, grade in zip(cols, GRADE_ORDER):
@@ -192,7 +191,8 @@ if has_data(ctx, "accidents"):
         scope_name = "、".join([ctx.unit_name(unit) if unit else "全市",
                                ctx.sector_name(sector) if sector else T["all_sectors"]])
         st.subheader(f"事故明细:{md(scope_name)}")
-        now = query(accidents.count_accidents, as_of=as_of, **scope)
+        now = accidents.totals_of(query(accidents.summarize_accidents, by="grade", as_of=as_of,
+                                        **scope))
         mismatches = query(accidents.list_grade_mismatches, as_of=as_of, **scope)
         if len(mismatches):
             st.warning(figures.quality_note(mismatches, unit_names=ctx.unit_names, grades=GRADES,

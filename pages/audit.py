@@ -8,6 +8,7 @@ import streamlit as st
 
 from data_access import access, audit
 from ui import auth
+from ui.datepick import date_select
 from ui.labels import USERS_TEXT as T
 from ui.shell import page_context, page_header
 
@@ -17,13 +18,31 @@ page_header(T["audit_title"], ctx, filters)
 st.caption(T["audit_intro"].format(days=auth.load_settings().audit_retention_days))
 
 today = dt.date.today()
-left, middle, right = st.columns([2, 3, 2])
-period = left.date_input(T["period"], (today - dt.timedelta(days=7), today), max_value=today,
-                         key="audit.period", format="YYYY-MM-DD")
+earliest = today - dt.timedelta(days=auth.load_settings().audit_retention_days)
+state = st.session_state
+state.setdefault("audit.start", today - dt.timedelta(days=7))
+state.setdefault("audit.end", today)
+
+
+def set_start(day: dt.date) -> None:
+    state["audit.start"], state["audit.end"] = day, max(day, state["audit.end"])
+
+
+def set_end(day: dt.date) -> None:
+    state["audit.start"], state["audit.end"] = min(day, state["audit.start"]), day
+
+
+first, last = st.columns(2)
+with first:
+    start = date_select(T["period_start"], state["audit.start"], key="audit.start_on",
+                        earliest=earliest, latest=today, on_change=set_start)
+with last:
+    end = date_select(T["period_end"], state["audit.end"], key="audit.end_on",
+                      earliest=earliest, latest=today, on_change=set_end)
+middle, right = st.columns([3, 2])
 kinds = middle.multiselect(T["kinds"], list(audit.KINDS), format_func=audit.KINDS.get,
                            key="audit.kinds", placeholder=T["all_kinds"])
 user = right.text_input(T["user_filter"], key="audit.user", max_chars=60)
-start, end = (period[0], period[-1]) if period else (today, today)
 events = auth.events_frame(dt.datetime.combine(start, dt.time()),
                            dt.datetime.combine(end + dt.timedelta(days=1), dt.time()),
                            tuple(kinds), user.strip() or None)

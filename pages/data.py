@@ -127,6 +127,14 @@ def replica_note() -> list[tuple[str, str]]:
     return [("info", T["replica_pending"])] if read_replica_configured() else []
 
 
+def record_role_changes(summary: dict[str, dict[str, int]], batch: int, how: str) -> None:
+    """An import or undo that changed the role table is also a role change (audited)."""
+    users = {kind: n for kind, n in summary.get("app_users", {}).items()
+             if kind != "unchanged" and n}
+    if users:
+        auth.record("role", page="data", detail={"batch": batch, "via": how, "users": users})
+
+
 def confirm(plan: analyse.Plan) -> None:
     try:
         batch = commit.commit_plan(get_write_engine(), plan, user=viewer.login,
@@ -138,6 +146,7 @@ def confirm(plan: analyse.Plan) -> None:
         auth.record("import", page="data", detail={"batch": batch, "files": [
             f.name for f in plan.files]}, rows=sum(sum(c.values()) for c in
                                                    plan.summary().values()))
+        record_role_changes(plan.summary(), batch, "import")
         st.session_state[FLASH_KEY] = [("success", T["imported"].format(
             batch=batch, counts=report.batch_counts(plan.summary()),
             pages="" if read_replica_configured() else T["pages_updated"])), *replica_note()]
@@ -205,6 +214,7 @@ def render_history() -> None:
         else:
             data_changed()
             auth.record("undo", page="data", detail={"batch": undoable.id})
+            record_role_changes(undoable.summary, undoable.id, "undo")
             st.session_state[FLASH_KEY] = [("success", T["undone_done"].format(batch=undoable.id)),
                                            *replica_note()]
         st.session_state.pop("admin.undo_sure", None)

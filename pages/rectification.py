@@ -247,7 +247,8 @@ def render_hazard_tab() -> None:
     rows = query(rect.list_hidden_dangers, **drill, limit=LIST_LIMIT)
     listed = figs.hazard_table(rows, unit_names=ctx.unit_names, sector_names=ctx.sector_names)
     note = TEXT["truncated"] if total > len(rows) else TEXT["listed"]
-    st.caption(note.format(total=f"{total:,}", shown=f"{len(rows):,}"))
+    order = TEXT["by_signoff" if scope == "closed_in_period" else "by_deadline"]
+    st.caption(note.format(total=f"{total:,}", shown=f"{len(rows):,}", order=order))
     st.dataframe(figs.for_display(listed), hide_index=True, key="rectification.hazards.list",
                  column_config={"隐患描述": st.column_config.TextColumn(width="medium")})
     name = f"隐患清单_{HAZARD_SCOPE_LABELS[scope].split('(')[0]}_{as_of.isoformat()}"

@@ -18,6 +18,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from deploy.cluster import warmup_args
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -44,13 +46,17 @@ class ServerURL(str):
 
 
 @contextlib.contextmanager
-def serve_app(env: dict[str, str] | None = None, port: int | None = None) -> Iterator[ServerURL]:
-    """Run the app with `streamlit run`; yields its base URL and stops it afterwards."""
+def serve_app(env: dict[str, str] | None = None, port: int | None = None,
+              options: tuple[str, ...] = (), warm_up: bool = False) -> Iterator[ServerURL]:
+    """Run the app with `streamlit run` (and Streamlit `options` such as
+    `--secrets.files PATH`); yields its base URL and stops it afterwards. With `warm_up`, as
+    the launchers start it (`make run`, the systemd unit, deploy/cluster.py): its first session
+    is opened by `python -m deploy.warmup` before the URL is yielded."""
     port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *options],
         cwd=ROOT, env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
@@ -67,6 +73,11 @@ def serve_app(env: dict[str, str] | None = None, port: int | None = None) -> Ite
             time.sleep(0.3)
         else:
             raise RuntimeError("streamlit did not start within 60 s")
+        if warm_up:
+            warming = subprocess.run([sys.executable, "-m", *warmup_args(port, process.pid)],
+                                     cwd=ROOT, capture_output=True, text=True, timeout=300)
+            if warming.returncode != 0:
+                raise RuntimeError(f"the warm-up failed: {warming.stderr}")
         yield base
     finally:
         process.terminate()

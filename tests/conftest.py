@@ -7,6 +7,7 @@ as passed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -112,12 +113,47 @@ def app(monkeypatch, sample_sqlite_url):
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
 
+@pytest.fixture
+def builders(monkeypatch) -> dict[str, object]:
+    """file name → the builder a download button was given (built on the click), for the runs
+    of the test."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name,
+                        **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return found
+
+
 def open_page(at: AppTest, page: str, **params: str) -> AppTest:
     """Run the app, then switch to `pages/<page>.py`; query params are set before the first run."""
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
     at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def as_of_shown(at: AppTest) -> dt.date:
+    """The sidebar's 数据截至 as the boxes show it: 统计年度, then its 月 and 日."""
+    return dt.date(at.selectbox(key="global.year").value,
+                   at.selectbox(key="global.as_of.month").value,
+                   at.selectbox(key="global.as_of.day").value)
+
+
+def set_as_of(at: AppTest, value: dt.date) -> AppTest:
+    """Pick `value` in the sidebar as a user does: 统计年度, then 月, then 日, each a run."""
+    for key, part in (("global.year", value.year), ("global.as_of.month", value.month),
+                      ("global.as_of.day", value.day)):
+        if at.selectbox(key=key).value != part:
+            at.selectbox(key=key).set_value(part).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

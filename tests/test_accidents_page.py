@@ -236,6 +236,8 @@ def test_status_rule_matches_the_documented_example():
 
 def test_the_week_caption_states_the_same_week_as_the_banner(app):
     at = open_page(app, "accidents", as_of="2022-11-25")
+    at.session_state["accidents.week"] = True  # open the 本周变化 block
+    at.run()
     captions = " ".join(c.value for c in at.caption)
     assert "“本周新增”为2022年11月19日至2022年11月25日新增" in captions
     assert "本周指2022年11月19日至2022年11月25日" in captions

@@ -5,7 +5,11 @@ OIDC login fills it (AppTest.user), on a copy of the sample holding users and to
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
+import openpyxl
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
@@ -117,6 +121,16 @@ def audit_kinds(engine) -> list[str]:
         return list(conn.execute(sa.select(schema.audit_log.c.kind)).scalars())
 
 
+def audit_events(engine, kind: str) -> list[dict]:
+    """The events of one kind, oldest first, with their detail decoded."""
+    auth.audit_writer().flush()
+    a = schema.audit_log.c
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(a.user_name, a.role, a.page, a.scope, a.detail,
+                                      a.row_count).where(a.kind == kind).order_by(a.id))
+        return [{**r._mapping, "detail": json.loads(r.detail)} for r in rows]
+
+
 def test_without_login_on_the_sample_every_page_says_so(app):
     at = app.run()
     assert not at.exception
@@ -205,6 +219,17 @@ def test_data_admin_gets_the_admin_pages_only(monkeypatch, access_db):
     at.switch_page("pages/audit.py").run()
     assert not at.exception
     assert {"login", "role"} <= set(audit_kinds(access_db["engine"]))
+    # The period is picked in Chinese boxes (no calendar); every event so far is today's.
+    assert not at.get("date_input")
+    today = dt.date.today()
+    week_ago = today - dt.timedelta(days=7)
+    assert [at.selectbox(key=f"audit.start_on.{part}").value
+            for part in ("year", "month", "day")] == [week_ago.year, week_ago.month, week_ago.day]
+    assert len(at.dataframe[0].value) > 0
+    yesterday = today - dt.timedelta(days=1)
+    for part in ("year", "month", "day"):
+        at.selectbox(key=f"audit.end_on.{part}").set_value(getattr(yesterday, part)).run()
+    assert not at.exception and len(at.dataframe[0].value) == 0
 
 
 def test_logout(monkeypatch, access_db):
@@ -264,3 +289,129 @@ def test_a_removed_role_applies_at_the_next_click(monkeypatch, access_db):
         access.remove_user(conn, "county_a")
     at.run()
     assert texts(at) == [AUTH_TEXT["no_role"].format(user=md("county_a", 60))] and not at.metric
+
+
+# ---- each kind of audit event, written by the app ------------------------------------------------
+
+def test_a_download_is_audited_with_its_file_scope_and_rows(monkeypatch, access_db, builders):
+    at = make_app(monkeypatch, access_db["url"], user=logged_in("county_a"), as_of="2022-11-25")
+    at.run()
+    at.switch_page("pages/accidents.py").run()
+    assert not at.exception
+    (name,) = [n for n in builders if n.endswith(".csv")]
+    data = builders[name]()  # the click
+    rows = len(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str))
+    (event,) = audit_events(access_db["engine"], "download")
+    assert (event["user_name"], event["scope"], event["page"]) == \
+        ("county_a", access_db["units"][0], "accidents")
+    assert event["detail"] == {"file": name} and event["row_count"] == rows
+
+
+def test_the_brief_is_audited(monkeypatch, access_db, builders):
+    at = make_app(monkeypatch, access_db["url"], user=logged_in("leader"), as_of="2022-11-25")
+    at.run()
+    (name,) = [n for n in builders if n.endswith(".xlsx") and n.startswith("weekly-brief")]
+    assert openpyxl.load_workbook(io.BytesIO(builders[name]())).worksheets
+    assert audit_events(access_db["engine"], "download") == []
+    (event,) = audit_events(access_db["engine"], "brief")
+    assert (event["user_name"], event["scope"], event["detail"]) == \
+        ("leader", None, {"file": name})
+
+
+def test_screen_tokens_made_and_revoked_are_audited(monkeypatch, access_db):
+    at = make_app(monkeypatch, access_db["url"], user=logged_in("clerk")).run()
+    at.switch_page("pages/users.py").run()
+    at.text_input(key="users.screen").input("二楼指挥中心")
+    at.button(key="users.new_token").click().run()
+    at.selectbox(key="users.revoke").select("二楼指挥中心").run()  # the button takes it next run
+    at.button(key="users.revoke_button").click().run()
+    assert not at.exception
+    with access_db["engine"].connect() as conn:
+        screens = access.list_screen_tokens(conn).set_index("name")
+    assert pd.notna(screens.loc["二楼指挥中心", "revoked_at"])
+    assert [(e["user_name"], e["detail"]) for e in audit_events(access_db["engine"], "token")] \
+        == [("clerk", {"screen": "二楼指挥中心", "action": "new"}),
+            ("clerk", {"screen": "二楼指挥中心", "action": "revoke"})]
+
+
+def test_a_revoked_screen_token_is_audited_as_denied(monkeypatch, access_db):
+    with access_db["engine"].begin() as conn:
+        access.revoke_screen_token(conn, "三楼会议室")
+    at = make_app(monkeypatch, access_db["url"], kiosk="1", token=access_db["token"]).run()
+    assert texts(at) == [AUTH_TEXT["screen_revoked"]]
+    (event,) = audit_events(access_db["engine"], "denied")
+    assert (event["user_name"], event["page"], event["detail"]) == \
+        ("screen", "screen", {"reason": "token"})
+
+
+def users_workbook(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "用户与角色"
+    sheet.append(["登录名", "角色", "县区", "姓名或说明"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def users_as_stored(engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        users = access.list_users(conn)
+    return users.assign(updated_at=users["updated_at"].dt.floor("s"))  # the log keeps seconds
+
+
+def test_the_role_table_is_imported_and_undone_on_data_management_audited(monkeypatch,
+                                                                           access_db):
+    engine, units = access_db["engine"], access_db["units"]
+    with engine.connect() as conn:
+        names = dict(zip(*catalog.list_units(conn)[["code", "name"]].T.values))
+    before = users_as_stored(engine)
+    upload = users_workbook([["county_a", "县区", names[units[2]], "改派"],
+                             ["group:bureau-leaders", "局领导", None, "局领导组"]])
+    at = make_app(monkeypatch, access_db["url"], user=logged_in("clerk")).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="admin.files").set_value(("用户与角色.xlsx", upload, "application/xlsx"))
+    at.run()
+    at.button(key="admin.analyse").click().run()
+    at.button(key="admin.confirm").click().run()
+    assert not at.exception and any("已导入" in s.value for s in at.success)
+    with engine.connect() as conn:
+        assert access.grant_for(conn, "county_a") == access.Grant(access.COUNTY, units[2])
+        assert access.grant_for(conn, "zhou", ["bureau-leaders"]) == access.Grant(access.LEADER)
+        stamped = conn.execute(sa.select(schema.app_users.c.updated_by).where(
+            schema.app_users.c.principal.in_(["county_a", "group:bureau-leaders"]))).scalars()
+        assert set(stamped) == {"clerk"}
+    (imported,) = audit_events(engine, "import")
+    batch = imported["detail"]["batch"]
+    assert (imported["user_name"], imported["detail"]["files"], imported["row_count"]) == \
+        ("clerk", ["用户与角色.xlsx"], 2)
+    assert [e["detail"] for e in audit_events(engine, "role")] == [
+        {"batch": batch, "via": "import", "users": {"new": 1, "changed": 1}}]
+    # The role applies at the person's next click: county_a now sees the third unit.
+    county = make_app(monkeypatch, access_db["url"], user=logged_in("county_a")).run()
+    assert county.selectbox(key="global.unit").options == [names[units[2]]]
+    at.checkbox(key="admin.undo_sure").check().run()
+    at.button(key="admin.undo").click().run()
+    assert not at.exception and any("已撤销" in s.value for s in at.success)
+    pd.testing.assert_frame_equal(users_as_stored(engine), before)
+    (undone,) = audit_events(engine, "undo")
+    assert (undone["user_name"], undone["detail"]) == ("clerk", {"batch": batch})
+    assert [e["detail"] for e in audit_events(engine, "role")][1:] == [
+        {"batch": batch, "via": "undo", "users": {"new": 1, "changed": 1}}]
+
+
+def test_a_role_table_with_a_county_without_its_unit_is_refused(monkeypatch, access_db):
+    before = users_as_stored(access_db["engine"])
+    upload = users_workbook([["wu", "县区", "长治市", None], ["zheng", "局领导", "沁县", None]])
+    at = make_app(monkeypatch, access_db["url"], user=logged_in("clerk")).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="admin.files").set_value(("用户.xlsx", upload, "application/xlsx"))
+    at.run()
+    at.button(key="admin.analyse").click().run()
+    problems = next(d.value for d in at.dataframe if "问题" in d.value.columns)
+    assert list(problems["问题"]) == [access.COUNTY_NEEDS_UNIT, "只有县区角色填写县区,其他角色留空。"]
+    assert not any(b.key == "admin.confirm" for b in at.button)
+    pd.testing.assert_frame_equal(users_as_stored(access_db["engine"]), before)
+    assert audit_events(access_db["engine"], "role") == []

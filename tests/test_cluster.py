@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from deploy import cluster as deploy_cluster
+from deploy import session as client
+from deploy import warmup
 from tests.browser import FINISHED, chromium, open_and_wait
 from tests.conftest import ROOT
 from tests.deploy_tools import install_deploy_tools, loadgen
@@ -114,6 +116,10 @@ def test_the_systemd_unit_runs_what_the_local_cluster_runs():
     wants = (ROOT / "deploy" / "systemd" / "dashboard.target").read_text(encoding="utf-8")
     assert re.findall(r"streamlit@(\d+)\.service", wants) == upstream_ports
     assert re.findall(r"dashboard-health@(\d+)\.timer", wants) == upstream_ports
+    assert service["ExecStartPost"].startswith("-")  # a failed warm-up does not fail the unit
+    assert shlex.split(service["ExecStartPost"][1:]) == [
+        "/opt/dashboard/.venv/bin/python", "-m", *deploy_cluster.warmup_args("%i", "$MAINPID")]
+    assert int(service["TimeoutStartSec"]) > warmup.DEFAULT_TIMEOUT_S
     check = _unit("dashboard-health@.service")["Service"]["ExecStart"]
     assert "http://127.0.0.1:%i/_stcore/health" in check and "streamlit@%i" in check
 
@@ -175,8 +181,8 @@ def test_sessions_spread_over_the_processes_and_stay_on_theirs(cluster):
     async def users():
         sessions = []
         while len(sessions) < 60 and not all(lg.active_sessions(p) for p in ports):
-            batch = [lg.Session(cluster.url, random.Random(len(sessions) + i)) for i in range(6)]
-            opened = await asyncio.gather(*(s.open(lg.PAGES[i % 5]) for i, s in enumerate(batch)))
+            batch = [client.Session(cluster.url, random.Random(len(sessions) + i)) for i in range(6)]
+            opened = await asyncio.gather(*(s.open(client.PAGES[i % 5]) for i, s in enumerate(batch)))
             assert all(not r.errors for r in opened), [r.errors for r in opened]
             sessions += batch
         spread = {p: lg.active_sessions(p) for p in ports}
@@ -201,7 +207,7 @@ def test_sessions_spread_over_the_processes_and_stay_on_theirs(cluster):
 @pytest.mark.parametrize("page", ["overview", "accidents"])
 def test_the_driver_sees_what_chromium_sees(cluster, page):
     async def driven():
-        session = lg.Session(cluster.url, random.Random(0))
+        session = client.Session(cluster.url, random.Random(0))
         render = await session.open(page)
         await session.close()
         return render, session.view
@@ -209,7 +215,7 @@ def test_the_driver_sees_what_chromium_sees(cluster, page):
     render, view = run(driven())
     assert not render.errors and len(view.metrics()) >= 4
     with chromium() as browser:
-        open_and_wait(browser, f"{cluster.url}/{lg.url_path(page)}")
+        open_and_wait(browser, f"{cluster.url}/{client.url_path(page)}")
         # Elements arrive while the run finishes; wait for as many metrics as the driver saw.
         browser.wait_for_function(
             f"document.querySelectorAll('[data-testid=\"stMetric\"]').length >= "
@@ -231,8 +237,8 @@ def test_a_killed_process_s_sessions_reconnect_to_the_other_and_carry_on(doomed_
     assert fetch(f"{cluster.url}/{script}")[0] == 200
 
     async def users():
-        sessions = [lg.Session(cluster.url, random.Random(i)) for i in range(8)]
-        opened = await asyncio.gather(*(s.open(lg.PAGES[i % 5]) for i, s in enumerate(sessions)))
+        sessions = [client.Session(cluster.url, random.Random(i)) for i in range(8)]
+        opened = await asyncio.gather(*(s.open(client.PAGES[i % 5]) for i, s in enumerate(sessions)))
         assert all(not r.errors for r in opened)
         on_victim = lg.active_sessions(victim.port)
         cluster.kill_replica(0)

@@ -77,6 +77,17 @@ def test_totals_for_last_year_same_period(conn):
         **day_bounds(last_year))
 
 
+@pytest.mark.parametrize("unit", [None, UNIT])
+@pytest.mark.parametrize("as_of", [AS_OF, dt.date(2021, 11, 25)])
+def test_totals_from_the_grades_equal_the_totals_read(conn, as_of, unit):
+    summary = accidents.summarize_accidents(conn, by="grade", as_of=as_of, unit=unit)
+    read = accidents.count_accidents(conn, as_of=as_of, unit=unit)
+    derived = accidents.totals_of(summary)
+    assert derived == pytest.approx(read) and derived["accidents"] > 0
+    assert accidents.totals_of(summary.iloc[0:0]) == {
+        "accidents": 0, "deaths": 0, "serious_injuries": 0, "direct_loss_wan": 0.0}
+
+
 def test_targets_distinguish_not_set_from_zero(conn):
     df = targets.list_targets(conn, year=2022, metrics=("deaths", "accidents_major"))
     assert targets.pick_target(df, "deaths") == scalar(

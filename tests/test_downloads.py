@@ -9,28 +9,11 @@ import io
 
 import openpyxl
 import pandas as pd
-import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from tests.conftest import open_page
 from tests.sqlcheck import day_bounds, scalar
 
 AS_OF = dt.date(2022, 11, 25)
-
-
-@pytest.fixture
-def builders(monkeypatch) -> dict[str, object]:
-    """file name → the builder a download button was given, for the last run."""
-    found: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        found[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name,
-                        **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
-    return found
 
 
 def shown_frame(at, column: str) -> pd.DataFrame:

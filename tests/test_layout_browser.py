@@ -2,14 +2,22 @@
 same rules at a projector's 1280×720; that size is left to `python -m tests.browser PAGE --width 1280 --height 720` to
 keep the CI run short):
 no metric value cut to "…", no horizontal scrollbar on the page, no table header running into
-another. Screenshots of each view go to out/layout/ for people to look at."""
+another. Besides the sample's 2022, the overview of a year without a notice (the start of 2023
+imported, its plan not: every measure unjudged, docs/annual-plan.md). Screenshots of each view
+go to out/layout/ for people to look at."""
 
 from __future__ import annotations
 
 import pytest
 
+from data_access import db
+from sample_data import year2023
 from tests.browser import FINISHED, PAGES, ROOT, chromium, open_and_wait, serve_app
+from tests.test_annual_plan import import_folder
 
+# (screenshot name, page, as-of date)
+VIEWS = [*((name, name, "2022-11-25") for name in PAGES),
+         ("overview-2023-no-plan", "overview", "2023-02-24")]
 SIZES = ((1366, 768), (1920, 1080))
 SHOTS = ROOT / "out" / "layout"
 # In the page's own JavaScript: what a reader would see cut or overlapping.
@@ -47,8 +55,14 @@ PROBLEMS_JS = """
 
 
 @pytest.fixture(scope="module")
-def base(sample_sqlite_url):
-    with serve_app(env={"DATABASE_URL": sample_sqlite_url}) as url:
+def base(sample_sqlite_path, tmp_path_factory):
+    """The sample with the start of 2023 imported through the import's path, not its notice."""
+    path = tmp_path_factory.mktemp("layout") / "sample-2023.sqlite"
+    path.write_bytes(sample_sqlite_path.read_bytes())
+    engine = db.create_bureau_engine(f"sqlite:///{path}")
+    import_folder(engine, year2023.OUT_DIR / "data")
+    engine.dispose()
+    with serve_app(env={"DATABASE_URL": f"sqlite:///{path}"}) as url:
         yield url
 
 
@@ -64,8 +78,8 @@ def test_every_page_and_tab_fits(base, size):
     SHOTS.mkdir(parents=True, exist_ok=True)
     found = {}
     with chromium(width, height) as page:
-        for name in PAGES:
-            open_and_wait(page, f"{base}/{name}?as_of=2022-11-25")
+        for name, address, as_of in VIEWS:
+            open_and_wait(page, f"{base}/{address}?as_of={as_of}")
             _settle(page)
             views = [(name, None)]
             tabs = page.locator('[data-testid="stMain"] [role="tab"]')

@@ -1,5 +1,6 @@
 """The load driver's rules without a server: percentiles, the frontend's reconnect timing, what
-a run showed and what counts as an error, and the report's latency rows."""
+a run showed and what counts as an error (deploy/session.py, which the warm-up shares), and the
+report's latency rows."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from deploy import session as client
 from tests.deploy_tools import loadgen
 
 lg = loadgen()
@@ -28,15 +30,15 @@ def test_percentile_is_the_nearest_rank():
 @pytest.mark.parametrize(("attempt", "low", "high"), [
     (1, 0.25, 0.5), (2, 0.5, 1.0), (3, 1.0, 2.0), (4, 2.0, 4.0), (5, 2.0, 4.0), (12, 2.0, 4.0)])
 def test_reconnect_delay_follows_the_frontend(attempt, low, high):
-    assert lg.reconnect_delay(attempt, 0.0) == low
-    assert low < lg.reconnect_delay(attempt, 0.999) < high
+    assert client.reconnect_delay(attempt, 0.0) == low
+    assert low < client.reconnect_delay(attempt, 0.999) < high
 
 
 def test_health_ping_retries_double_up_to_four_seconds():
-    assert lg.ping_retry_delay(1, 0.5) == pytest.approx(0.1)
-    assert lg.ping_retry_delay(2, 1.0) == pytest.approx(0.2)
-    assert lg.ping_retry_delay(2, 0.0) == pytest.approx(0.14)
-    assert lg.ping_retry_delay(10, 1.0) == pytest.approx(4.0)
+    assert client.ping_retry_delay(1, 0.5) == pytest.approx(0.1)
+    assert client.ping_retry_delay(2, 1.0) == pytest.approx(0.2)
+    assert client.ping_retry_delay(2, 0.0) == pytest.approx(0.14)
+    assert client.ping_retry_delay(10, 1.0) == pytest.approx(4.0)
 
 
 def _delta(path: list[int], **element) -> ForwardMsg:
@@ -50,7 +52,7 @@ def _delta(path: list[int], **element) -> ForwardMsg:
 
 
 def test_page_view_keeps_the_latest_element_at_each_path_and_finds_errors():
-    view = lg.PageView()
+    view = client.PageView()
     view.add(_delta([0, 0], heading={"tag": "h1", "body": "事故控制"}))
     view.add(_delta([0, 1], metric={"label": "死亡人数", "body": "…"}))
     view.add(_delta([0, 1], metric={"label": "死亡人数", "body": "133人"}))
@@ -71,7 +73,7 @@ def test_page_view_keeps_the_latest_element_at_each_path_and_finds_errors():
 
 
 def test_page_view_finds_a_filter_by_its_key():
-    view = lg.PageView()
+    view = client.PageView()
     view.add(_delta([1, 0], selectbox={"id": "$$ID-abc-global.unit", "label": "单位"}))
     view.add(_delta([1, 1], selectbox={"id": "$$ID-def-accidents.sector", "label": "行业"}))
     assert view.widget("global.unit").label == "单位"
@@ -81,11 +83,11 @@ def test_page_view_finds_a_filter_by_its_key():
 def test_latency_rows_leave_out_failed_and_reconnected_runs():
     report = lg.Report(lg.Config(url="http://x"))
     report.renders = [
-        lg.Render("overview", "open", 2.0, [], started=10.0),
-        lg.Render("accidents", "switch", 0.4, [], started=20.0),
-        lg.Render("accidents", "unit", 0.2, [], started=30.0),
-        lg.Render("accidents", "switch", 9.0, [], reconnected=True, started=40.0),
-        lg.Render("mining", "switch", 30.0, ["no script_finished within 120 s"], started=50.0),
+        client.Render("overview", "open", 2.0, [], started=10.0),
+        client.Render("accidents", "switch", 0.4, [], started=20.0),
+        client.Render("accidents", "unit", 0.2, [], started=30.0),
+        client.Render("accidents", "switch", 9.0, [], reconnected=True, started=40.0),
+        client.Render("mining", "switch", 30.0, ["no script_finished within 120 s"], started=50.0),
     ]
     rows = {name: (runs, p50, top) for name, runs, p50, _, top in report.latency_rows()}
     assert rows == {"open (page + WebSocket + run)": (1, 2.0, 2.0),
@@ -96,7 +98,7 @@ def test_latency_rows_leave_out_failed_and_reconnected_runs():
 
 
 def test_the_default_page_is_opened_at_the_root():
-    assert lg.url_path("overview") == "" and lg.url_path("mining") == "mining"
+    assert client.url_path("overview") == "" and client.url_path("mining") == "mining"
 
 
 def test_machine_busy_share_and_this_process_readings():

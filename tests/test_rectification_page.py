@@ -190,7 +190,7 @@ def test_drill_list_follows_the_choice(app, sample_conn):
     listed = at.dataframe[2].value
     overdue = hazard_count(sample_conn, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", DEFAULT, None)
     assert len(listed) == overdue
-    assert any(c.value == f"共 {overdue:,} 项。" for c in at.caption)
+    assert any(c.value == f"共 {overdue:,} 项,按整改期限由早到晚排列。" for c in at.caption)
     at.selectbox(key="rectification.drill.scope").set_value("carried_over")
     at.selectbox(key="rectification.drill.unit").set_value("140431").run()
     listed = at.dataframe[2].value

@@ -10,6 +10,7 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from data_access import rectification as rect
 from tests.sqlcheck import rows as sql_rows
@@ -237,6 +238,25 @@ def test_month_narrows_by_found_or_sign_off_month(conn):
     # a month means nothing to the carried-over list: ignored
     assert rect.count_hidden_dangers(conn, as_of=AS_OF, scope="carried_over", month=3) == \
         expected_count(conn, "carried_over", AS_OF)
+
+
+@pytest.mark.parametrize("month", [None, 3])
+def test_the_years_sign_offs_list_newest_first_and_the_rest_by_deadline(conn, month):
+    as_of, limit = AS_OF, 25
+    span = ("closed_on >= :start AND closed_on <= :as_of" if month is None
+            else "closed_on >= :m1 AND closed_on <= :m31")
+    expected = [code for code, in conn.execute(sa.text(
+        f"SELECT code FROM hidden_dangers WHERE {span} ORDER BY closed_on DESC, id DESC "
+        f"LIMIT {limit}"), {"start": D(2022, 1, 1), "as_of": as_of, "m1": D(2022, 3, 1),
+                            "m31": D(2022, 3, 31)})]
+    listed = rect.list_hidden_dangers(conn, as_of=as_of, scope="closed_in_period", month=month,
+                                      limit=limit)
+    assert list(listed["code"]) == expected and len(expected) == limit
+    by_deadline = [code for code, in conn.execute(sa.text(
+        f"SELECT code FROM hidden_dangers WHERE {SCOPE_SQL['found']} ORDER BY deadline, id "
+        f"LIMIT {limit}"), scope_params(as_of))]
+    assert list(rect.list_hidden_dangers(conn, as_of=as_of, scope="found",
+                                         limit=limit)["code"]) == by_deadline
 
 
 def test_unknown_scope_is_refused(conn):

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from data_access import db, schema
-from tests.conftest import ROOT, open_page, shown
+from tests.conftest import ROOT, as_of_shown, open_page, set_as_of, shown
 from tests.sqlcheck import scalar
 from ui.filters import parse_as_of, parse_unit, year_end_as_of
+from ui.format import cn_date
 from ui.labels import MESSAGES
 from ui.navigation import requested_path
 
@@ -45,7 +46,7 @@ def _texts(at: AppTest) -> str:
 def test_defaults_show_latest_date_whole_city_and_sample_badge(app, sample_sqlite_url):
     at = app.run()
     assert not at.exception
-    assert at.date_input(key="global.as_of").value == LATEST
+    assert as_of_shown(at) == LATEST
     assert at.selectbox(key="global.unit").value == "140400"
     assert at.query_params["as_of"] == "2022-11-25"
     badges = [m.value for m in at.sidebar.markdown if "badge[" in m.value]
@@ -58,18 +59,41 @@ def test_defaults_show_latest_date_whole_city_and_sample_badge(app, sample_sqlit
 
 def test_url_sets_filters_and_changing_them_updates_the_url(app):
     at = open_page(app, "accidents", as_of="2022-06-30", unit="140423")
-    assert at.date_input(key="global.as_of").value == dt.date(2022, 6, 30)
+    assert as_of_shown(at) == dt.date(2022, 6, 30)
     assert at.selectbox(key="global.unit").value == "140423"
     at.selectbox(key="global.unit").set_value("140431").run()
     assert at.query_params["unit"] == "140431"
     at.selectbox(key="global.year").set_value(2021).run()
-    assert at.date_input(key="global.as_of").value == dt.date(2021, 12, 31)
+    assert as_of_shown(at) == dt.date(2021, 12, 31)
     assert at.query_params["as_of"] == "2021-12-31"
+
+
+def test_the_as_of_date_is_picked_in_chinese_within_the_data(app):
+    at = open_page(app, "accidents")
+    assert not at.get("date_input"), "no calendar: its month names follow the browser's language"
+    month, day = at.selectbox(key="global.as_of.month"), at.selectbox(key="global.as_of.day")
+    assert month.options == [f"{m}月" for m in range(1, LATEST.month + 1)]
+    assert day.options == [f"{d}日" for d in range(1, LATEST.day + 1)]
+    set_as_of(at, dt.date(2022, 6, 30))
+    assert at.query_params["as_of"] == "2022-06-30"
+    assert f"至{cn_date(dt.date(2022, 6, 30))}" in " ".join(c.value for c in at.caption)
+    assert [f"{d}日" for d in range(1, 31)] == at.selectbox(key="global.as_of.day").options
+    # Another month keeps the day where it exists, else takes the month's last day …
+    set_as_of(at, dt.date(2021, 3, 31))
+    at.selectbox(key="global.as_of.month").set_value(2).run()
+    assert as_of_shown(at) == dt.date(2021, 2, 28) and at.query_params["as_of"] == "2021-02-28"
+    # … and never passes the latest date in the data.
+    at.selectbox(key="global.year").set_value(2022).run()
+    at.selectbox(key="global.as_of.month").set_value(1).run()
+    at.selectbox(key="global.as_of.day").set_value(31).run()
+    at.selectbox(key="global.as_of.month").set_value(LATEST.month).run()
+    assert as_of_shown(at) == LATEST
+    assert not at.exception and not at.sidebar.warning
 
 
 def test_bad_url_values_fall_back_with_a_notice(app):
     at = open_page(app, "overview", as_of="2030-01-01", unit="XYZ")
-    assert at.date_input(key="global.as_of").value == LATEST
+    assert as_of_shown(at) == LATEST
     assert at.selectbox(key="global.unit").value == "140400"
     warnings = shown(" ".join(w.value for w in at.warning))
     assert "2030-01-01" in warnings and "XYZ" in warnings
@@ -154,7 +178,7 @@ def test_sample_database_build_is_idempotent(tmp_path):
 def test_every_page_renders_early_and_baseline_dates(app, page, as_of):
     at = open_page(app, page, as_of=as_of)
     assert not at.error, [e.value for e in at.error]
-    assert at.date_input(key="global.as_of").value == dt.date.fromisoformat(as_of)
+    assert as_of_shown(at) == dt.date.fromisoformat(as_of)
 
 
 def test_sidebar_menu_names_the_pages_in_chinese_and_keeps_the_filters(app):

@@ -236,6 +236,15 @@ def test_summarize_week_agrees_with_the_lists(conn):
     assert "scorecard_changed" not in without
     assert without == {k: v for k, v in s.items() if k != "scorecard_changed"}
     assert (s["accidents"], s["deaths"]) == (2, 3)
+    for part, keys in (("accidents", {"accidents", "deaths"}),
+                       ("checks", {"sites_checked", "sites_newly_overdue"}),
+                       ("hazards", {"hazards_found", "hazards_closed", "major_opened",
+                                    "major_closed"})):
+        one = weekly.summarize_week(conn, since=SINCE, as_of=AS_OF, scorecard=False,
+                                    parts=(part,))
+        assert one == {k: s[k] for k in keys}
+    with pytest.raises(ValueError):
+        weekly.summarize_week(conn, since=SINCE, as_of=AS_OF, parts=("weather",))
 
 
 def test_an_empty_week_reads_zero(conn):

@@ -45,6 +45,7 @@ from data_access._sql import CITY_CODE
 from data_access.access import Grant
 from ui import data
 from ui.labels import APP_TITLE, AUTH_TEXT, MESSAGES
+from ui.navigation import stop_page
 from ui.safe import md, plain
 from ui.settings import data_admin_enabled
 
@@ -278,11 +279,12 @@ def audited(build: Callable[[], bytes], *, what: str, rows: int | None = None,
 
 
 def _stop(message: str, *, level: str = "error", action=None) -> None:
-    st.title(APP_TITLE)
-    (st.error if level == "error" else st.info)(message, icon=":material/lock:")
-    if action is not None:
-        action()
-    st.stop()
+    def render() -> None:
+        st.title(APP_TITLE)
+        (st.error if level == "error" else st.info)(message, icon=":material/lock:")
+        if action is not None:
+            action()
+    stop_page(render)
 
 
 @st.cache_data(ttl=IDP_PROBE_TTL_S, show_spinner=False)

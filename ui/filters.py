@@ -2,7 +2,8 @@
 `?as_of=YYYY-MM-DD&unit=CODE`, so any view is a shareable link.
 
 The widgets live in the sidebar of `app.py`; their state survives page switches because the
-entry script renders them on every run. URL values are validated: a malformed or out-of-range
+entry script renders them on every run. 数据截至 is picked as 月 and 日 of the 统计年度 above it
+(ui/datepick.py: Chinese whatever the browser's language). URL values are validated: a malformed or out-of-range
 value falls back to the default and the user is told so.
 """
 
@@ -15,11 +16,12 @@ import streamlit as st
 
 from data_access._sql import CITY_CODE
 from ui.data import DataContext
+from ui.datepick import date_select
 from ui.guard import guarded_callback
-from ui.labels import AUTH_TEXT
+from ui.labels import AUTH_TEXT, CHOOSE
 from ui.safe import md
 
-AS_OF_KEY = "global.as_of"
+AS_OF_KEY = "global.as_of"  # the picker's boxes: global.as_of.month, global.as_of.day
 YEAR_KEY = "global.year"
 UNIT_KEY = "global.unit"
 REVIEW_INTERVAL_DAYS = 7
@@ -136,10 +138,9 @@ def _on_year_change(latest: dt.date) -> None:
     st.session_state[STATE_AS_OF] = year_end_as_of(st.session_state[YEAR_KEY], latest)
 
 
-@guarded_callback
-def _on_as_of_change() -> None:
+def _on_as_of_change(as_of: dt.date) -> None:
     st.session_state[STATE_NOTICES] = []
-    st.session_state[STATE_AS_OF] = st.session_state[AS_OF_KEY]
+    st.session_state[STATE_AS_OF] = as_of
 
 
 @guarded_callback
@@ -157,18 +158,18 @@ def render_global_filters(ctx: DataContext) -> Filters:
             st.session_state[STATE_AS_OF], st.session_state[STATE_LATEST], latest))
     st.session_state[STATE_LATEST] = latest
     years = list(ctx.years) or [latest.year]
-    st.session_state[AS_OF_KEY] = st.session_state[STATE_AS_OF]
     st.session_state[YEAR_KEY] = st.session_state[STATE_AS_OF].year
     st.session_state[UNIT_KEY] = st.session_state[STATE_UNIT]
     with st.sidebar:
         st.selectbox("统计年度", years, key=YEAR_KEY,
                      format_func=lambda y: year_label(y, ctx.plan_years),
-                     on_change=_on_year_change, args=(latest,),
+                     on_change=_on_year_change, args=(latest,), placeholder=CHOOSE,
                      help="有数据的年度;没有录入年度工作通知的年度标注“无工作通知”。")
-        st.date_input("数据截至", key=AS_OF_KEY, min_value=earliest, max_value=latest,
-                      format="YYYY-MM-DD", on_change=_on_as_of_change,
-                      help="所有指标按此日期(含当日)统计;默认是数据中的最新日期。")
+        date_select("数据截至", st.session_state[STATE_AS_OF], key=AS_OF_KEY, earliest=earliest,
+                    latest=latest, on_change=_on_as_of_change, with_year=False,
+                    help="统计年度中的月、日;所有指标按此日期(含当日)统计,默认是数据中的最新日期。")
         st.selectbox("单位", list(ctx.units["code"]), key=UNIT_KEY, on_change=_on_unit_change,
+                     placeholder=CHOOSE,
                      format_func=lambda code: "全市" if code == CITY_CODE else ctx.unit_name(code))
         for notice in st.session_state[STATE_NOTICES]:
             st.warning(notice)

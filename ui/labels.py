@@ -12,6 +12,8 @@ SCREEN_LINK = (":material/tv: [会议室大屏](/?kiosk=1)  \n"
                ":gray[全屏轮播各页面,每30秒切换、每5分钟刷新数据;浏览器按 F11 全屏。]")
 SAMPLE_BADGE_HELP = "当前连接的是内置示例数据库:县区名称与代码真实,企业、煤矿、点位、人员和数字均为虚构。"
 CITY_NAME = "全市"
+# What an emptied selectbox shows while the user types to search it (Streamlit's: English).
+CHOOSE = "请选择或输入"
 
 # The data model's code lists (shared with the import and the data-quality checks).
 GRADES, GRADE_ORDER = vocab.GRADES, vocab.GRADE_ORDER
@@ -179,8 +181,9 @@ RECTIFICATION_TEXT = {
                    "双报告 = 截至日期前已向监管部门和职工(代表)大会报告。"
                    "往年结转未销号为往年发现、截至日期仍未销号的隐患,单独列示,不计入本年指标。",
     "drill_hint": "点击上方图中的柱形,可直接列出其背后的隐患;也可在此选择。",
-    "truncated": "共 {total} 项,表中按整改期限由早到晚显示前 {shown} 项;下载内容与表中相同。",
-    "listed": "共 {total} 项。",
+    "truncated": "共 {total} 项,表中按{order}显示前 {shown} 项;下载内容与表中相同。",
+    "listed": "共 {total} 项,按{order}排列。",
+    "by_deadline": "整改期限由早到晚", "by_signoff": "销号日期由近到远",
     "no_tasks": "所选条件下没有重点任务。",
     "none_this_week": "无",
     "all": "全部",
@@ -627,7 +630,7 @@ USERS_TEXT = {
     "token_revoked": "已吊销“{name}”的授权。",
     "audit_title": "审计日志",
     "audit_intro": "登录、登录失败、浏览、下载、简报、导入、撤销和角色变更记录;保留 {days} 天。",
-    "period": "日期范围", "kinds": "类别", "all_kinds": "全部类别", "user_filter": "用户(包含)",
+    "period_start": "起始日期", "period_end": "截止日期", "kinds": "类别", "all_kinds": "全部类别", "user_filter": "用户(包含)",
     "events_count": "共 {count} 条(最多显示 {limit} 条,最新在前)。",
     "at": "时间", "kind": "类别", "client": "客户端地址", "page": "页面", "detail": "详情",
     "rows": "行数",

@@ -9,12 +9,15 @@ Chinese notice instead of Streamlit's English "Page not found" dialog.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 import streamlit as st
 
+from ui.labels import APP_TITLE
 from ui.labels import NAV_TEXT as T
 from ui.safe import md
+from ui.shell import is_routed
 
 
 def render_menu(sections: dict[str, list[st.Page]], query_params: dict[str, str]) -> None:
@@ -50,3 +53,21 @@ def not_found_page(sections: dict[str, list[st.Page]], home: st.Page) -> list[st
         st.page_link(home, label=T["to_overview"], icon=":material/dashboard:")
 
     return [st.Page(render, title=T["not_found_title"], url_path=path, visibility="hidden")]
+
+
+def stop_page(render: Callable[[], None]) -> None:
+    """Show `render` instead of any page and stop the run (a login page, a database error).
+
+    Before the menu exists, it is shown as the page at the browser's address through
+    `st.navigation`, as every page is: so a run that stops early also ends Streamlit's legacy
+    `pages/` handling (the launchers' warm-up relies on it, docs/navigation.md), and no address
+    gets Streamlit's English "Page not found" dialog. Inside a page it is simply drawn."""
+    if not is_routed():
+        path = requested_path(st.context.url, st.get_option("server.baseUrlPath"))
+        pages = [st.Page(render, title=APP_TITLE, default=True, url_path="")]
+        if path and "/" not in path:
+            pages.append(st.Page(render, title=APP_TITLE, url_path=path, visibility="hidden"))
+        st.navigation(pages, position="hidden").run()
+    else:
+        render()
+    st.stop()

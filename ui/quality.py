@@ -44,13 +44,6 @@ def set_aside_workbook(tables: tuple[str, ...]) -> bytes:
     return excel_book(sheets or {T["none_sheet"]: pd.DataFrame()})
 
 
-def set_aside(tables: tuple[str, ...]) -> list[validity.SetAside]:
-    """`validity.summarize_set_aside` read and cached table by table, so that the overview's
-    section and the pages' notices share what each table's pass found."""
-    return [item for name in tables
-            for item in query(validity.summarize_set_aside, tables=(name,))]
-
-
 def _details(found: list[validity.SetAside]) -> None:
     for item in found:
         st.markdown(T["table_line"].format(table=md(table_name(item.table)), rows=f"{item.rows:,}"))
@@ -78,7 +71,7 @@ def render_quality_notice(page: str) -> None:
 
 
 def _notice(page: str) -> None:
-    found = set_aside(PAGE_TABLES[page])
+    found = query(validity.summarize_set_aside, tables=PAGE_TABLES[page])
     if not found:
         return
     total = sum(item.rows for item in found)
@@ -95,7 +88,7 @@ def render_quality_section() -> None:
     if current_scope().unit is not None:
         return
     st.subheader(T["section"], anchor=False)
-    found = set_aside(PAGE_TABLES["overview"])
+    found = query(validity.summarize_set_aside, tables=PAGE_TABLES["overview"])
     if not found:
         st.success(T["all_clean"], icon=":material/verified:")
         return

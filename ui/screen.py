@@ -21,12 +21,12 @@ from data_access import (
     rectification,
     resources,
     scorecard,
+    validity,
 )
 from data_access import forecast as face_forecast
 from data_access import targets as target_data
 from data_access._sql import year_start
 from data_access.geo import load_county_outlines
-from ui import quality
 from ui.data import DataContext, query
 from ui.figures.accidents import HEADLINE_GRADES, build_control_bars, regrade_note
 from ui.figures.mining import build_trajectory
@@ -106,7 +106,8 @@ def header(view_title: str, ctx: DataContext | None, filters: Filters | None) ->
                      f'{cn_date(filters.as_of)}</span>')
         if ctx.is_sample:
             parts.append(f'<span class="sample">{SAMPLE_BADGE}</span>')
-        set_aside = sum(item.rows for item in quality.set_aside(PAGE_TABLES["overview"]))
+        set_aside = sum(item.rows for item in query(validity.summarize_set_aside,
+                                                    tables=PAGE_TABLES["overview"]))
         if set_aside:
             parts.append(f'<span class="quality">{T["set_aside"].format(rows=f"{set_aside:,}")}'
                          '</span>')
@@ -287,7 +288,7 @@ def accidents_view(ctx: DataContext, filters: Filters) -> None:
     with part():
         by_grade = query(accidents.summarize_accidents, by="grade", as_of=as_of, unit=unit)
         counts = dict(zip(by_grade["grade"], by_grade["accidents"]))
-        totals = query(accidents.count_accidents, as_of=as_of, unit=unit)
+        totals = accidents.totals_of(by_grade)
         goals = query(target_data.list_targets, year=filters.year, metrics=ACCIDENT_METRICS)
         cols = st.columns(6)
         for col, grade in zip(cols, GRADE_ORDER):

@@ -52,6 +52,11 @@ def routed() -> Iterator[None]:
         _ROUTED.active = False
 
 
+def is_routed() -> bool:
+    """Whether this run is inside the page app.py chose (st.navigation has been called)."""
+    return getattr(_ROUTED, "active", False)
+
+
 def page_context() -> tuple[DataContext, Filters]:
     """The context `app.py` prepared for this run.
 
@@ -62,7 +67,7 @@ def page_context() -> tuple[DataContext, Filters]:
     which ends the legacy handling for good and runs this page again, routed. The unrouted run
     then stops (docs/navigation.md).
     """
-    if not getattr(_ROUTED, "active", False):
+    if not is_routed():
         runpy.run_path(str(ENTRYPOINT), run_name="__main__")
         st.stop()
     return st.session_state[CONTEXT_KEY], st.session_state[FILTERS_KEY]

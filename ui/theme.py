@@ -36,7 +36,8 @@ def apply_theme(fig: go.Figure, *, height: int = 360, legend: bool = True) -> go
 # that would be squeezed below a readable width wrap onto the next line (stack) instead, so a
 # metric value is never cut to "…" and no table is narrower than its headers. A container keyed
 # "wide-columns" keeps its columns side by side only when each has 36rem (the scorecard's two
-# halves). tests/test_layout_browser.py checks every page and tab at the three sizes.
+# halves); the boxes of a date picker (ui/datepick.py) stay side by side down to 4.5rem each.
+# tests/test_layout_browser.py checks every page and tab at the three sizes.
 LAYOUT_CSS = """<style>
 [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
 [data-testid="stMain"] [data-testid="stColumn"] { min-width: min(100%, 13rem); }
@@ -44,4 +45,5 @@ LAYOUT_CSS = """<style>
   min-width: min(100%, 36rem);
 }
 [data-testid="stMetricLabel"] p { white-space: normal; }
+[data-testid="stMain"] [class*="st-key-datepick-"] [data-testid="stColumn"] { min-width: 4.5rem; }
 </style>"""

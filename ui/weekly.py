@@ -36,6 +36,10 @@ from ui.labels import (
 from ui.safe import md
 
 SECTIONS = ("overview", "accidents", "rectification", "mining", "resources")
+# The counts each page's block shows (`weekly.summarize_week` parts): its label and its lists.
+PARTS = {"overview": weekly.WEEK_PARTS, "accidents": ("accidents",),
+         "rectification": ("tasks", "hazards"), "mining": ("faces",),
+         "resources": ("drills", "checks")}
 MAX_ITEMS = 8
 T = WEEKLY_TEXT
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -221,7 +225,7 @@ def render_week_changes(section: str, ctx: DataContext, filters: Filters, *,
     since, as_of, unit = filters.previous_review, filters.as_of, filters.unit_or_none
     with guard.section():
         counts = query(weekly.summarize_week, since=since, as_of=as_of, unit=unit,
-                       scorecard=False)
+                       scorecard=False, parts=PARTS[section])
         if section == "overview":  # the same read as the block's own list of changes
             counts = {**counts, "scorecard_changed": len(scorecard_changes(since, as_of, unit))}
         label = f"{week_title(since, as_of)}:{headline(section, counts)}"

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from data_access import catalog, constraints, schema, vocab
+from data_access import access, catalog, constraints, schema, vocab
 from data_access._sql import CITY_CODE
 from data_access.accident_rules import grade_for
 from data_access.importing import parse
@@ -666,6 +666,17 @@ def data_version(conn: sa.Connection) -> tuple[int, int]:
     return catalog.get_data_version(conn) or (0, 0)
 
 
+def _check_roles(rows: list[Row], problems: _Collector) -> None:
+    """A county user has one unit, the other roles none (`access.role_unit_problem`; checked
+    once the unit is resolved: 长治市 is the whole city, no county)."""
+    spec = SPECS_BY_TABLE["app_users"]
+    for row in (r for r in rows if r.ok):
+        reason = access.role_unit_problem(row.values.get("role"), row.values.get("unit_code"))
+        if reason:
+            _report(problems, row, spec.field("unit_code").header,
+                    row.refs.get("unit_code", ""), reason)
+
+
 def _accident_warnings(rows: list[Row], warnings: list[Problem]) -> None:
     """Reported grades that disagree with 国务院令第493号: imported as reported, but said."""
     for row in (r for r in rows if r.ok):
@@ -726,6 +737,7 @@ def analyse(conn: sa.Connection, files: list[SourceFile], *,
         spec = SPECS_BY_TABLE[table]
         rows[:] = _check_duplicates(spec, rows, problems)
     _resolve_references(conn, rows_by_table, units, problems)
+    _check_roles(rows_by_table.get("app_users", []), problems)
     if "accidents" in rows_by_table:
         _fill_accident_codes(rows_by_table["accidents"])
         rows_by_table["accidents"][:] = _check_duplicates(

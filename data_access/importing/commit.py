@@ -26,6 +26,7 @@ from data_access.importing.analyse import (
     normal_value,
     row_json,
 )
+from data_access.importing.spec import TABLE_ORDER
 
 BATCH_ROWS = 2000
 IN_BATCH = 500
@@ -107,13 +108,15 @@ def commit_plan(engine: sa.Engine, plan: Plan, *, user: str | None = None,
         counts = rollups.Maintainer(conn)
         batch_id = start_batch(conn, kind="import", files=files, user=user, client=client)
         ids: dict[tuple[str, str], object] = {}
+        now = _now()
         for name, changes in plan.tables.items():
             table = changes.spec.sa_table
             pk = _pk(table)
+            stamp = dict(zip(changes.spec.stamp, (now, user))) if changes.spec.stamp else {}
             if progress is not None:
                 progress(name)
             if changes.new:
-                rows = [_resolve(values, ids) for values in changes.new]
+                rows = [{**_resolve(values, ids), **stamp} for values in changes.new]
                 for start in range(0, len(rows), BATCH_ROWS):
                     conn.execute(table.insert(), rows[start:start + BATCH_ROWS])
                 by = changes.spec.key[0] if len(changes.spec.key) == 1 else None
@@ -130,7 +133,7 @@ def commit_plan(engine: sa.Engine, plan: Plan, *, user: str | None = None,
             counts.before(name, changed_ids)
             for change in changes.changed:
                 conn.execute(table.update().where(pk == change.id)
-                             .values(**_resolve(change.after, ids)))
+                             .values(**_resolve(change.after, ids), **stamp))
             counts.after(name, changed_ids)
             _log(conn, batch_id, name, "update",
                  [(c.id, row_json(c.before)) for c in changes.changed])
@@ -208,11 +211,10 @@ def undo_latest(engine: sa.Engine, *, user: str | None = None) -> BatchInfo:
         changes = conn.execute(sa.select(c.table_name, c.action, c.row_key, c.before)
                                .where(c.batch_id == batch.id).order_by(c.id)).all()
         counts = rollups.Maintainer(conn)
-        order = {t.name: i for i, t in enumerate(schema.TABLES_IN_LOAD_ORDER)}
         by_table: dict[str, list] = {}
         for change in changes:
             by_table.setdefault(change.table_name, []).append(change)
-        for name in sorted(by_table, key=order.get, reverse=True):  # children first
+        for name in sorted(by_table, key=TABLE_ORDER.get, reverse=True):  # children first
             table = schema.metadata.tables[name]
             pk = _pk(table)
             added = [_typed_key(table, ch.row_key) for ch in by_table[name]
@@ -220,7 +222,7 @@ def undo_latest(engine: sa.Engine, *, user: str | None = None) -> BatchInfo:
             counts.before(name, added)
             for start in range(0, len(added), IN_BATCH):
                 conn.execute(table.delete().where(pk.in_(added[start:start + IN_BATCH])))
-        for name in sorted(by_table, key=order.get):  # parents first
+        for name in sorted(by_table, key=TABLE_ORDER.get):  # parents first
             table = schema.metadata.tables[name]
             pk = _pk(table)
             updated = [_decode(table, ch.before) for ch in by_table[name]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from data_access import schema, vocab
+from data_access import access, schema, vocab
 
 # Sheets of the template that hold no data: the guide, the drop-down lists, and the sheet on
 # which a file declares the tables it holds completely (read by the import).
@@ -61,6 +61,8 @@ class SheetSpec:
     aliases: tuple[str, ...] = ()
     scope_column: str | None = "unit_code"  # how a complete file may be limited to one unit
     note: str = ""
+    # (time column, user column) set on every row the import adds or changes: who and when
+    stamp: tuple[str, str] | None = None
 
     @property
     def sa_table(self) -> sa.Table:
@@ -451,6 +453,22 @@ SPECS += (
     ), aliases=("记分卡", "年度目标记分卡"), scope_column=None),
 )
 
+# The role table (docs/security.md): kept by the data administrator like any other table, but
+# no part of the bureau's data (`make load` leaves it alone).
+SPECS += (
+    SheetSpec("app_users", "用户与角色", (
+        _text("principal", "登录名", "统一身份认证的登录名;按身份提供方的组授权时写“group:组名”",
+              "zhangsan", aliases=("用户名", "账号", "用户")),
+        _code("role", "角色", access.ROLES, "局领导、市局科室、县区或数据管理员", "县区"),
+        _unit(required=False, help_text="县区角色所属的县区(名称或代码);其他角色留空"),
+        _text("name", "姓名或说明", "可不填", "张某某(襄垣县应急管理局)", required=False,
+              aliases=("姓名", "说明")),
+    ), aliases=("用户角色", "用户名单"), scope_column=None, stamp=("updated_at", "updated_by"),
+        note="每个登录名(或 group:组名)一行;角色在用户下次点击时生效。"),
+)
+
 SPECS_BY_TABLE = {spec.table: spec for spec in SPECS}
-TABLE_ORDER = {table.name: i for i, table in enumerate(schema.TABLES_IN_LOAD_ORDER)}
+# The order tables are written in (parents first) and undone in (children first).
+TABLE_ORDER = {table.name: i for i, table in
+               enumerate((*schema.TABLES_IN_LOAD_ORDER, schema.app_users))}
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, metric_values, open_page
+from tests.conftest import ROOT, as_of_shown, metric_values, open_page
 from tests.hostile import dirty
 from tests.scratch_db import scratch_url
 from tests.sqlcheck import scalar
@@ -135,7 +135,7 @@ def test_ledger_and_other_figures_leave_out_exactly_the_unusable_rows(monkeypatc
 def test_the_as_of_date_is_not_moved_by_rows_dated_in_the_future(monkeypatch, dirty_url):
     at = _open(monkeypatch, dirty_url, "overview")
     assert at.query_params["as_of"] in ("2022-11-25", ["2022-11-25"])
-    assert at.date_input(key="global.as_of").value == AS_OF
+    assert as_of_shown(at) == AS_OF
 
 
 @pytest.mark.parametrize("view", ["overview", "scorecard", "accidents", "rectification",
