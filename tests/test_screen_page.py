@@ -132,3 +132,21 @@ def test_the_screen_reloads_itself_once_the_quiet_hour_has_come(app):
     at.query_params["reload"] = "off"
     at.run()
     assert reload_scripts(at) == 0
+
+
+def test_the_map_is_drawn_on_every_view_of_a_rotation_with_it_hidden_on_the_others(app):
+    # rotate=3600: the same place in the rotation for both runs, so the two orders show
+    # one each of the two views (each in a session of its own).
+    shown = {}
+    for order in ("overview,resources", "resources,overview"):
+        at = AppTest.from_file(app._script_path, default_timeout=60)
+        at.query_params.update({"kiosk": "1", "views": order, "rotate": "3600"})
+        at.run()
+        assert not at.exception
+        title = next(h.body for h in at.get("html") if 'class="view"' in h.body)
+        hidden = any('<span class="screen-map-off">' in h.body for h in at.get("html"))
+        assert len(at.get("deck_gl_json_chart")) == 1, order
+        shown["应急资源" if "应急资源" in title else "态势总览"] = hidden
+    assert shown == {"应急资源": False, "态势总览": True}
+    app.query_params.update({"kiosk": "1", "views": "overview,accidents"})
+    assert not app.run().get("deck_gl_json_chart"), "no map where the rotation has none"

@@ -405,7 +405,7 @@ def map_panel(ctx: DataContext, filters: Filters, *, shown: bool
               ) -> tuple[DeltaGenerator, pd.DataFrame | None]:
     """一张图's map, the first part of every view of a rotation that includes it, hidden on the
     others. A deck.gl chart taken off the page stays in the browser's memory with its WebGL
-    context and data (about 1.4 MiB each time; docs/screen.md); one kept on the page is only
+    context and data (about 1.2 MiB each time; docs/screen.md); one kept on the page is only
     redrawn. Returns the column beside the map and the records drawn (None if the map failed)."""
     unit, as_of = filters.unit_or_none, filters.as_of
     k = _scale()

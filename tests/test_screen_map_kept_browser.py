@@ -1,0 +1,33 @@
+"""The one-map view's chart is never taken off the page: a deck.gl chart removed from the page
+stayed in the browser's memory with its WebGL context and data (about 1.2 MiB each time the
+view went round; docs/screen.md). In a rotation with 应急资源, the same canvas must stay in the
+page across view changes, hidden on the other views and shown again on 应急资源.
+
+The test waits for events (the view title changing), each with a generous limit.
+"""
+
+from __future__ import annotations
+
+from tests.browser import chromium, open_and_wait, serve_app
+from tests.test_screen_restart import TITLE, wait_for_next_view
+
+CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+
+
+def test_the_map_stays_on_the_page_across_view_changes(sample_sqlite_url):
+    with serve_app({"DATABASE_URL": sample_sqlite_url}) as base, chromium() as page:
+        open_and_wait(page, f"{base}/?kiosk=1&rotate=5&views=resources,scorecard",
+                      timeout_ms=120_000)
+        page.wait_for_selector(CANVAS, state="attached", timeout=120_000)
+        page.evaluate(f"document.querySelector('{CANVAS}').__kept = 'first'")
+        seen = {page.locator(TITLE).inner_text()}
+        shown = next(iter(seen))
+        for _ in range(4):  # both views, twice
+            shown = wait_for_next_view(page, shown)
+            seen.add(shown)
+            canvases = page.locator(CANVAS)
+            assert canvases.count() == 1
+            assert canvases.evaluate("c => c.__kept") == "first", f"the chart was redrawn anew on {shown}"
+            visible = canvases.is_visible()
+            assert visible == (shown == "应急资源"), (shown, visible)
+        assert seen == {"应急资源", "目标考核"}
