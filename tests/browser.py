@@ -128,3 +128,24 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def audit_events(engine) -> list[tuple[str, str | None]]:
+    """(kind, user name) of every audit-log row."""
+    import sqlalchemy as sa
+
+    from data_access import schema
+
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.audit_log.c.kind, schema.audit_log.c.user_name))
+        return [tuple(r) for r in rows]
+
+
+def wait_for_audit_event(engine, wanted: tuple[str, str | None], seconds: float = 60) -> None:
+    """Events are written by the app's background thread: poll for one."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if wanted in audit_events(engine):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"{wanted} not in {audit_events(engine)}")

@@ -33,6 +33,7 @@ from tests.browser import (
     free_port,
     open_and_wait,
     serve_app,
+    wait_for_audit_event,
 )
 from ui.labels import AUTH_TEXT, USERS_TEXT
 
@@ -200,20 +201,6 @@ def provider_session(page) -> list[dict]:
             and c["domain"] == "127.0.0.1"]
 
 
-def events(engine) -> list[tuple[str, str | None]]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
-            sa.select(schema.audit_log.c.kind, schema.audit_log.c.user_name))]
-
-
-def wait_for_event(engine, wanted: tuple[str, str | None], seconds: float = 60) -> None:
-    """Events are written by the app's background thread: poll for one."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if wanted in events(engine):
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"{wanted} not in {events(engine)}")
 
 
 def test_a_leader_logs_in_sees_every_unit_and_logs_out(oidc):
@@ -225,7 +212,7 @@ def test_a_leader_logs_in_sees_every_unit_and_logs_out(oidc):
         open_and_wait(page, f"{oidc['app']}/accidents?unit={oidc['other']}", WAIT_MS)
         assert "无权查看该单位" not in page.locator("body").inner_text()
         assert f"unit={oidc['other']}" in page.url
-        wait_for_event(oidc["engine"], ("login", "wang.leader"))
+        wait_for_audit_event(oidc["engine"], ("login", "wang.leader"))
         assert provider_session(page)
         # 退出登录: the provider asks to confirm, then sends the browser back, logged out.
         page.get_by_role("button", name=AUTH_TEXT["logout_button"]).click()
@@ -235,7 +222,7 @@ def test_a_leader_logs_in_sees_every_unit_and_logs_out(oidc):
         settle(page)
         assert AUTH_TEXT["not_logged_in"] in main_text(page)
         assert not menu(page)
-        wait_for_event(oidc["engine"], ("logout", "wang.leader"))
+        wait_for_audit_event(oidc["engine"], ("logout", "wang.leader"))
         # The provider's session ended too; the app's link to its page stays logged out.
         assert not provider_session(page)
         open_and_wait(page, f"{oidc['app']}/accidents", WAIT_MS)
@@ -260,7 +247,7 @@ def test_a_county_user_after_a_wrong_password_sees_the_own_unit_only(oidc):
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
         assert "无权查看该单位" in sidebar and f"unit={oidc['county']}" in page.url
         assert other not in main_text(page)
-        wait_for_event(oidc["engine"], ("login", "li.county"))
+        wait_for_audit_event(oidc["engine"], ("login", "li.county"))
 
 
 def test_a_cancelled_login_returns_to_the_chinese_login_page(oidc):
@@ -300,7 +287,7 @@ def test_a_login_without_a_role_is_told_in_chinese(oidc):
         log_in(page, oidc, "newcomer")
         assert AUTH_TEXT["no_role"].format(user="newcomer") in main_text(page)
         assert not menu(page)
-        wait_for_event(oidc["engine"], ("login_failed", "newcomer"))
+        wait_for_audit_event(oidc["engine"], ("login_failed", "newcomer"))
 
 
 def test_the_provider_down_gets_the_chinese_page(oidc):

@@ -18,12 +18,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from data_access import access, catalog, db, schema
 from data_access._sql import CITY_CODE
 from deploy.cluster import NGINX, NGINX_USER
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, FINISHED, free_port, serve_app
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FINISHED,
+    free_port,
+    serve_app,
+    wait_for_audit_event,
+)
 from tests.deploy_tools import install_deploy_tools
 
 SECRET = "proxy-secret-for-the-test-0123456789"
@@ -156,20 +162,6 @@ def browse(url: str, *, credentials: dict | None = None, headers: dict | None = 
             browser.close()
 
 
-def events(engine) -> list[tuple[str, str | None]]:
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(schema.audit_log.c.kind, schema.audit_log.c.user_name))
-        return [tuple(r) for r in rows]
-
-
-def wait_for_event(engine, wanted: tuple[str, str | None], seconds: float = 30) -> None:
-    """Events are written by the app's background thread: poll for one."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if wanted in events(engine):
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"{wanted} not in {events(engine)}")
 
 
 def test_two_users_log_in_through_nginx_with_their_roles(proxied):
@@ -182,8 +174,8 @@ def test_two_users_log_in_through_nginx_with_their_roles(proxied):
                           credentials={"username": "li", "password": USERS["li"]})
     assert status == 200 and f"li · 县区({names[proxied['county']]})" in text
     assert "无权查看该单位" in text
-    wait_for_event(proxied["engine"], ("login", "wang"))
-    wait_for_event(proxied["engine"], ("login", "li"))
+    wait_for_audit_event(proxied["engine"], ("login", "wang"))
+    wait_for_audit_event(proxied["engine"], ("login", "li"))
 
 
 def test_a_wrong_password_gets_the_chinese_page(proxied):
@@ -195,7 +187,7 @@ def test_a_wrong_password_gets_the_chinese_page(proxied):
 def test_a_forged_header_straight_to_the_app_is_refused(proxied):
     text, status = browse(proxied["app"], headers={"X-Remote-User": "wang"})
     assert "访问被拒绝" in text and "局领导" not in text
-    wait_for_event(proxied["engine"], ("login_failed", "wang"))
+    wait_for_audit_event(proxied["engine"], ("login_failed", "wang"))
     text, _ = browse(proxied["app"], headers={"X-Remote-User": "wang",
                                               "X-Proxy-Secret": "guessed-secret-000000000"})
     assert "访问被拒绝" in text
