@@ -45,22 +45,20 @@ def test_map_shows_outlines_sites_and_a_tooltip_offline(sample_sqlite_url):
         canvas.wait_for(state="visible")
         canvas.scroll_into_view_if_needed()
         box = canvas.bounding_box()
+        # Each kind in its own shape, on the map and in the legend under it.
+        check_marker_shapes(page, box, sites, page_view(load_county_outlines(), unit=None))
+        check_legend(page, min_px=14)
         x, y = screen_point(float(team["lat"]), float(team["lon"]), box)
         tooltip = hover_until_tooltip(page, x, y)
         text = tooltip.inner_text()
         page.screenshot(path=str(OUT))
-        # Each kind in its own shape, on the map and in the legend under it.
-        page.mouse.move(1, 1)
-        tooltip.wait_for(state="hidden", timeout=60_000)
-        check_marker_shapes(page, box, sites, page_view(load_county_outlines(), unit=None))
-        check_legend(page, min_px=14)
         # A click selects the site: the page reruns and shows its inventory beside the map.
         page.mouse.click(x, y)
         page.wait_for_timeout(800)
         page.wait_for_selector(FINISHED, timeout=60_000)
         card = page.locator('[data-testid="stMarkdownContainer"]', has_text=team["name"])
-        card.first.wait_for(timeout=20_000)
-        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=20_000)
+        card.first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
         page.screenshot(path=str(SELECTED))
     assert team["name"] in text
     assert "救援队伍" in text and "重点装备" in text and "联系人岗位" in text
