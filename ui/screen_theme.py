@@ -151,6 +151,8 @@ footer {{ display: none !important; }}
   padding-top: {px(6, scale)} !important; padding-bottom: {px(6, scale)} !important; }}
 .stApp .sc-table th {{ color: {MUTED} !important; }}
 .stApp .sc-table td.sc-name {{ min-width: 8.5em; }}
+.stApp .sc-table td.sc-change {{ white-space: normal; }}
+.stApp .sc-table td.sc-num small {{ display: block; margin-left: 0; }}
 .stApp .sc-table small {{ font-size: {s["note"]} !important; color: {MUTED} !important; }}
 .stApp .sc-table .sc-section td {{ background: #1d2a42 !important; color: {TEXT} !important;
   font-size: {s["table"]} !important; }}
