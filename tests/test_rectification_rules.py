@@ -259,6 +259,22 @@ def test_the_years_sign_offs_list_newest_first_and_the_rest_by_deadline(conn, mo
                                          limit=limit)["code"]) == by_deadline
 
 
+@pytest.mark.parametrize("scope", ["open", "overdue", "age_1_30"])
+def test_open_lists_merge_the_never_signed_off_and_the_signed_off_later(conn, scope):
+    """At an earlier day an open item either has no sign-off date or was signed off after
+    the day; the list reads the two apart and must give the same first rows as one query."""
+    limit = 40
+    where = SCOPE_SQL[scope]
+    expected = conn.execute(sa.text(
+        f"SELECT code, closed_on FROM hidden_dangers WHERE {where} ORDER BY deadline, id "
+        f"LIMIT {limit}"), {k: v for k, v in scope_params(EARLIER).items()
+                            if f":{k}" in where}).all()
+    assert {closed is None for _, closed in expected} == {True, False}
+    listed = rect.list_hidden_dangers(conn, as_of=EARLIER, scope=scope, limit=limit)
+    assert list(listed["code"]) == [code for code, _ in expected]
+    assert listed["closed_on"].isna().all()
+
+
 def test_unknown_scope_is_refused(conn):
     with pytest.raises(ValueError):
         rect.count_hidden_dangers(conn, as_of=AS_OF, scope="everything")
