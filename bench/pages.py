@@ -1,15 +1,18 @@
 """Render time and rows fetched per page, cold and warm cache.
 
     python bench/pages.py [--url DATABASE_URL] [--repeat 5] [--views resources,accidents]
-                          [--no-compare] [--audit]
+                          [--no-compare] [--cold-engine] [--audit]
 
 Each page is rendered through `app.py` with Streamlit's AppTest (in-process, no browser): the
 time is server-side script time, including the shell (filters, navigation). "first" is the
 view's first render in this process with Streamlit's caches cleared: it also pays one-time
 Python costs (modules imported, plotly's validators built for a new kind of chart) that a
-server pays once after it starts. "cold" is the median of --repeat more renders with the caches
-cleared each time: what a user meets after an import or when the cached figures expire, and what
-the 1 s budget applies to. "warm" is the median of as many cached renders.
+server pays once after it starts. "cold" is the median of --repeat more renders with the data
+and chart caches cleared each time (`st.cache_data` and `ui.memo`'s charts), the database engine
+and its open connections kept: what a user meets after an import (`ui.data.data_changed` clears
+the data cache; the charts are keyed by their data) or when the cached figures expire, and what
+the 1 s budget applies to. With --cold-engine, cold clears every cache, engines too, so each
+cold render also connects and reads what the database enforces again, as a new process does. "warm" is the median of as many cached renders.
 "rows" counts the rows the database returned to the page (cursor fetches). The warm time is
 split into "data" (reads through `ui.data`, cached or not), "figures" (building charts, maps and
 tables in `ui.figures`, and handing charts and maps to Streamlit) and "other" (the rest of the
@@ -157,11 +160,17 @@ def share_script_cache() -> None:
     app_test.ScriptCache = lambda: shared
 
 
+COLD_ENGINE = False  # --cold-engine: cold renders clear the engines too
+
+
 def render(page: str, params: dict[str, str], *, cold: bool = False
            ) -> tuple[float, int, dict[str, float]]:
     """Seconds, rows fetched and seconds per part (`Split`) for one render of `page` through
-    app.py; `cold` clears every cache first."""
+    app.py; `cold` clears the data and chart caches first (and the engines with
+    COLD_ENGINE)."""
     import streamlit as st
+
+    from ui import memo
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params.update(params)
@@ -169,7 +178,9 @@ def render(page: str, params: dict[str, str], *, cold: bool = False
     at.switch_page(f"pages/{page}.py")
     if cold:
         st.cache_data.clear()
-        st.cache_resource.clear()
+        memo._built.clear()
+        if COLD_ENGINE:
+            st.cache_resource.clear()
     COUNTER.rows = 0
     SPLIT.reset()
     started = time.perf_counter()
@@ -255,11 +266,15 @@ def main() -> None:
     parser.add_argument("--views", help="comma-separated row labels to measure (default: all)")
     parser.add_argument("--no-compare", dest="compare", action="store_false",
                         help="skip the naive and DuckDB comparison")
+    parser.add_argument("--cold-engine", action="store_true",
+                        help="cold renders also clear the engines (a new connection each)")
     parser.add_argument("--audit", action="store_true",
                         help="render times with and without the audit log")
     args = parser.parse_args()
     if args.url:
         os.environ["DATABASE_URL"] = args.url
+    global COLD_ENGINE
+    COLD_ENGINE = args.cold_engine
     if args.audit:
         audit_cost(args.repeat)
         return

@@ -215,9 +215,9 @@ hidden_dangers = sa.Table(
     # scope's first deadline until the list is full (rectification.scope_conditions).
     sa.Index("ix_hd_deadline_list", "deadline", "id", "found_on", "closed_on", "level",
              "unit_code", "sector_code", "regulator_reported_on", "congress_reported_on"),
-    # The open items' lists (never signed off) in deadline order, without walking past the
-    # items signed off since (rectification._first_open). Partial where the backend allows:
-    # only the open items; MariaDB keeps every row, NULL sign-off dates first.
+    # The items never signed off, in deadline order: the open items' lists at the latest day,
+    # without walking past every item signed off since (rectification._signed_off_after).
+    # Partial where the backend allows; MariaDB keeps every row, NULL sign-off dates first.
     sa.Index("ix_hd_open_list", "closed_on", "deadline", "id", "found_on", "level",
              "unit_code", "sector_code", "regulator_reported_on", "congress_reported_on",
              postgresql_where=sa.text("closed_on IS NULL"),

@@ -97,10 +97,15 @@ def _milliseconds(seconds: float) -> int:
 
 
 def _postgres_limit(seconds: float) -> Callable:
+    """The pages' session: statements stopped after `seconds`, and no JIT compilation. The
+    pages' statements are short reads over indexes, but on a large ledger their estimated cost
+    passes `jit_above_cost`, and compiling then took longer than the read (0.46 s of a 1.4 s
+    list at 20M hidden dangers, docs/performance.md)."""
     def limit(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"SET statement_timeout = {_milliseconds(seconds)}")
+            cursor.execute("SET jit = off")
         finally:
             cursor.close()
         dbapi_connection.commit()

@@ -103,7 +103,7 @@ task_tab, hazard_tab = st.tabs([TEXT["tasks_tab"], TEXT["hazards_tab"]], key="re
                                bind="query-params")
 
 # ---- key tasks ---------------------------------------------------------------------------
-with task_tab, section():
+def render_task_tab() -> None:
     tasks = key_tasks()
     if tasks.empty:
         st.info(TEXT["no_tasks"])
@@ -263,8 +263,12 @@ def render_hazard_tab() -> None:
                             icon=":material/download:", key="rectification.hazards.excel")
 
 
-# Only the open tab runs: the ledger's aggregates are the page's heaviest queries, so they are
-# not computed while the key-task checklist is on screen (the tab is kept in the URL).
+# Only the open tab runs (the tab is kept in the URL): the ledger's aggregates are the page's
+# heaviest queries, so they are not computed while the key-task checklist is on screen, nor
+# the checklist's chart and table while the ledger is.
+if task_tab.open:
+    with task_tab, section():
+        render_task_tab()
 if hazard_tab.open:
     with hazard_tab, section():
         render_hazard_tab()

@@ -165,19 +165,19 @@ def chart(at, index: int) -> dict[str, dict]:
 @pytest.mark.parametrize("as_of", [DEFAULT, EARLIER])
 def test_hazard_figures_by_unit_and_month_match_sql(app, sample_conn, as_of):
     at = open_page(app, "rectification", as_of=as_of.isoformat(), **HAZARD_TAB)
-    by_unit = chart(at, 1)
+    by_unit = chart(at, 0)
     overdue = dict(rows(sample_conn, f"SELECT unit_code, COUNT(*) FROM hidden_dangers "
                                 f"WHERE {THIS_YEAR} AND {OPEN} AND deadline < :as_of "
                                 "GROUP BY unit_code", start=dt.date(2022, 1, 1), as_of=as_of))
     trace = by_unit["超期未整改"]
     assert {d[2]: x for d, x in zip(trace["customdata"], values(trace["x"]))} == {
         d[2]: overdue.get(d[2], 0) for d in trace["customdata"]}
-    place = at.dataframe[1].value.set_index("县区")
+    place = at.dataframe[0].value.set_index("县区")
     found = dict(rows(sample_conn, "SELECT u.name, COUNT(*) FROM hidden_dangers h JOIN units u "
                               f"ON u.code = h.unit_code WHERE {THIS_YEAR} GROUP BY u.name",
                       start=dt.date(2022, 1, 1), as_of=as_of))
     assert place["发现隐患"].to_dict() == found
-    by_month = chart(at, 2)
+    by_month = chart(at, 1)
     closed = dict(rows(sample_conn, "SELECT CAST(strftime('%m', closed_on) AS INTEGER), COUNT(*) "
                                "FROM hidden_dangers WHERE closed_on >= :start "
                                "AND closed_on <= :as_of GROUP BY 1",
@@ -187,36 +187,39 @@ def test_hazard_figures_by_unit_and_month_match_sql(app, sample_conn, as_of):
 
 def test_drill_list_follows_the_choice(app, sample_conn):
     at = open_page(app, "rectification", as_of=DEFAULT.isoformat(), **HAZARD_TAB)
-    listed = at.dataframe[2].value
+    listed = at.dataframe[1].value
     overdue = hazard_count(sample_conn, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", DEFAULT, None)
     assert len(listed) == overdue
     assert any(c.value == f"共 {overdue:,} 项,按整改期限由早到晚排列。" for c in at.caption)
     at.selectbox(key="rectification.drill.scope").set_value("carried_over")
     at.selectbox(key="rectification.drill.unit").set_value("140431").run()
-    listed = at.dataframe[2].value
+    listed = at.dataframe[1].value
     assert len(listed) == hazard_count(sample_conn, f"found_on < :start AND {OPEN}", DEFAULT, "140431")
     assert set(listed["县区"]) == {"沁源县"}
     at.selectbox(key="rectification.drill.scope").set_value("found")
     at.selectbox(key="rectification.drill.unit").set_value("140400").run()
     found = hazard_count(sample_conn, THIS_YEAR, DEFAULT, None)
-    assert len(at.dataframe[2].value) == 1000 < found
+    assert len(at.dataframe[1].value) == 1000 < found
     assert any(c.value.startswith(f"共 {found:,} 项,表中") for c in at.caption)
 
 
 def test_unit_filter_keeps_the_drill_inside_the_unit(app, sample_conn):
     at = open_page(app, "rectification", as_of=DEFAULT.isoformat(), unit="140426", **HAZARD_TAB)
     assert at.selectbox(key="rectification.drill.unit").options == ["黎城县"]
-    assert set(at.dataframe[2].value["县区"]) <= {"黎城县"}
-    assert len(at.dataframe[2].value) == hazard_count(
+    assert set(at.dataframe[1].value["县区"]) <= {"黎城县"}
+    assert len(at.dataframe[1].value) == hazard_count(
         sample_conn, f"{THIS_YEAR} AND {OPEN} AND deadline < :as_of", DEFAULT, "140426")
-    assert any("不随左侧“单位”筛选" in c.value for c in at.caption)
 
+
+def test_a_county_view_is_told_the_checklist_is_the_citys(app):
+    at = open_page(app, "rectification", as_of=DEFAULT.isoformat(), unit="140426")
+    assert any("不随左侧“单位”筛选" in c.value for c in at.caption)
 
 
 def test_sector_view_of_the_ledger_matches_sql(app, sample_conn):
     at = open_page(app, "rectification", as_of=EARLIER.isoformat(), unit="140423", **HAZARD_TAB)
     at.segmented_control(key="rectification.hazards.dimension").set_value("sector").run()
-    place = at.dataframe[1].value.set_index("行业领域")
+    place = at.dataframe[0].value.set_index("行业领域")
     expected = rows(sample_conn, "SELECT s.name, COUNT(*), "
                             f"SUM(CASE WHEN {OPEN} AND deadline < :as_of THEN 1 ELSE 0 END) "
                             "FROM hidden_dangers h JOIN sectors s ON s.code = h.sector_code "

@@ -7,8 +7,9 @@ Create Date: 2026-12-05 04:00:00
 The lists of open and overdue items (`rectification.list_hidden_dangers`) walked
 `ix_hd_deadline_list` from the year's first deadline past every item signed off since, a number
 that grows with the ledger. This index holds the items without a sign-off date in deadline
-order; on PostgreSQL and SQLite it is partial (those rows alone), MariaDB has no partial
-indexes and keeps every row, NULL sign-off dates first (docs/performance.md).
+order, which at the latest day are the open items; on PostgreSQL and SQLite it is partial
+(those rows alone), MariaDB has no partial indexes and keeps every row, NULL sign-off dates
+first (docs/performance.md).
 
 Idempotent: a database created with `create_all` by this release already has it.
 
