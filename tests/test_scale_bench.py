@@ -12,15 +12,20 @@ import sqlalchemy as sa
 from data_access import rectification, rollups, schema, weekly
 from tests import sqlcheck
 
-SCALE = Path(__file__).resolve().parent.parent / "bench" / "scale.py"
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+SCALE = BENCH / "scale.py"
 AS_OF = dt.date(2022, 11, 25)
 
 
-def _scale_module():
-    spec = importlib.util.spec_from_file_location("bench_scale", SCALE)
+def _bench_module(path: Path = SCALE):
+    spec = importlib.util.spec_from_file_location(f"bench_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _scale_module():
+    return _bench_module(SCALE)
 
 
 def test_builds_scaled_database(tmp_path):
@@ -70,6 +75,22 @@ def test_builds_scaled_database(tmp_path):
             conn, "SELECT count(*) FROM hidden_dangers WHERE level = 'major' "
                   "AND closed_on > :s AND closed_on <= :d", s=since, d=AS_OF)
     engine.dispose()
+
+
+@pytest.mark.parametrize("as_of", [None, "2022-06-30"])
+def test_drill_list_bench_lists_the_same_rows_read_either_way(tmp_path, monkeypatch, capsys,
+                                                              as_of):
+    """bench/lists.py times each list as read and by the deadline walk: on a scaled copy the
+    two list the same rows for every scope, at the latest day and an earlier one."""
+    url = f"sqlite:///{tmp_path / 'scale.sqlite'}"
+    _scale_module().build(url, hidden_dangers=3000, accidents=0, faces=0)
+    argv = ["lists.py", "--url", url, "--repeat", "1", *(["--as-of", as_of] if as_of else [])]
+    monkeypatch.setattr("sys.argv", argv)
+    _bench_module(BENCH / "lists.py").main()
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    assert set(lines) == set(rectification.HAZARD_SCOPES)
+    assert {fields[-1] for fields in lines.values()} == {"yes"}
+    assert all(int(fields[3]) > 0 for fields in lines.values())
 
 
 def test_scaled_sites_copy_the_sample_sites_with_their_items_and_checks(tmp_path):

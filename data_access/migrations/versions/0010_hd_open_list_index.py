@@ -11,6 +11,11 @@ order, which at the latest day are the open items; on PostgreSQL and SQLite it i
 (those rows alone), MariaDB has no partial indexes and keeps every row, NULL sign-off dates
 first (docs/performance.md).
 
+On PostgreSQL also extended statistics on (level, closed_on): the planner took the open major
+items for 2 % of their true number (level and a missing sign-off date are not independent:
+major items stay open longer), read them all through a bitmap and sorted them instead of
+walking the index to the list's length (0.56 → 0.04 s at 20M hidden dangers).
+
 Idempotent: a database created with `create_all` by this release already has it.
 
 Frozen history: never import data_access.schema here, write the operations out.
@@ -31,17 +36,27 @@ NAME = "ix_hd_open_list"
 COLUMNS = ["closed_on", "deadline", "id", "found_on", "level", "unit_code", "sector_code",
            "regulator_reported_on", "congress_reported_on"]
 OPEN = sa.text("closed_on IS NULL")
+STATISTICS = "st_hd_level_closed"
 
 
 def _present() -> bool:
     return NAME in {index["name"] for index in sa.inspect(op.get_bind()).get_indexes(TABLE)}
 
 
+def _postgresql() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
 def upgrade() -> None:
     if not _present():
         op.create_index(NAME, TABLE, COLUMNS, postgresql_where=OPEN, sqlite_where=OPEN)
+    if _postgresql():
+        op.execute(f"CREATE STATISTICS IF NOT EXISTS {STATISTICS} (mcv) "
+                   f"ON level, closed_on FROM {TABLE}")
 
 
 def downgrade() -> None:
+    if _postgresql():
+        op.execute(f"DROP STATISTICS IF EXISTS {STATISTICS}")
     if _present():
         op.drop_index(NAME, table_name=TABLE)
