@@ -217,6 +217,20 @@ def test_query_timeout_from_the_environment_then_secrets(monkeypatch, tmp_path):
     assert query_timeout_s() == DEFAULT_QUERY_TIMEOUT_S
 
 
+@pytest.mark.parametrize(("value", "seconds"), [
+    (None, 30.0), ("3", 3.0), ("abc", 30.0), ("nan", 30.0), ("0", 1.0), ("600", 30.0),
+])
+def test_identity_provider_probe_ttl_is_shortened_only_within_its_bounds(monkeypatch, value,
+                                                                         seconds):
+    from ui.settings import idp_probe_ttl_s
+
+    if value is None:
+        monkeypatch.delenv("DASHBOARD_IDP_PROBE_TTL_S", raising=False)
+    else:
+        monkeypatch.setenv("DASHBOARD_IDP_PROBE_TTL_S", value)
+    assert idp_probe_ttl_s() == seconds
+
+
 def test_read_time():
     now = dt.datetime(2022, 11, 25, 16, 40)
     assert read_time(dt.datetime(2022, 11, 25, 9, 5), now) == "09:05"

@@ -50,6 +50,7 @@ USERS = {
 DASHBOARD_PAGES = ("总览", "事故控制", "专项整治", "智能化建设", "应急资源")
 ADMIN_PAGES = ("数据管理", "用户与角色", "审计日志")
 WAIT_MS = 90_000
+PROBE_TTL_S = 3  # the provider-down test waits out at most this long a cached "reachable"
 MENU_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"]'
 
 
@@ -126,7 +127,8 @@ def oidc(tmp_path_factory, sample_sqlite_path):
         f'client_secret = "{client_secret}"\n'
         f'server_metadata_url = "{provider.metadata_url}"\n', encoding="utf-8")
     env = {"DATABASE_URL": f"sqlite:///{copy}", "DASHBOARD_AUTH_MODE": "oidc",
-           "DASHBOARD_ALLOW_WITHOUT_LOGIN": "", "DASHBOARD_DATA_ADMIN": ""}
+           "DASHBOARD_ALLOW_WITHOUT_LOGIN": "", "DASHBOARD_DATA_ADMIN": "",
+           "DASHBOARD_IDP_PROBE_TTL_S": str(PROBE_TTL_S)}
     provider.start()
     try:
         with serve_app(env=env, port=app_port, options=("--secrets.files", str(secrets_file))):
@@ -291,8 +293,9 @@ def test_a_login_without_a_role_is_told_in_chinese(oidc):
 
 
 def test_the_provider_down_gets_the_chinese_page(oidc):
-    """The app checks the provider's discovery document (for at most IDP_PROBE_TTL_S it may
-    still hold the last answer): reload until it tells, then start the provider again."""
+    """The app checks the provider's discovery document (for at most its probe's TTL,
+    PROBE_TTL_S here, it may still hold the last answer): reload until it tells, then start
+    the provider again."""
     provider = oidc["provider"]
     provider.stop()
     try:

@@ -47,7 +47,7 @@ from ui import data
 from ui.labels import APP_TITLE, AUTH_TEXT, MESSAGES
 from ui.navigation import stop_page
 from ui.safe import md, plain
-from ui.settings import data_admin_enabled
+from ui.settings import data_admin_enabled, idp_probe_ttl_s
 
 log = logging.getLogger("dashboard")
 NONE, PROXY, OIDC = "none", "proxy", "oidc"
@@ -58,7 +58,7 @@ SINCE_KEY = "auth.since"
 LOGGED_OUT_KEY = "auth.logged_out"
 LAST_VIEW_KEY = "auth.last_view"
 IDP_PROBE_TIMEOUT_S = 3.0
-IDP_PROBE_TTL_S = 30
+IDP_PROBE_TTL_S = idp_probe_ttl_s()  # 30 s; shorter only in tests
 
 
 @dataclass(frozen=True)

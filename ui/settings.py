@@ -8,7 +8,8 @@
     query_timeout = 8       # seconds a page's query may take; env DASHBOARD_QUERY_TIMEOUT
 
 For tests only: DASHBOARD_SCREEN_RELOAD_AFTER_S makes the meeting-room screen reload once its
-page is that many seconds old, instead of at the nightly quiet hour.
+page is that many seconds old, instead of at the nightly quiet hour; DASHBOARD_IDP_PROBE_TTL_S
+shortens how long the answer of the identity provider's probe is kept (default 30 s).
 """
 
 from __future__ import annotations
@@ -70,3 +71,16 @@ def screen_reload_after_s() -> float | None:
     except ValueError:
         return None
     return seconds if seconds > 0 else None
+
+
+IDP_PROBE_TTL_S = 30.0
+
+
+def idp_probe_ttl_s() -> float:
+    """Seconds the identity provider's probe answer is kept (`ui.auth.idp_reachable`): 30, or
+    for tests env DASHBOARD_IDP_PROBE_TTL_S (1–30; the default when malformed)."""
+    try:
+        seconds = float(os.environ.get("DASHBOARD_IDP_PROBE_TTL_S", ""))
+    except ValueError:
+        return IDP_PROBE_TTL_S
+    return min(max(seconds, 1.0), IDP_PROBE_TTL_S) if seconds == seconds else IDP_PROBE_TTL_S
