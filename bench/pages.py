@@ -12,7 +12,8 @@ and chart caches cleared each time (`st.cache_data` and `ui.memo`'s charts), the
 and its open connections kept: what a user meets after an import (`ui.data.data_changed` clears
 the data cache; the charts are keyed by their data) or when the cached figures expire, and what
 the 1 s budget applies to. With --cold-engine, cold clears every cache, engines too, so each
-cold render also connects and reads what the database enforces again, as a new process does. "warm" is the median of as many cached renders.
+cold render also connects and reads what the database enforces again, as a new process does.
+"warm" is the median of as many cached renders.
 "rows" counts the rows the database returned to the page (cursor fetches). The warm time is
 split into "data" (reads through `ui.data`, cached or not), "figures" (building charts, maps and
 tables in `ui.figures`, and handing charts and maps to Streamlit) and "other" (the rest of the

@@ -73,7 +73,7 @@ def screen_reload_after_s() -> float | None:
     return seconds if seconds > 0 else None
 
 
-IDP_PROBE_TTL_S = 30.0
+DEFAULT_IDP_PROBE_TTL_S = 30.0
 
 
 def idp_probe_ttl_s() -> float:
@@ -82,5 +82,7 @@ def idp_probe_ttl_s() -> float:
     try:
         seconds = float(os.environ.get("DASHBOARD_IDP_PROBE_TTL_S", ""))
     except ValueError:
-        return IDP_PROBE_TTL_S
-    return min(max(seconds, 1.0), IDP_PROBE_TTL_S) if seconds == seconds else IDP_PROBE_TTL_S
+        return DEFAULT_IDP_PROBE_TTL_S
+    if seconds != seconds:  # NaN
+        return DEFAULT_IDP_PROBE_TTL_S
+    return min(max(seconds, 1.0), DEFAULT_IDP_PROBE_TTL_S)
