@@ -16,7 +16,7 @@ VIEWS = {"态势总览", "事故控制"}
 
 
 def test_the_screen_reloads_itself_and_the_rotation_resumes(sample_sqlite_url):
-    env = {"DATABASE_URL": sample_sqlite_url, "DASHBOARD_SCREEN_RELOAD_AFTER_S": "30"}
+    env = {"DATABASE_URL": sample_sqlite_url, "DASHBOARD_SCREEN_RELOAD_AFTER_S": "15"}
     with serve_app(env=env) as base, chromium() as page:
         url = f"{base}/?kiosk=1&rotate=5&views=overview,accidents"
         open_and_wait(page, url, timeout_ms=120_000)
