@@ -147,6 +147,7 @@ class Report:
     config: Config
     renders: list[Render] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
+    examples: Counter = field(default_factory=Counter)  # the errors' own texts
     reconnects: list[float] = field(default_factory=list)
     sessions_before_kill: dict[int, int | None] = field(default_factory=dict)
     killed: int | None = None  # the port of the replica killed
@@ -189,6 +190,7 @@ async def user(index: int, config: Config, report: Report) -> None:
         while True:
             report.renders.append(render)
             report.errors.update(e.split(":")[0] for e in render.errors)
+            report.examples.update(render.errors)
             if session.ws is None or time.monotonic() >= deadline:
                 break
             await session.think(min(rng.uniform(*config.think),
@@ -262,6 +264,7 @@ def format_report(report: Report) -> str:
     errors = sum(report.errors.values())
     lines += ["", f"errors: {errors}" + ("" if not errors else " — " + ", ".join(
         f"{kind} ×{n}" for kind, n in report.errors.most_common()))]
+    lines += [f"  {text} ×{n}" for text, n in report.examples.most_common(5)]
     moved = [r for r in report.renders if r.reconnected]
     if report.reconnects:
         lines.append(f"reconnects: {len(report.reconnects)} (WebSocket lost → back: p50 "
