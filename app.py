@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import auth, data, screen, startup
 from ui.filters import Filters, default_filters, render_global_filters
-from ui.guard import describe, run_guarded, stale_notice
+from ui.guard import admitted, describe, run_guarded, stale_notice
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
 from ui.labels import APP_TITLE, SCREEN_LINK
 from ui.navigation import not_found_page, render_menu, stop_page
@@ -99,6 +99,10 @@ def run_kiosk(kiosk: KioskSettings) -> None:
 
 def main() -> None:
     st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
+    admitted(serve)()  # a busy process serves runs in turn (ui/admission.py)
+
+
+def serve() -> None:
     data.begin_run()
     kiosk = parse_kiosk(st.query_params, tuple(view.code for view in screen.VIEWS))
     viewer = auth.gate(kiosk is not None)  # stops here unless logged in with a role (ui/auth.py)

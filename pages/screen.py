@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui import screen
 from ui.data import begin_run, set_cache_epoch
-from ui.guard import run_guarded, section, stale_text
+from ui.guard import admitted, run_guarded, section, stale_text
 from ui.kiosk import refresh_epoch, reload_due, view_index
 from ui.settings import screen_reload_after_s
 from ui.shell import kiosk_settings, page_context
@@ -46,7 +46,8 @@ def show_current_view() -> None:
 def rotating_view() -> None:
     # Reruns of a fragment bypass the page's guard: guard each one, so that nothing ends in
     # Streamlit's error screen and the next turn tries again.
-    run_guarded(show_current_view, show=screen.failure_panel)
+    # Each takes its turn in this process too, waiting quietly: the view on the screen stays whole.
+    run_guarded(admitted(show_current_view, quiet=True), show=screen.failure_panel)
     if reload_due(st.session_state[LOADED_KEY], dt.datetime.now(), settings.reload_at,
                   screen_reload_after_s()):
         screen.reload_page()

@@ -3,6 +3,9 @@ trouble and unexpected errors become a clear Chinese message — for the whole p
 section of it while the rest of the page renders — and the details go to the server log.
 
 - `run_guarded(render)`: a whole page (or a fragment run).
+- `admitted(render)`: `render` once this process gives the run its turn (ui/admission.py); while
+  it waits, a notice says its place in line, and after `WAIT_LIMIT_S` it gives up with
+  "访问人数较多…请稍后刷新" instead of starting reads that would time out.
 - `with section():` one part of a page; an error inside it replaces that part with its message.
 - `guarded_callback(fn)`: a widget callback, which Streamlit runs before the script.
 - `stale_notice(slot)`: "数据更新于 HH:MM,数据库暂不可用" when the run showed last good figures.
@@ -21,13 +24,17 @@ import streamlit as st
 
 from data_access import access, failures
 from data_access.failures import Failure
+from ui.admission import Admission, Busy
 from ui.data import DATABASE_ERRORS, stale_since
 from ui.format import read_time
 from ui.labels import AUTH_TEXT, MESSAGES, SCORECARD_TABLE_NAMES, TABLE_NAMES
-from ui.settings import query_timeout_s
+from ui.settings import page_runs_at_once, query_timeout_s
 from ui.theme import NOTICE_BACKGROUND, NOTICE_EDGE, NOTICE_TEXT
 
 log = logging.getLogger("dashboard")
+ADMISSION = Admission(page_runs_at_once())
+WAIT_LIMIT_S = 60.0  # a run waits this long for its turn
+NOTICE_AFTER_S = 0.5  # a wait shorter than this shows nothing
 SIMPLE_MESSAGES = {failures.UNREACHABLE: "db_unreachable", failures.AUTH_FAILED: "db_auth_failed",
                    failures.DATABASE_MISSING: "db_missing", failures.OTHER: "query_failed"}
 
@@ -60,6 +67,10 @@ def describe(error: BaseException, fallback: str) -> str:
     if isinstance(error, access.AccessError):
         log.warning("access refused: %s", error)
         return AUTH_TEXT[error.kind]
+    if isinstance(error, Busy):
+        log.warning("page run refused: %s (%d running, %d waiting)", error, ADMISSION.running,
+                    ADMISSION.waiting)
+        return MESSAGES["busy"].format(seconds=f"{WAIT_LIMIT_S:g}")
     if isinstance(error, DATABASE_ERRORS):
         failure = failures.classify(error)
         if isinstance(error, failures.DatabaseUnavailable):
@@ -80,6 +91,41 @@ def run_guarded(render: Callable[[], None], show: Callable[[str], None] = show_e
         render()
     except Exception as error:  # the last line of defence: log it, tell the user plainly
         show(describe(error, "page_failed"))
+
+
+class QueueNotice:
+    """"访问人数较多,正在排队…" while a run waits for its turn; drawn (at the run's current place)
+    only once the wait lasts, and each redraw is also where Streamlit ends the wait when the
+    user has asked for a newer run or left."""
+
+    def __init__(self) -> None:
+        self.slot = None
+
+    def __call__(self, ahead: int) -> None:
+        if self.slot is None:
+            self.slot = st.empty()
+        self.slot.info(MESSAGES["queued"].format(place=ahead + 1), icon=":material/hourglass_top:")
+
+    def clear(self) -> None:
+        if self.slot is not None:
+            self.slot.empty()
+
+
+def admitted(render: Callable[[], None], *, quiet: bool = False) -> Callable[[], None]:
+    """`render`, run once this process gives it a turn; `Busy` when none comes in time.
+    `quiet`: wait without the notice (the meeting-room screen keeps its view)."""
+    @functools.wraps(render)
+    def run() -> None:
+        notice = QueueNotice()
+        on_wait = (lambda _ahead: None) if quiet else notice
+        try:
+            with ADMISSION.turn(limit_s=WAIT_LIMIT_S, tick_s=NOTICE_AFTER_S, on_wait=on_wait):
+                notice.clear()
+                render()
+        except Busy:
+            notice.clear()  # the message that follows replaces it
+            raise
+    return run
 
 
 @contextlib.contextmanager

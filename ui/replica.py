@@ -7,6 +7,7 @@ import streamlit as st
 
 from data_access import replication
 from ui.data import get_engine, get_write_engine
+from ui.guard import admitted, run_guarded
 from ui.labels import ADMIN_TEXT as T
 
 REFRESH_SECONDS = 5
@@ -49,6 +50,11 @@ def read_status() -> replication.ReplicaStatus:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def render_replica_status() -> None:
+    # A fragment's own reruns bypass the page's guard and its turn (ui/guard.py).
+    run_guarded(admitted(show_replica_status))
+
+
+def show_replica_status() -> None:
     st.markdown(T["replica_heading"])
     kind, message = status_message(read_status())
     getattr(st, kind)(message, icon=":material/sync:")

@@ -7,6 +7,9 @@
     [database]
     query_timeout = 8       # seconds a page's query may take; env DASHBOARD_QUERY_TIMEOUT
 
+    [server]
+    page_runs_at_once = 4   # page runs one process serves at a time (1–8); env DASHBOARD_PAGE_RUNS
+
 For tests only: DASHBOARD_SCREEN_RELOAD_AFTER_S makes the meeting-room screen reload once its
 page is that many seconds old, instead of at the nightly quiet hour; DASHBOARD_IDP_PROBE_TTL_S
 shortens how long the answer of the identity provider's probe is kept (default 30 s).
@@ -61,6 +64,23 @@ def parse_timeout(value: object) -> float:
     if seconds != seconds:  # NaN
         return DEFAULT_QUERY_TIMEOUT_S
     return min(max(seconds, QUERY_TIMEOUT_RANGE_S[0]), QUERY_TIMEOUT_RANGE_S[1])
+
+
+DEFAULT_PAGE_RUNS = 4
+# The pages' engine pools ten connections (data_access/db.py): every admitted run keeps one for
+# its reads, with room left for a read whose run gave up on it and for the replica's probe.
+PAGE_RUNS_RANGE = (1, 8)
+
+
+def page_runs_at_once() -> int:
+    """How many page runs one process serves at a time (ui/admission.py); the others wait their
+    turn. Malformed: the default; out of range: clamped."""
+    value = os.environ.get("DASHBOARD_PAGE_RUNS") or _secret("server", "page_runs_at_once")
+    try:
+        runs = int(str(value))
+    except ValueError:
+        return DEFAULT_PAGE_RUNS
+    return min(max(runs, PAGE_RUNS_RANGE[0]), PAGE_RUNS_RANGE[1])
 
 
 def screen_reload_after_s() -> float | None:
