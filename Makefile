@@ -20,7 +20,7 @@ run: setup sample-db
 
 test: setup-dev browser deploy-tools oidc-provider
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 $(VENV)/bin/python:
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)

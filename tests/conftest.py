@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import db, schema
 from tests.pg_cluster import throwaway_cluster
-from tests.scratch_db import recreate_database, scratch_name
+from tests.scratch_db import SERVERS, recreate_database, scratch_name
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests run the app without login on databases other than the sample too (their own
@@ -29,6 +29,19 @@ BACKENDS = {
     "postgresql": "TEST_POSTGRES_URL",
     "mysql": "TEST_MYSQL_URL",
 }
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist (`make test` runs two workers), each worker gets databases of its own on
+    the servers: `test` becomes `test_gw0`, made afresh, and its scratch databases and accounts
+    are named after it (`test_gw0_broken`, …)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    for backend, variable in SERVERS.items():
+        if os.environ.get(variable):
+            own = recreate_database(backend, scratch_name(backend, worker))
+            os.environ[variable] = own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
