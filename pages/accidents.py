@@ -26,7 +26,7 @@ from ui.guard import guarded_callback, section
 from ui.labels import ACCIDENT_CONTROL_COLUMNS as CONTROL_COLUMNS
 from ui.labels import ACCIDENT_LIST_COLUMNS as LIST_COLUMNS
 from ui.labels import ACCIDENT_TEXT as T
-from ui.labels import GRADE_ORDER, GRADES, MESSAGES
+from ui.labels import CHOOSE, GRADE_ORDER, GRADES, MESSAGES
 from ui.memo import figure
 from ui.quality import render_quality_notice
 from ui.safe import md
@@ -97,7 +97,8 @@ if has_data(ctx, "accidents"):
         st.session_state[SECTOR_KEY] = page_param(SECTOR_PARAM, sector_codes) or ALL
     left, middle, right = st.columns([1.2, 1, 3], vertical_alignment="bottom")
     left.selectbox("行业领域", [ALL, *sector_codes], key=SECTOR_KEY, help=T["scope_help"],
-                   format_func=lambda c: T["all_sectors"] if c == ALL else ctx.sector_name(c))
+                   format_func=lambda c: T["all_sectors"] if c == ALL else ctx.sector_name(c),
+                   placeholder=CHOOSE)
     middle.button(T["reset"], on_click=reset_drilldown, key="accidents.reset",
                   icon=":material/restart_alt:")
     sector = None if st.session_state[SECTOR_KEY] == ALL else st.session_state[SECTOR_KEY]

@@ -15,6 +15,7 @@ from ui import auth
 from ui.data import data_changed, get_write_engine, read_replica_configured
 from ui.downloads import XLSX_MIME, excel_bytes
 from ui.labels import ADMIN_TEXT as T
+from ui.labels import CHOOSE
 from ui.replica import render_replica_status
 from ui.shell import page_context, page_header
 
@@ -164,7 +165,7 @@ def render_import() -> None:
                               placeholder=T["complete_placeholder"])
     scope = right.selectbox(T["complete_scope"], [ALL_UNITS, *ctx.unit_names],
                             format_func=lambda c: "全市" if c == ALL_UNITS else ctx.unit_name(c),
-                            key="admin.complete_scope")
+                            key="admin.complete_scope", placeholder=CHOOSE)
     files = uploaded_files()
     fingerprint = (tuple(f.sha256 for f in files), tuple(tables), scope)
     if st.button(T["analyse"], type="primary", disabled=not files, key="admin.analyse",

@@ -17,6 +17,7 @@ from ui.format import cn_date, pct
 from ui.guard import section
 from ui.labels import (
     CARRIED_OVER,
+    CHOOSE,
     COLUMNS,
     FACE_STAGES,
     FACE_TYPES,
@@ -195,7 +196,7 @@ with section():
         if st.session_state.get("mining.mine") not in options:
             st.session_state["mining.mine"] = page_param("mine", options) or options[0]
         chosen = st.selectbox("选择煤矿,查看其工作面各阶段日期", options, key="mining.mine",
-                              format_func=mine_names.get)
+                              format_func=mine_names.get, placeholder=CHOOSE)
         set_page_param("mine", chosen)
         faces = query(mining.list_faces, as_of=as_of, unit=unit, mine_id=int(chosen))
         stage_columns = ["name", "stage", "planned_completion_on", "construction_started_on",

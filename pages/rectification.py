@@ -19,7 +19,13 @@ from ui.figures import rectification as figs
 from ui.filters import CITY_CODE
 from ui.format import cn_date, count, number_config, pct
 from ui.guard import guarded_callback, section
-from ui.labels import CARRIED_OVER, HAZARD_SCOPE_LABELS, RECTIFICATION_TEXT, TASK_STATUSES
+from ui.labels import (
+    CARRIED_OVER,
+    CHOOSE,
+    HAZARD_SCOPE_LABELS,
+    RECTIFICATION_TEXT,
+    TASK_STATUSES,
+)
 from ui.memo import figure
 from ui.quality import render_quality_notice
 from ui.safe import md
@@ -133,14 +139,15 @@ def render_task_tab() -> None:
         cols = st.columns([2, 2, 2, 1], vertical_alignment="bottom")
         sectors = [s for s in ctx.sector_names if s in set(tasks["sector_code"])]
         sector = cols[0].selectbox("行业领域", [ALL, *sectors], key="rectification.tasks.sector",
-                                   format_func=lambda s: ctx.sector_name(s) or TEXT["all"])
+                                   format_func=lambda s: ctx.sector_name(s) or TEXT["all"],
+                                   placeholder=CHOOSE)
         departments = list(dict.fromkeys(tasks["lead_department"]))
         department = cols[1].selectbox("牵头科室", [ALL, *departments],
                                        key="rectification.tasks.department",
-                                       format_func=lambda d: d or TEXT["all"])
+                                       format_func=lambda d: d or TEXT["all"], placeholder=CHOOSE)
         status_options = {ALL: TEXT["all"], **TASK_STATUSES, "due_soon": "临期"}
         status = cols[2].selectbox("状态", list(status_options), key="rectification.tasks.status",
-                                   format_func=status_options.get)
+                                   format_func=status_options.get, placeholder=CHOOSE)
         shown = tasks
         if sector:
             shown = shown[shown["sector_code"] == sector]
@@ -231,15 +238,16 @@ def render_hazard_tab() -> None:
     st.caption(TEXT["drill_hint"])
     cols = st.columns([3, 2, 2, 1])
     scope = cols[0].selectbox("列出", drill_options["scope"], key=DRILL_KEYS["scope"],
-                              format_func=HAZARD_SCOPE_LABELS.get)
+                              format_func=HAZARD_SCOPE_LABELS.get, placeholder=CHOOSE)
     drill_unit = cols[1].selectbox(
         "县区", unit_options, key=DRILL_KEYS["unit"],
-        format_func=lambda c: "全市" if c == CITY_CODE else ctx.unit_name(c))
+        format_func=lambda c: "全市" if c == CITY_CODE else ctx.unit_name(c), placeholder=CHOOSE)
     drill_sector = cols[2].selectbox("行业领域", sector_options, key=DRILL_KEYS["sector"],
-                                     format_func=lambda s: ctx.sector_name(s) or TEXT["all"])
+                                     format_func=lambda s: ctx.sector_name(s) or TEXT["all"],
+                                     placeholder=CHOOSE)
     month = cols[3].selectbox("月份", month_options, key=DRILL_KEYS["month"],
                               format_func=lambda m: f"{m}月" if m else "全年",
-                              disabled=scope not in rect.MONTH_SCOPES)
+                              disabled=scope not in rect.MONTH_SCOPES, placeholder=CHOOSE)
     drill = {"as_of": as_of, "scope": scope, "unit": None if drill_unit == CITY_CODE else drill_unit,
              "sector": drill_sector or None,
              "month": month if month and scope in rect.MONTH_SCOPES else None}

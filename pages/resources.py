@@ -16,7 +16,7 @@ from ui.data import current_scope, query
 from ui.figures import resources as fig
 from ui.format import cn_date, count, number_config
 from ui.guard import section
-from ui.labels import ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
+from ui.labels import CHOOSE, ITEM_CATEGORIES, RESOURCE_COLUMNS, RESOURCE_TEXT, SITE_KINDS
 from ui.quality import render_quality_notice
 from ui.resource_map import (
     PAGE_ROWS,
@@ -117,7 +117,7 @@ if has_data(ctx, "resource_sites"):
     category = c2.selectbox("装备类别", [None, *ITEM_CATEGORIES], key="resources.category",
                             format_func=lambda c: RESOURCE_TEXT["all_categories"] if c is None
                             else ITEM_CATEGORIES[c],
-                            help="只显示存有该类物资装备的点位")
+                            help="只显示存有该类物资装备的点位", placeholder=CHOOSE)
     interval = int(c3.number_input("清点检查周期(天)", min_value=7, max_value=730,
                                    value=resources.DEFAULT_CHECK_INTERVAL_DAYS, step=15,
                                    key="resources.interval",

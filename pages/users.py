@@ -8,7 +8,7 @@ from data_access import access
 from data_access._sql import CITY_CODE
 from ui import auth
 from ui.data import get_write_engine
-from ui.labels import AUTH_TEXT
+from ui.labels import AUTH_TEXT, CHOOSE
 from ui.labels import USERS_TEXT as T
 from ui.shell import page_context, page_header
 
@@ -103,13 +103,14 @@ with users_tab:
         left.text_input(T["principal"], key="users.principal", help=T["principal_help"],
                         max_chars=120)
         middle.selectbox(T["role"], list(access.ROLES), format_func=access.ROLES.get,
-                         key="users.role")
+                         key="users.role", placeholder=CHOOSE)
         right.selectbox(T["unit"], [c for c in ctx.units["code"] if c != CITY_CODE],
-                        format_func=ctx.unit_name, key="users.unit", help=T["unit_help"])
+                        format_func=ctx.unit_name, key="users.unit", help=T["unit_help"],
+                        placeholder=CHOOSE)
         last.text_input(T["name"], key="users.name", max_chars=40)
         st.form_submit_button(T["save"], type="primary", on_click=save_user)
     if len(users):
-        chosen = st.selectbox(T["remove_which"], list(users["principal"]), key="users.remove")
+        chosen = st.selectbox(T["remove_which"], list(users["principal"]), key="users.remove", placeholder=CHOOSE)
         st.button(T["remove"], on_click=delete_user, args=(chosen,), key="users.remove_button")
 with screens_tab:
     st.caption(T["screens_intro"])
@@ -124,5 +125,5 @@ with screens_tab:
     st.button(T["new_token"], on_click=new_token, type="primary", key="users.new_token")
     live = list(screens.loc[screens["revoked_at"].isna(), "name"])
     if live:
-        which = st.selectbox(T["revoke_which"], live, key="users.revoke")
+        which = st.selectbox(T["revoke_which"], live, key="users.revoke", placeholder=CHOOSE)
         st.button(T["revoke"], on_click=revoke, args=(which,), key="users.revoke_button")
