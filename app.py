@@ -12,14 +12,15 @@ from ui.filters import Filters, default_filters, render_global_filters
 from ui.guard import admitted, describe, run_guarded, stale_notice
 from ui.kiosk import KioskSettings, parse_kiosk, refresh_epoch
 from ui.labels import APP_TITLE, SCREEN_LINK
-from ui.navigation import not_found_page, render_menu, stop_page
+from ui.navigation import at_this_address, not_found_page, render_menu, stop_page
 from ui.settings import data_admin_enabled
 from ui.shell import remember, remember_kiosk, routed, sample_badge
 from ui.theme import LAYOUT_CSS
 
 # A local file: a Material-icon favicon would be fetched from a font CDN, which an intranet lacks.
 FAVICON = str(Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png")
-SCREEN_PAGE = st.Page("pages/screen.py", title="大屏", icon=":material/tv:", url_path="screen")
+SCREEN_SCRIPT = "pages/screen.py"
+SCREEN_PAGE = st.Page(SCREEN_SCRIPT, title="大屏", icon=":material/tv:", url_path="screen")
 PAGES = {
     "态势总览": [
         st.Page("pages/overview.py", title="总览", icon=":material/dashboard:",
@@ -92,7 +93,7 @@ def run_kiosk(kiosk: KioskSettings) -> None:
     ctx, filters, _ = screen.load_screen_context()
     remember(ctx, filters)
     remember_kiosk(kiosk)
-    page = st.navigation([SCREEN_PAGE], position="hidden")
+    page = st.navigation(at_this_address(SCREEN_PAGE, SCREEN_SCRIPT), position="hidden")
     with routed():
         run_guarded(page.run)
 

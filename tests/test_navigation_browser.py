@@ -73,8 +73,9 @@ def test_first_request_after_start_to_overview_then_every_address(fresh_server):
         # 数据管理 is off on this server: its address says so in Chinese.
         _open_watching(page, f"{fresh_server}/data")
         assert _title(page) == NOT_FOUND
-        _open_watching(page, f"{fresh_server}/?kiosk=1")
-        assert page.locator(".screen-head").count() == 1
+        for address in ("/", "/accidents", "/no-such-page"):  # the screen, at any address
+            _open_watching(page, f"{fresh_server}{address}?kiosk=1")
+            assert page.locator(".screen-head").count() == 1, address
         # Every link of the sidebar menu and of the overview's tiles opens its page.
         _open_watching(page, f"{fresh_server}/")
         links = page.locator('[data-testid="stPageLink"] a')

@@ -3,8 +3,9 @@
 Streamlit's menu is switched off (`client.showSidebarNavigation = false`): it would show the
 file names of `pages/` in English in the first session after a server start. The sidebar menu
 here is drawn with `st.page_link`, in Chinese, in the notice's sections. Every address the app
-names opens its page: `/` and `/overview` both open 总览, and an address no page has opens a
-Chinese notice instead of Streamlit's English "Page not found" dialog.
+names opens its page: `/` and `/overview` both open 总览, an address no page has opens a
+Chinese notice instead of Streamlit's English "Page not found" dialog, and any address with
+`?kiosk=1` opens the meeting-room screen.
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ def not_found_page(sections: dict[str, list[st.Page]], home: st.Page) -> list[st
         st.page_link(home, label=T["to_overview"], icon=":material/dashboard:")
 
     return [st.Page(render, title=T["not_found_title"], url_path=path, visibility="hidden")]
+
+
+def at_this_address(page: st.Page, script: str) -> list[st.Page]:
+    """`page`, and when the browser's address is another one, `script` at that address too
+    (hidden): the meeting-room screen answers at any address that carries `kiosk=1`, such as a
+    page's own link with it, instead of Streamlit's English "Page not found" dialog."""
+    path = requested_path(st.context.url, st.get_option("server.baseUrlPath"))
+    if not path or path == page.url_path or "/" in path:
+        return [page]
+    return [page, st.Page(script, title=page.title, icon=page.icon, url_path=path,
+                          visibility="hidden")]
 
 
 def stop_page(render: Callable[[], None]) -> None:
