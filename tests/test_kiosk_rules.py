@@ -33,11 +33,12 @@ def test_kiosk_settings_defaults_clamps_and_bad_values():
         DEFAULT_ROTATE_S, DEFAULT_REFRESH_MIN)
 
 
-def test_scale_for_big_screens_is_bounded():
+def test_scale_is_bounded_to_small_and_big_screens():
     assert parse_kiosk({"kiosk": "1"}).scale == 1.0
     assert parse_kiosk({"kiosk": "1", "scale": "2"}).scale == 2.0
     assert parse_kiosk({"kiosk": "1", "scale": "9"}).scale == 3.0
-    assert parse_kiosk({"kiosk": "1", "scale": "0.2"}).scale == 1.0
+    assert parse_kiosk({"kiosk": "1", "scale": "0.71"}).scale == 0.71  # a 1366×768 screen
+    assert parse_kiosk({"kiosk": "1", "scale": "0.2"}).scale == 0.7
     assert parse_kiosk({"kiosk": "1", "scale": "nan"}).scale == 1.0
     assert parse_kiosk({"kiosk": "1", "scale": "big"}).scale == 1.0
 

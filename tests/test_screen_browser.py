@@ -92,7 +92,10 @@ def base(sample_sqlite_url):
         yield url
 
 
-def open_view(page, base: str, code: str, scale: int = 1) -> None:
+SMALL_SCREEN_SCALE = 0.71
+
+
+def open_view(page, base: str, code: str, scale: float = 1) -> None:
     open_and_wait(page, f"{base}/?kiosk=1&rotate=3600&views={code}&scale={scale}",
                   timeout_ms=120_000)
     # Charts and the map draw after the script has finished: wait for them, not for time.
@@ -103,7 +106,7 @@ def open_view(page, base: str, code: str, scale: int = 1) -> None:
         page.wait_for_timeout(1_000)  # the first frame of the canvas, for the screenshot only
 
 
-def check_type(page, code: str, scale: int) -> None:
+def check_type(page, code: str, scale: float) -> None:
     measured = page.evaluate(MEASURE)
     assert measured, f"no text on {code}"
     for item in measured:
@@ -141,6 +144,16 @@ def check_no_scrolling(page, code: str) -> None:
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
 
 
+def check_tables_fit(page, code: str) -> None:
+    """Every scorecard table ends inside its column (a wider one runs under its neighbour)."""
+    edges = page.evaluate("""() => [...document.querySelectorAll('.sc-table')].map(t => [
+        t.getBoundingClientRect().right,
+        t.closest('[data-testid="stColumn"]').getBoundingClientRect().right])""")
+    assert edges, f"no scorecard table on {code}"
+    for right, column_right in edges:
+        assert right <= column_right + 1, f"{code}: a table ends at {right}, its column at {column_right}"
+
+
 def test_every_view_is_readable_from_the_back_of_the_room(base, sites):
     OUT.mkdir(exist_ok=True)
     with chromium(1920, 1080) as page:
@@ -151,6 +164,8 @@ def test_every_view_is_readable_from_the_back_of_the_room(base, sites):
             tiles = check_tiles(page, view.code)
             assert tiles or view.code == "scorecard", f"{view.code} has no headline tile"
             check_no_scrolling(page, view.code)
+            if view.code in ("overview", "scorecard"):
+                check_tables_fit(page, view.code)
             if view.code == "resources":
                 check_map(page, sites, 1)
             assert page.locator('[data-testid="stException"]').count() == 0
@@ -167,3 +182,17 @@ def test_scale_two_on_a_4k_screen_keeps_the_minimums_doubled(base, sites):
             if code == "resources":
                 check_map(page, sites, 2)
             page.screenshot(path=str(OUT / f"screen-{code}-4k.png"))
+
+
+def test_a_1366_screen_at_its_scale_shows_the_1920_layout(base):
+    """A 1366×768 screen (a projector, an older panel) with `scale=0.71` (1366 / 1920): the
+    same layout, type at the same share of the screen as at 1920×1080."""
+    with chromium(1366, 768) as page:
+        for code in ("overview", "scorecard", "accidents"):
+            open_view(page, base, code, scale=SMALL_SCREEN_SCALE)
+            check_type(page, code, SMALL_SCREEN_SCALE)
+            check_tiles(page, code)
+            check_no_scrolling(page, code)
+            if code != "accidents":
+                check_tables_fit(page, code)
+            page.screenshot(path=str(OUT / f"screen-{code}-1366.png"))

@@ -18,7 +18,7 @@ DEFAULT_ROTATE_S = 30
 DEFAULT_REFRESH_MIN = 5
 ROTATE_RANGE_S = (5, 3600)
 REFRESH_RANGE_MIN = (1, 1440)
-SCALE_RANGE = (1.0, 3.0)
+SCALE_RANGE = (0.7, 3.0)
 DEFAULT_RELOAD_AT = dt.time(3, 0)
 RELOAD_OFF = {"off", "none", "no", "false", "0"}
 
@@ -28,7 +28,7 @@ class KioskSettings:
     rotate_s: int = DEFAULT_ROTATE_S
     refresh_min: int = DEFAULT_REFRESH_MIN
     views: tuple[str, ...] | None = None  # codes of the views to rotate through; None: all
-    scale: float = 1.0  # 2 for a 3840×2160 screen running at 100% display scaling
+    scale: float = 1.0  # width ÷ 1920: 2 for 3840×2160 at 100% display scaling, 0.71 for 1366×768
     reload_at: dt.time | None = DEFAULT_RELOAD_AT  # the server's local time; None: never
 
 
@@ -69,9 +69,10 @@ def parse_kiosk(params: Mapping[str, str], known_views: tuple[str, ...] = ()
                 ) -> KioskSettings | None:
     """Kiosk settings from URL parameters, or None when `kiosk` is not switched on.
     Out-of-range values are clamped; malformed ones take the default. `views=a,b` picks the
-    views to rotate through (unknown codes are ignored; none left means all); `scale=2` draws
-    everything twice as large, for a 4K screen at 100% display scaling (a 4K screen at 200%
-    scaling, the usual setting, needs nothing); `reload=HH:MM` the daily reload (`off`: none)."""
+    views to rotate through (unknown codes are ignored; none left means all); `scale` is the
+    screen's width ÷ 1920: `2` draws everything twice as large, for a 4K screen at 100% display
+    scaling (a 4K screen at 200% scaling, the usual setting, needs nothing), `0.71` fits the
+    1920×1080 layout on a 1366×768 screen; `reload=HH:MM` the daily reload (`off`: none)."""
     if str(params.get("kiosk", "")).lower() not in {"1", "true", "yes"}:
         return None
     chosen = tuple(v for v in str(params.get("views", "")).split(",") if v in known_views)
