@@ -46,7 +46,9 @@ def test_control_bars_label_the_100_percent_line_and_keep_rows_without_an_indica
                                        progress=0.9, previous_progress=0.88)
     fig = acc_figs.build_control_bars(rows, names={"140423": "长治县", "JKQ": "经开区"},
                                       progress=0.9)
-    assert any(a.text == "指标 100%" for a in fig.layout.annotations)
+    axis = fig.layout.xaxis
+    assert dict(zip(axis.tickvals, axis.ticktext))[100] == "指标 100%"
+    assert all(text.endswith("%") for text in axis.ticktext)
     assert "(%" in _title(fig.layout.xaxis)
     row = list(rows["code"]).index("JKQ")
     widths = [trace.x[row] for trace in fig.data]

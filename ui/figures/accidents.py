@@ -47,12 +47,24 @@ def bar_text(row: pd.Series, unit: str) -> str:
     return text
 
 
+def share_ticks(top: float) -> tuple[list[int], list[str]]:
+    """The share axis' ticks up to `top` (%): every 50 %, or every 100 % past 200 %; the 100 %
+    tick reads "指标 100%" (the dotted line there is the indicator), so no separate label has
+    to find room beside the tick labels."""
+    step = 50 if top <= 200 else 100
+    ticks = list(range(0, int(top) + 1, step))
+    return ticks, ["指标 100%" if tick == 100 else f"{tick}%" for tick in ticks]
+
+
 def build_control_bars(df: pd.DataFrame, *, names: dict[str, str], progress: float,
                        unit: str = "人", selected: str | None = None,
-                       height: int | None = None) -> go.Figure:
+                       height: int | None = None,
+                       text_column_x: float = TEXT_COLUMN_X) -> go.Figure:
     """Horizontal bars of indicator consumption (%) from `accident_rules.control_rows`, worst on
     top, coloured by status, with the time-progress line. `customdata` holds the code, so a
-    selected bar names its unit or sector; `selected` is drawn solid, the others lighter."""
+    selected bar names its unit or sector; `selected` is drawn solid, the others lighter.
+    `text_column_x`: where the figures' column begins (a share of the width; the screen's
+    larger type needs more room)."""
     shares = [0.0 if pd.isna(s) else s * 100 for s in df["share"]]
     labels = [html_text(names.get(code, code), 30) for code in df["code"]]
     opacity = [1.0 if selected in (None, code) else 0.45 for code in df["code"]]
@@ -74,7 +86,7 @@ def build_control_bars(df: pd.DataFrame, *, names: dict[str, str], progress: flo
     fig.update_layout(barmode="overlay")
     # The figures sit in their own column right of the plot, so no line crosses them.
     fig.update_layout(annotations=[
-        {"x": TEXT_COLUMN_X, "xref": "paper", "xanchor": "left", "y": label, "yref": "y",
+        {"x": text_column_x, "xref": "paper", "xanchor": "left", "y": label, "yref": "y",
          "text": f"<b>{text}</b>" if code == selected else text, "showarrow": False,
          "font": {"size": 13}}
         for label, text, code in zip(labels, texts, df["code"])
@@ -83,10 +95,9 @@ def build_control_bars(df: pd.DataFrame, *, names: dict[str, str], progress: flo
     fig.add_vline(x=100, line={"color": "#8a8f98", "width": 1, "dash": "dot"})
     fig.add_annotation(x=progress * 100, y=1, yref="paper", yanchor="bottom", showarrow=False,
                        text=f"时间进度 {pct(progress)}", font={"size": 13})
-    fig.add_annotation(x=100, y=0, yref="paper", yanchor="top", showarrow=False, yshift=-2,
-                       text="指标 100%", font={"size": 12, "color": "#5f6670"})
-    fig.update_xaxes(range=[0, top * 1.05], ticksuffix="%", showgrid=True, zeroline=False,
-                     domain=[0, TEXT_COLUMN_X - 0.02],
+    ticks, tick_text = share_ticks(top * 1.05)
+    fig.update_xaxes(range=[0, top * 1.05], tickvals=ticks, ticktext=tick_text, showgrid=True,
+                     zeroline=False, domain=[0, text_column_x - 0.02],
                      title={"text": f"已用控制指标(%,按{'死亡人数' if unit == '人' else '起数'})",
                             "font": {"size": 12}})
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
