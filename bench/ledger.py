@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from data_access import db, rectification, rollups, schema, validity, weekly  # noqa: E402
+from data_access import catalog, db, rectification, rollups, schema, validity, weekly  # noqa: E402
 
 CALLS = (
     ("summarize_hidden_dangers(by=unit_code)",
@@ -60,9 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     engine = db.create_bureau_engine(args.url or db.resolve_database().url)
     with engine.connect() as conn:
-        day = dt.date.fromisoformat(conn.execute(
-            sa.select(schema.dataset_info.c.value)
-            .where(schema.dataset_info.c.key == "data_as_of")).scalar_one())
+        day = dt.date.fromisoformat(catalog.get_dataset_info(conn)["data_as_of"])
         rows = conn.execute(sa.select(sa.func.count()).select_from(
             schema.hidden_dangers)).scalar_one()
         if not rollups.fresh(conn):

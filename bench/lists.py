@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from data_access import db  # noqa: E402
+from data_access import catalog, db  # noqa: E402
 from data_access import rectification as rect  # noqa: E402
 
 
@@ -49,8 +49,8 @@ def main() -> None:
     probe = rect._signed_off_after
     try:
         with engine.connect() as conn:
-            as_of = args.as_of or dt.date.fromisoformat(conn.execute(sa.text(
-                "SELECT value FROM dataset_info WHERE key = 'data_as_of'")).scalar_one())
+            as_of = args.as_of or dt.date.fromisoformat(
+                catalog.get_dataset_info(conn)["data_as_of"])
             print(f"{sa.engine.make_url(url).render_as_string(hide_password=True)}, "
                   f"as of {as_of}, best of {args.repeat}, seconds")
             print(f"{'scope':<22}{'as read':>9}{'deadline walk':>15}{'rows':>7}  same")

@@ -51,7 +51,7 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import cursor  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from data_access import db  # noqa: E402
+from data_access import catalog, db  # noqa: E402
 
 # (row label, page, URL parameters): every page as it opens, plus the ledger tab of 专项整治.
 VIEWS = (
@@ -208,8 +208,7 @@ FROM read_parquet($path) WHERE found_on <= $as_of GROUP BY unit_code ORDER BY un
 
 def as_of_day(engine: sa.Engine) -> pd.Timestamp:
     with engine.connect() as conn:
-        return pd.Timestamp(conn.execute(sa.text(
-            "SELECT value FROM dataset_info WHERE key = 'data_as_of'")).scalar_one())
+        return pd.Timestamp(catalog.get_dataset_info(conn)["data_as_of"])
 
 
 def naive_ledger(engine: sa.Engine, as_of: pd.Timestamp) -> tuple[float, pd.DataFrame]:

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data_access import db, rollups, schema  # noqa: E402
+from data_access import catalog, db, rollups, schema  # noqa: E402
 
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bureau-scale.sqlite'}"
 BATCH_ROWS = 50_000
@@ -263,9 +263,7 @@ def build(url: str, *, hidden_dangers: int, accidents: int, faces: int = 0, site
         rng = np.random.default_rng(seed)
         hd, ac, wf = schema.hidden_dangers, schema.accidents, schema.working_faces
         with engine.begin() as conn:
-            end = dt.date.fromisoformat(conn.execute(
-                sa.select(schema.dataset_info.c.value)
-                .where(schema.dataset_info.c.key == "data_as_of")).scalar_one())
+            end = dt.date.fromisoformat(catalog.get_dataset_info(conn)["data_as_of"])
             firms = [tuple(r) for r in conn.execute(sa.select(
                 schema.enterprises.c.id, schema.enterprises.c.unit_code,
                 schema.enterprises.c.sector_code).order_by(schema.enterprises.c.id))]
