@@ -246,8 +246,8 @@ def test_the_years_sign_offs_list_newest_first_and_the_rest_by_deadline(conn, mo
     span = ("closed_on >= :start AND closed_on <= :as_of" if month is None
             else "closed_on >= :m1 AND closed_on <= :m31")
     expected = [code for code, in conn.execute(sa.text(
-        f"SELECT code FROM hidden_dangers WHERE {span} ORDER BY closed_on DESC, id DESC "
-        f"LIMIT {limit}"), {"start": D(2022, 1, 1), "as_of": as_of, "m1": D(2022, 3, 1),
+        f"SELECT code FROM hidden_dangers WHERE {span} ORDER BY closed_on DESC, found_on DESC, "
+        f"deadline DESC, level DESC, unit_code DESC, sector_code DESC, id DESC LIMIT {limit}"), {"start": D(2022, 1, 1), "as_of": as_of, "m1": D(2022, 3, 1),
                             "m31": D(2022, 3, 31)})]
     listed = rect.list_hidden_dangers(conn, as_of=as_of, scope="closed_in_period", month=month,
                                       limit=limit)
