@@ -110,7 +110,8 @@ with users_tab:
         last.text_input(T["name"], key="users.name", max_chars=40)
         st.form_submit_button(T["save"], type="primary", on_click=save_user)
     if len(users):
-        chosen = st.selectbox(T["remove_which"], list(users["principal"]), key="users.remove", placeholder=CHOOSE)
+        chosen = st.selectbox(T["remove_which"], list(users["principal"]), key="users.remove",
+                              placeholder=CHOOSE)
         st.button(T["remove"], on_click=delete_user, args=(chosen,), key="users.remove_button")
 with screens_tab:
     st.caption(T["screens_intro"])

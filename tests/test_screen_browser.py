@@ -151,7 +151,7 @@ def check_tables_fit(page, code: str) -> None:
         t.closest('[data-testid="stColumn"]').getBoundingClientRect().right])""")
     assert edges, f"no scorecard table on {code}"
     for right, column_right in edges:
-        assert right <= column_right + 1, f"{code}: a table ends at {right}, its column at {column_right}"
+        assert right <= column_right + 1, f"{code}: table ends at {right}, column at {column_right}"
 
 
 def test_every_view_is_readable_from_the_back_of_the_room(base, sites):

@@ -29,11 +29,10 @@ class Busy(Exception):
 class Admission:
     """Turns for at most `slots` runs at a time, handed out in the order they were asked for."""
 
-    def __init__(self, slots: int, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, slots: int):
         if slots < 1:
             raise ValueError("at least one run at a time")
         self.slots = slots
-        self.clock = clock
         self._lock = threading.Lock()
         self._running = 0
         self._queue: deque[threading.Event] = deque()
@@ -76,10 +75,10 @@ class Admission:
                 self._running += 1
                 return
             self._queue.append(ticket)
-        deadline = self.clock() + limit_s
+        deadline = time.monotonic() + limit_s
         try:
-            while not ticket.wait(min(tick_s, max(0.0, deadline - self.clock()))):
-                if self.clock() >= deadline:
+            while not ticket.wait(min(tick_s, max(0.0, deadline - time.monotonic()))):
+                if time.monotonic() >= deadline:
                     raise Busy(f"no turn within {limit_s:g} s")
                 on_wait(self._ahead(ticket))
         except BaseException:
