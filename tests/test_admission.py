@@ -78,17 +78,32 @@ def test_turns_go_to_the_waiting_runs_in_the_order_they_asked():
     assert (admission.running, admission.waiting) == (0, 0)
 
 
+class Told(Exception):
+    pass
+
+
 def test_a_waiting_run_is_told_its_place_and_gives_up_after_the_limit():
     admission = Admission(1)
     holder = Holder(admission, "a")
     assert holder.admitted.wait(LONG)
-    ahead_seen: list[int] = []
-    with (pytest.raises(Busy),
-          admission.turn(limit_s=SHORT, tick_s=SHORT / 3, on_wait=ahead_seen.append)):
+    queued = Holder(admission, "b")
+    wait_until(lambda: admission.waiting == 1)
+    places: list[int] = []
+
+    def tell(ahead: int) -> None:
+        places.append(ahead)
+        raise Told  # seen once: enough (the wait limit is long, so this does not race it)
+
+    with pytest.raises(Told), admission.turn(limit_s=LONG, tick_s=SHORT / 3, on_wait=tell):
         pytest.fail("no turn while the only one is held")
-    assert ahead_seen and set(ahead_seen) == {0}, "first in line"
-    assert (admission.running, admission.waiting) == (1, 0), "its place is given up"
+    assert places == [1], "one run ahead in line"
+    with (pytest.raises(Busy),
+          admission.turn(limit_s=SHORT, tick_s=SHORT / 3, on_wait=lambda ahead: None)):
+        pytest.fail("no turn while the only one is held")
+    assert (admission.running, admission.waiting) == (1, 1), "both gave up their places"
     holder.release()
+    assert queued.admitted.wait(LONG)
+    queued.release()
     assert (admission.running, admission.waiting) == (0, 0)
 
 
