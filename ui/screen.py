@@ -458,8 +458,6 @@ def resources_view(ctx: DataContext, filters: Filters) -> None:
                 f'<div class="screen-note">{T["none_overdue"]}</div>')
 
 
-# Scorecard sections per view, (left column, right column): the overview shows the first ones
-# under its tiles, the 目标考核 view the rest.
 # The control bars' figures column (share of a chart's width): wider than on the page, for the
 # screen's type ("136% · 19/14人 · 本周+1" at 22 px).
 SCREEN_TEXT_COLUMN_X = 0.58
